@@ -1,0 +1,14 @@
+"""The ``bct-risk`` command line: thin Typer commands over the services, printed with Rich."""
+
+from __future__ import annotations
+
+from bct_risk.cli import actions, committees, database, risks  # noqa: F401  (register commands)
+from bct_risk.cli.app import app
+
+
+def main() -> None:
+    """Entry point of the ``bct-risk`` script."""
+    app()
+
+
+__all__ = ["app", "main"]

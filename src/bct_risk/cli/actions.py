@@ -1,0 +1,227 @@
+"""Commands on controls, further actions and the action tracker."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from bct_risk.cli.app import (
+    app,
+    console,
+    done,
+    fmt_date,
+    parse_choice,
+    print_json,
+    register,
+    to_date,
+)
+from bct_risk.domain.enums import ActionKind, ActionStatus, Effectiveness
+from bct_risk.services import actions
+from bct_risk.services.queries import ActionFilter, ActionView, list_actions
+
+actions_app = typer.Typer(
+    help="Further actions and the action tracker: list, add, raise, update, complete."
+)
+control_app = typer.Typer(help="Controls in place on a risk.")
+app.add_typer(actions_app, name="actions")
+app.add_typer(control_app, name="control")
+
+
+def actions_table(title: str, rows: list[ActionView]) -> Table:
+    """Actions in the tracker's columns: Date, Agenda item, Action, Owner, Due, Status, Update."""
+    table = Table(title=title)
+    for name in (
+        "#",
+        "Date",
+        "Committee",
+        "Agenda item / risk",
+        "Action",
+        "Owner",
+        "Due",
+        "Status",
+        "Latest update",
+    ):
+        table.add_column(name, overflow="fold")
+    for a in rows:
+        latest = a.updates[-1] if a.updates else None
+        status = Text(a.status.label, style="bold red" if a.overdue else "")
+        if a.overdue:
+            status.append(" OVERDUE")
+        where = a.agenda_item or ""
+        if a.risk_reference:
+            where = f"{where} [{a.risk_reference}]".strip()
+        table.add_row(
+            str(a.id),
+            fmt_date(a.meeting_date or a.raised_on),
+            a.committee,
+            where,
+            a.description,
+            a.owner,
+            fmt_date(a.due_date),
+            status,
+            f"{fmt_date(latest.update_date)}: {latest.text}" if latest else "",
+        )
+    return table
+
+
+@actions_app.command("list")
+def list_command(
+    ctx: typer.Context,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue actions.")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Complete and cancelled actions too.")
+    ] = False,
+    committee: Annotated[
+        str, typer.Option(help="Actions raised at this committee's meetings.")
+    ] = "",
+    meeting: Annotated[
+        str | None, typer.Option(help="Actions raised at the meeting on this date.")
+    ] = None,
+    owner: Annotated[str, typer.Option(help="Owner (partial name).")] = "",
+    risk: Annotated[str, typer.Option(help="Actions on or linked to this risk.")] = "",
+    kind: Annotated[str | None, typer.Option(help="further_action or tracker.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List actions still to be done (or all with --all)."""
+    rows = list_actions(
+        register(ctx),
+        ActionFilter(
+            kind=parse_choice(ActionKind, kind),
+            committee=committee,
+            meeting_date=to_date(meeting, "meeting date"),
+            owner=owner,
+            risk=risk,
+            overdue_only=overdue,
+            include_closed=all_,
+        ),
+    )
+    if as_json:
+        print_json(rows)
+    else:
+        console.print(actions_table(f"Actions ({len(rows)})", rows))
+
+
+@actions_app.command("overdue")
+def overdue_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List overdue actions: still open, past their due date."""
+    rows = list_actions(register(ctx), ActionFilter(overdue_only=True))
+    if as_json:
+        print_json(rows)
+    else:
+        console.print(actions_table(f"Overdue actions ({len(rows)})", rows))
+
+
+@actions_app.command("add")
+def add_command(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Risk reference.")],
+    description: Annotated[str, typer.Option(help="What is to be done.")],
+    owner: Annotated[str | None, typer.Option(help="Who does it.")] = None,
+    due: Annotated[str | None, typer.Option(help="Due date.")] = None,
+) -> None:
+    """Add a further action (a mitigation still to come) to a risk."""
+    action = actions.add_further_action(
+        register(ctx),
+        reference,
+        description=description,
+        owner=owner,
+        due_date=to_date(due, "due date"),
+    )
+    done(f"Added action #{action.id} to {reference.upper()}")
+
+
+@actions_app.command("raise")
+def raise_command(
+    ctx: typer.Context,
+    committee: Annotated[str, typer.Option(help="Committee whose meeting raised it.")],
+    meeting: Annotated[str, typer.Option(help="Date of the meeting.")],
+    action: Annotated[str, typer.Option(help="The action, as minuted.")],
+    item: Annotated[str, typer.Option(help="Agenda item.")] = "",
+    owner: Annotated[str | None, typer.Option(help="Who does it.")] = None,
+    due: Annotated[str | None, typer.Option(help="Due date.")] = None,
+    risk: Annotated[str | None, typer.Option(help="Linked risk reference.")] = None,
+) -> None:
+    """Raise an action at a committee meeting, for its action tracker."""
+    day = to_date(meeting, "meeting date")
+    assert day is not None
+    raised = actions.raise_tracker_action(
+        register(ctx),
+        committee=committee,
+        meeting_date=day,
+        agenda_item=item,
+        description=action,
+        owner=owner,
+        due_date=to_date(due, "due date"),
+        risk=risk,
+    )
+    done(f"Raised action #{raised.id}")
+
+
+@actions_app.command("update")
+def update_command(
+    ctx: typer.Context,
+    action_id: Annotated[int, typer.Argument(help="Action number.")],
+    note: Annotated[str | None, typer.Option(help="A dated progress update to append.")] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", help="Date of the update (default today).")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option(help="open, in_progress, complete or cancelled.")
+    ] = None,
+    due: Annotated[str | None, typer.Option(help="New due date.")] = None,
+    owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
+    risk: Annotated[str | None, typer.Option(help="Link to this risk ('' to unlink).")] = None,
+) -> None:
+    """Append a progress update to an action, or change its status, due date, owner or risk."""
+    reg = register(ctx)
+    new_status = parse_choice(ActionStatus, status)
+    due_date = to_date(due, "due date")
+    if note is None and new_status is None and due_date is None and owner is None and risk is None:
+        raise typer.BadParameter("give --note, --status, --due, --owner or --risk")
+    if note is not None:
+        actions.add_update(reg, action_id, text=note, update_date=to_date(on, "update date"))
+    if new_status or due_date or owner is not None or risk is not None:
+        actions.update_action(
+            reg, action_id, status=new_status, due_date=due_date, owner=owner, risk=risk
+        )
+    done(f"Updated action #{action_id}")
+
+
+@actions_app.command("complete")
+def complete_command(
+    ctx: typer.Context,
+    action_id: Annotated[int, typer.Argument(help="Action number.")],
+    note: Annotated[str | None, typer.Option(help="A closing update.")] = None,
+) -> None:
+    """Mark an action complete."""
+    actions.complete_action(register(ctx), action_id, note=note)
+    done(f"Completed action #{action_id}")
+
+
+@control_app.command("add")
+def control_add_command(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Risk reference.")],
+    description: Annotated[str, typer.Option(help="The control in place.")],
+    owner: Annotated[str | None, typer.Option(help="Who runs it.")] = None,
+    effectiveness: Annotated[
+        str, typer.Option(help="effective, partially_effective, ineffective, not_assessed.")
+    ] = "not_assessed",
+    line: Annotated[int | None, typer.Option(help="Line of assurance 1-3.")] = None,
+) -> None:
+    """Record a control in place on a risk."""
+    control = actions.add_control(
+        register(ctx),
+        reference,
+        description=description,
+        owner=owner,
+        effectiveness=parse_choice(Effectiveness, effectiveness) or Effectiveness.NOT_ASSESSED,
+        assurance_line=line,
+    )
+    done(f"Added control #{control.id} to {reference.upper()}")

@@ -1,0 +1,148 @@
+"""The Typer application, its global options, and the one place errors become messages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from bct_risk.config import Settings
+from bct_risk.domain.enums import Labelled
+from bct_risk.domain.errors import DomainError, ValidationError
+from bct_risk.domain.scoring import Score
+from bct_risk.services.context import Context, open_register
+from bct_risk.services.validation import parse_date
+
+ChoiceT = TypeVar("ChoiceT", bound=Labelled)
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class RegisterGroup(TyperGroup):
+    """Turns a broken rule into a one-line error and exit code 1, with no traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            err.print(f"Error: {exc}", soft_wrap=True)
+            raise typer.Exit(1) from exc
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            err.print(f"Error: {exc.strerror or exc}{where}", soft_wrap=True)
+            raise typer.Exit(1) from exc
+
+
+app = typer.Typer(
+    cls=RegisterGroup,
+    help="Strategic risk register and governance tracker for Birmingham Children's Trust.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback(invoke_without_command=True)
+def _main(
+    ctx: typer.Context,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            "-d",
+            help="Database URL or SQLite file "
+            "(default: BCT_RISK_DATABASE_URL, else db/bct_risk.sqlite).",
+        ),
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Who the changes are recorded against (default: BCT_RISK_USER, else your login).",
+        ),
+    ] = None,
+) -> None:
+    """Strategic risk register and governance tracker. With no command, opens the terminal app."""
+    ctx.obj = Settings.from_env(database=database, actor=actor)
+    if ctx.invoked_subcommand is None:
+        from bct_risk.cli.risks import show_register
+
+        show_register(register(ctx))
+
+
+def register(ctx: typer.Context) -> Context:
+    """The register the command works on, migrated; the default database is seeded when new."""
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    return open_register(settings, seed_if_new=settings.is_default_database)
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The settings given on the command line and in the environment."""
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def parse_choice(kind: type[ChoiceT], text: str | None) -> ChoiceT | None:
+    """A vocabulary value typed by a user (any case, spaces or hyphens), or None when blank."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return kind.parse(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def to_date(value: str | None, what: str) -> date | None:
+    """A typed date, or None when not given."""
+    return parse_date(value, what) if value else None
+
+
+def to_score(likelihood: int | None, impact: int | None, what: str) -> Score | None:
+    """A score from options given together, or None when neither is given."""
+    if likelihood is None and impact is None:
+        return None
+    if likelihood is None or impact is None:
+        raise ValidationError(f"give both likelihood and impact for the {what} score")
+    return Score(likelihood, impact)
+
+
+def jsonable(value: Any) -> Any:
+    """Dataclasses, dates and vocabularies as JSON-ready values."""
+    if isinstance(value, Score):
+        return {"likelihood": value.likelihood, "impact": value.impact, "score": value.value}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def print_json(value: Any) -> None:
+    """Print a value as indented JSON on standard output."""
+    print(json.dumps(jsonable(value), indent=2, ensure_ascii=False))
+
+
+def fmt_date(value: date | None) -> str:
+    """A date as papers print it: 23 Nov 2026."""
+    return value.strftime("%d %b %Y").lstrip("0") if value else ""
+
+
+def done(message: str) -> None:
+    """Confirm a change on standard output."""
+    console.print(message)

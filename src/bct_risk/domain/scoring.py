@@ -1,0 +1,212 @@
+"""Scoring rules: the configurable 5x5 matrix, bands, appetite, direction of travel, reviews.
+
+Pure functions and pydantic models; the defaults come from ``default_matrix.toml``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticValidationError
+
+from bct_risk.domain.enums import ActionStatus, Appetite, Direction, RiskStatus
+from bct_risk.domain.errors import ValidationError
+
+SCALE = range(1, 6)
+"""Likelihood and impact are scored 1-5."""
+
+_Labels = Annotated[list[str], Field(min_length=5, max_length=5)]
+
+
+class Band(BaseModel):
+    """A score band: its name, the scores it covers, its colour and review interval."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(min_length=1)
+    min: int = Field(ge=1, le=25)
+    max: int = Field(ge=1, le=25)
+    colour: str = Field(min_length=1)
+    """A colour name (green, yellow, amber, red…) that the app maps to its theme."""
+    review_days: int = Field(gt=0)
+    """Days from a scoring to the next review for a risk in this band."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if self.min > self.max:
+            raise ValueError(f"band {self.name}: min {self.min} is above max {self.max}")
+        return self
+
+
+POSSIBLE_SCORES = sorted({lk * im for lk in SCALE for im in SCALE})
+"""Every product the 5x5 matrix can give: 1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 20, 25."""
+
+
+class Matrix(BaseModel):
+    """The risk matrix: labels for each scale, score bands and appetite ceilings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    likelihood: _Labels
+    impact: _Labels
+    bands: list[Band] = Field(min_length=1)
+    appetite: dict[Appetite, int]
+    """The highest tolerable score for each Orange Book appetite level."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Matrix:
+        for score in POSSIBLE_SCORES:
+            holders = [b.name for b in self.bands if b.min <= score <= b.max]
+            if not holders:
+                raise ValueError(f"score {score} falls in no band")
+            if len(holders) > 1:
+                raise ValueError(f"score {score} falls in more than one band: {', '.join(holders)}")
+        missing = [a.value for a in Appetite if a not in self.appetite]
+        if missing:
+            raise ValueError(f"appetite ceilings missing for: {', '.join(missing)}")
+        ceilings = [self.appetite[a] for a in Appetite]
+        if any(not 1 <= c <= 25 for c in ceilings):
+            raise ValueError("appetite ceilings must be scores from 1 to 25")
+        if ceilings != sorted(ceilings):
+            raise ValueError("appetite ceilings must not fall from averse to eager")
+        return self
+
+    # -- scales ---------------------------------------------------------------------------
+
+    def likelihood_label(self, value: int) -> str:
+        """The word for a likelihood of 1-5."""
+        return self.likelihood[value - 1]
+
+    def impact_label(self, value: int) -> str:
+        """The word for an impact of 1-5."""
+        return self.impact[value - 1]
+
+    # -- bands ----------------------------------------------------------------------------
+
+    def band(self, score: int) -> Band:
+        """The band a score of 1-25 falls in."""
+        for band in self.bands:
+            if band.min <= score <= band.max:
+                return band
+        raise ValidationError(f"score {score} is outside the matrix (1-25)")
+
+    def band_by_name(self, name: str) -> Band:
+        """A band by its name, in any case."""
+        for band in self.bands:
+            if band.name.lower() == name.strip().lower():
+                return band
+        names = ", ".join(b.name for b in self.bands)
+        raise ValidationError(f"'{name}' is not a band; use one of: {names}")
+
+    # -- appetite -------------------------------------------------------------------------
+
+    def ceiling(self, appetite: Appetite | None) -> int | None:
+        """The highest tolerable score for an appetite level, or None where none is set."""
+        return None if appetite is None else self.appetite[appetite]
+
+    def above_appetite(self, score: int | None, appetite: Appetite | None) -> bool:
+        """Whether a current score exceeds the appetite ceiling."""
+        ceiling = self.ceiling(appetite)
+        return score is not None and ceiling is not None and score > ceiling
+
+    def next_review(self, scored_on: date, score: int, frequency_days: int | None = None) -> date:
+        """The next review date after a scoring: the risk's own frequency, else its band's."""
+        days = frequency_days if frequency_days else self.band(score).review_days
+        return scored_on + timedelta(days=days)
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A likelihood and an impact on the 1-5 scales."""
+
+    likelihood: int
+    impact: int
+
+    def __post_init__(self) -> None:
+        check_scale("likelihood", self.likelihood)
+        check_scale("impact", self.impact)
+
+    @property
+    def value(self) -> int:
+        """Likelihood x impact."""
+        return self.likelihood * self.impact
+
+    def __str__(self) -> str:
+        return f"{self.likelihood}x{self.impact}={self.value}"
+
+
+def check_scale(name: str, value: object) -> int:
+    """Refuse a likelihood or impact that is not a whole number from 1 to 5."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in SCALE:
+        raise ValidationError(
+            f"{name} must be a whole number from 1 to 5, not {value!r}", field=name
+        )
+    return value
+
+
+def direction(previous: int | None, current: int | None) -> Direction:
+    """Direction of travel of a current score against the previous assessment."""
+    if previous is None or current is None:
+        return Direction.NEW
+    if current > previous:
+        return Direction.WORSE
+    if current < previous:
+        return Direction.BETTER
+    return Direction.UNCHANGED
+
+
+def gap(score: int | None, reference: int | None) -> int | None:
+    """How far a score stands above (positive) or below a target or ceiling."""
+    if score is None or reference is None:
+        return None
+    return score - reference
+
+
+def review_overdue(next_review: date | None, today: date, status: RiskStatus | str) -> bool:
+    """An open risk whose next review date has passed."""
+    return status == RiskStatus.OPEN and next_review is not None and next_review < today
+
+
+def action_overdue(due_date: date | None, status: ActionStatus | str, today: date) -> bool:
+    """An action still to be done (open or in progress) whose due date has passed."""
+    return due_date is not None and due_date < today and ActionStatus(status).is_live
+
+
+def parse_matrix(text: str, source: str = "matrix") -> Matrix:
+    """Read and validate a matrix from TOML text; a bad file names what is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(f"{source}: not valid TOML: {exc}") from exc
+    try:
+        return Matrix.model_validate(data)
+    except PydanticValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'matrix'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ValidationError(f"{source}: {problems}") from exc
+
+
+@cache
+def default_matrix() -> Matrix:
+    """The product's default matrix (``default_matrix.toml``)."""
+    text = resources.files("bct_risk.domain").joinpath("default_matrix.toml").read_text("utf-8")
+    return parse_matrix(text, "default_matrix.toml")
+
+
+def load_matrix(path: Path | None) -> Matrix:
+    """The matrix in a TOML file, or the default when no file is given."""
+    if path is None:
+        return default_matrix()
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ValidationError(f"cannot read the matrix file {path}: {exc.strerror}") from exc
+    return parse_matrix(text, str(path))

@@ -1,0 +1,1 @@
+"""Use cases of the register: one transaction each, validated, audited. No Textual."""

@@ -1,0 +1,298 @@
+"""Controls, further actions and the action tracker: add, update, complete, append updates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from bct_risk.domain.enums import ActionKind, ActionStatus, Effectiveness
+from bct_risk.domain.errors import ConflictError, ValidationError
+from bct_risk.domain.models import Action, ActionUpdate, Control, Risk
+from bct_risk.services import audit
+from bct_risk.services.audit import id_of
+from bct_risk.services.context import Context
+from bct_risk.services.lookup import (
+    find_action,
+    find_committee,
+    find_meeting,
+    find_person,
+    find_risk,
+)
+from bct_risk.services.validation import required_text
+
+
+def add_control(
+    ctx: Context,
+    reference: str,
+    *,
+    description: str,
+    owner: str | None = None,
+    effectiveness: Effectiveness = Effectiveness.NOT_ASSESSED,
+    assurance_line: int | None = None,
+) -> Control:
+    """Record a control in place on a risk."""
+    text = required_text(description, "description")
+    if assurance_line is not None and assurance_line not in (1, 2, 3):
+        raise ValidationError(
+            f"line of assurance must be 1, 2 or 3, not {assurance_line}", field="assurance_line"
+        )
+    with ctx.transaction() as session:
+        risk = find_risk(session, reference)
+        now = ctx.now()
+        control = Control(
+            risk_id=id_of(risk),
+            description=text,
+            owner_id=find_person(session, owner).id if owner else None,
+            effectiveness=effectiveness,
+            assurance_line=assurance_line,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(control)
+        session.flush()
+        audit.record(
+            session,
+            ctx,
+            entity="control",
+            entity_id=id_of(control),
+            risk_id=risk.id,
+            action="create",
+            summary=f"Added a control to {risk.reference}: {text}",
+            changes={"description": text, "effectiveness": effectiveness, "owner": owner},
+        )
+        return control
+
+
+def add_further_action(
+    ctx: Context,
+    reference: str,
+    *,
+    description: str,
+    owner: str | None = None,
+    due_date: date | None = None,
+    raised_on: date | None = None,
+) -> Action:
+    """Add a further action (a mitigation still to come) to a risk."""
+    text = required_text(description, "description")
+    raised = raised_on or ctx.today()
+    _check_due(raised, due_date)
+    with ctx.transaction() as session:
+        risk = find_risk(session, reference)
+        action = _new_action(
+            ctx, session, ActionKind.FURTHER_ACTION, text, owner, raised, due_date, risk=risk
+        )
+        return action
+
+
+def raise_tracker_action(
+    ctx: Context,
+    *,
+    committee: str,
+    meeting_date: date,
+    agenda_item: str,
+    description: str,
+    owner: str | None = None,
+    due_date: date | None = None,
+    risk: str | None = None,
+) -> Action:
+    """Raise an action at a committee meeting, for its action tracker."""
+    text = required_text(description, "action")
+    _check_due(meeting_date, due_date)
+    with ctx.transaction() as session:
+        meeting = find_meeting(session, find_committee(session, committee), meeting_date)
+        linked = find_risk(session, risk) if risk else None
+        action = _new_action(
+            ctx,
+            session,
+            ActionKind.TRACKER,
+            text,
+            owner,
+            meeting_date,
+            due_date,
+            risk=linked,
+            meeting_id=meeting.id,
+            agenda_item=agenda_item.strip(),
+        )
+        return action
+
+
+def _check_due(raised: date, due: date | None) -> None:
+    if due is not None and due < raised:
+        raise ValidationError(
+            f"the due date {due.isoformat()} is before the date raised {raised.isoformat()}",
+            field="due_date",
+        )
+
+
+def _new_action(
+    ctx: Context,
+    session: Session,
+    kind: ActionKind,
+    text: str,
+    owner: str | None,
+    raised: date,
+    due: date | None,
+    *,
+    risk: Risk | None = None,
+    meeting_id: int | None = None,
+    agenda_item: str = "",
+) -> Action:
+    now = ctx.now()
+    action = Action(
+        kind=kind,
+        risk_id=risk.id if risk else None,
+        meeting_id=meeting_id,
+        agenda_item=agenda_item,
+        description=text,
+        owner_id=find_person(session, owner).id if owner else None,
+        raised_on=raised,
+        due_date=due,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(action)
+    session.flush()
+    where = f" on {risk.reference}" if risk else ""
+    audit.record(
+        session,
+        ctx,
+        entity="action",
+        entity_id=id_of(action),
+        risk_id=risk.id if risk else None,
+        action="create",
+        summary=f"Raised action #{action.id}{where}: {text}",
+        changes={"kind": kind, "description": text, "owner": owner, "due_date": due},
+    )
+    return action
+
+
+def add_update(
+    ctx: Context, action_id: int, *, text: str, update_date: date | None = None
+) -> ActionUpdate:
+    """Append a dated progress note to an action."""
+    note = required_text(text, "update")
+    when = update_date or ctx.today()
+    if when > ctx.today():
+        raise ValidationError(f"the update date {when.isoformat()} is in the future")
+    with ctx.transaction() as session:
+        action = find_action(session, action_id)
+        update = _append_update(session, ctx, action, note, when)
+        _bump(action, ctx, session)
+        return update
+
+
+def _append_update(
+    session: Session, ctx: Context, action: Action, note: str, when: date
+) -> ActionUpdate:
+    update = ActionUpdate(
+        action_id=id_of(action), update_date=when, text=note, author=ctx.actor, created_at=ctx.now()
+    )
+    session.add(update)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        entity="action",
+        entity_id=id_of(action),
+        risk_id=action.risk_id,
+        action="update_note",
+        summary=f"Update on action #{action.id}: {note}",
+        changes={"update_date": when, "text": note},
+    )
+    return update
+
+
+def update_action(
+    ctx: Context,
+    action_id: int,
+    *,
+    status: ActionStatus | None = None,
+    due_date: date | None = None,
+    owner: str | None = None,
+    risk: str | None = None,
+    expected_version: int | None = None,
+) -> Action:
+    """Change an action's status, due date, owner or linked risk (empty text unlinks)."""
+    with ctx.transaction() as session:
+        action = find_action(session, action_id)
+        _check_version(action, expected_version)
+        before = _snapshot(action)
+        if status is not None:
+            _set_status(action, status, ctx.today())
+        if due_date is not None:
+            _check_due(action.raised_on, due_date)
+            action.due_date = due_date
+        if owner is not None:
+            action.owner_id = find_person(session, owner).id if owner.strip() else None
+        if risk is not None:
+            if action.kind == ActionKind.FURTHER_ACTION and not risk.strip():
+                raise ValidationError("a further action must stay on a risk", field="risk")
+            action.risk_id = find_risk(session, risk).id if risk.strip() else None
+        _record_changes(session, ctx, action, before)
+        return action
+
+
+def complete_action(
+    ctx: Context, action_id: int, *, note: str | None = None, expected_version: int | None = None
+) -> Action:
+    """Mark an action complete, with an optional closing update, in one transaction."""
+    with ctx.transaction() as session:
+        action = find_action(session, action_id)
+        if action.status == ActionStatus.COMPLETE:
+            raise ValidationError(f"action #{action.id} is already complete")
+        _check_version(action, expected_version)
+        if note and note.strip():
+            _append_update(session, ctx, action, note.strip(), ctx.today())
+        before = _snapshot(action)
+        _set_status(action, ActionStatus.COMPLETE, ctx.today())
+        _record_changes(session, ctx, action, before)
+        return action
+
+
+def _check_version(action: Action, expected: int | None) -> None:
+    if expected is not None and action.version != expected:
+        raise ConflictError(
+            f"action #{action.id} was changed by someone else after you opened it; "
+            "reload it and make your change again"
+        )
+
+
+def _record_changes(session: Session, ctx: Context, action: Action, before: dict[str, Any]) -> None:
+    changed = audit.diff(before, _snapshot(action))
+    if not changed:
+        return
+    _bump(action, ctx, session)
+    audit.record(
+        session,
+        ctx,
+        entity="action",
+        entity_id=id_of(action),
+        risk_id=action.risk_id or before["risk_id"],
+        action="update",
+        summary=f"Changed action #{action.id}: {', '.join(changed)}",
+        changes=changed,
+    )
+
+
+def _bump(action: Action, ctx: Context, session: Session) -> None:
+    action.version += 1
+    action.updated_at = ctx.now()
+    session.add(action)
+    session.flush()
+
+
+def _set_status(action: Action, status: ActionStatus, today: date) -> None:
+    action.status = status
+    action.completed_on = today if status == ActionStatus.COMPLETE else None
+
+
+def _snapshot(action: Action) -> dict[str, Any]:
+    return {
+        "status": action.status,
+        "due_date": action.due_date,
+        "owner_id": action.owner_id,
+        "risk_id": action.risk_id,
+        "completed_on": action.completed_on,
+    }

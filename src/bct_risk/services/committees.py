@@ -1,0 +1,126 @@
+"""Committee work: meetings, and the committee's review of each risk at a meeting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import col, select
+
+from bct_risk.domain.enums import Assurance, ReviewOutcome, ScoreKind
+from bct_risk.domain.errors import ValidationError
+from bct_risk.domain.models import Assessment, CommitteeReview, Meeting
+from bct_risk.services import audit
+from bct_risk.services.audit import id_of
+from bct_risk.services.context import Context
+from bct_risk.services.lookup import find_committee, find_meeting, find_risk
+
+
+def add_meeting(ctx: Context, committee: str, meeting_date: date, title: str = "") -> Meeting:
+    """Schedule (or record) a meeting of a committee."""
+    with ctx.transaction() as session:
+        body = find_committee(session, committee)
+        taken = session.exec(
+            select(Meeting.id).where(
+                Meeting.committee_id == body.id, Meeting.meeting_date == meeting_date
+            )
+        ).first()
+        if taken is not None:
+            raise ValidationError(
+                f"the {body.name} already has a meeting on {meeting_date.isoformat()}"
+            )
+        meeting = Meeting(
+            committee_id=id_of(body),
+            meeting_date=meeting_date,
+            title=title.strip() or body.name,
+            created_at=ctx.now(),
+        )
+        session.add(meeting)
+        session.flush()
+        audit.record(
+            session,
+            ctx,
+            entity="meeting",
+            entity_id=id_of(meeting),
+            action="create",
+            summary=f"Added a meeting of the {body.name} on {meeting_date.isoformat()}",
+            changes={"committee": body.name, "meeting_date": meeting_date},
+        )
+        return meeting
+
+
+def record_review(
+    ctx: Context,
+    reference: str,
+    *,
+    committee: str,
+    meeting_date: date,
+    outcome: ReviewOutcome,
+    assurance: Assurance | None = None,
+    comments: str = "",
+) -> CommitteeReview:
+    """Record a committee's review of a risk at a meeting, with the current score at the time.
+
+    Recording again for the same meeting amends the earlier record (and the audit shows both).
+    """
+    with ctx.transaction() as session:
+        risk = find_risk(session, reference)
+        meeting = find_meeting(session, find_committee(session, committee), meeting_date)
+        current = session.exec(
+            select(Assessment)
+            .where(
+                Assessment.risk_id == risk.id,
+                Assessment.kind == ScoreKind.CURRENT,
+                Assessment.assessed_on <= meeting_date,
+            )
+            .order_by(col(Assessment.assessed_on).desc(), col(Assessment.id).desc())
+        ).first()
+        review = session.exec(
+            select(CommitteeReview).where(
+                CommitteeReview.meeting_id == meeting.id, CommitteeReview.risk_id == risk.id
+            )
+        ).first()
+        now = ctx.now()
+        fields: dict[str, object] = {
+            "outcome": outcome,
+            "assurance": assurance,
+            "comments": comments.strip(),
+            "likelihood": current.likelihood if current else None,
+            "impact": current.impact if current else None,
+            "score": current.score if current else None,
+        }
+        if review is None:
+            review = CommitteeReview(
+                meeting_id=id_of(meeting),
+                risk_id=id_of(risk),
+                outcome=outcome,
+                recorded_by=ctx.actor,
+                created_at=now,
+                updated_at=now,
+            )
+            for name, value in fields.items():
+                setattr(review, name, value)
+            action, changes = "review", {k: audit.plain(v) for k, v in fields.items()}
+        else:
+            before = {k: getattr(review, k) for k in fields}
+            for name, value in fields.items():
+                setattr(review, name, value)
+            review.version += 1
+            review.updated_at = now
+            review.recorded_by = ctx.actor
+            action, changes = "amend_review", audit.diff(before, fields)
+        session.add(review)
+        session.flush()
+        audit.record(
+            session,
+            ctx,
+            entity="review",
+            entity_id=id_of(review),
+            risk_id=risk.id,
+            action=action,
+            summary=(
+                f"Review of {risk.reference} at {meeting_date.isoformat()}: {outcome.label}"
+                + (f", {assurance.label.lower()} assurance" if assurance else "")
+            ),
+            changes=changes,
+        )
+        return review

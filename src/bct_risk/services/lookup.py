@@ -1,0 +1,102 @@
+"""Finding records by what a user types: a reference, a name, a committee, a meeting date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from bct_risk.domain.errors import NotFoundError, ValidationError
+from bct_risk.domain.models import Action, Committee, Meeting, Person, Risk
+
+
+def normalise_reference(reference: str) -> str:
+    """References are matched without case or surrounding spaces."""
+    return reference.strip().upper()
+
+
+def find_risk(session: Session, reference: str) -> Risk:
+    """The risk with a reference, or a clear error."""
+    ref = normalise_reference(reference)
+    if not ref:
+        raise ValidationError("a risk reference is required", field="reference")
+    risk = session.exec(select(Risk).where(func.upper(Risk.reference) == ref)).first()
+    if risk is None:
+        raise NotFoundError(f"no risk has the reference '{reference.strip()}'", field="reference")
+    return risk
+
+
+def find_person(session: Session, text: str) -> Person:
+    """A person by key, login, name or job title (any case)."""
+    wanted = text.strip().lower()
+    if not wanted:
+        raise ValidationError("a person's name is required", field="owner")
+    for column in (Person.key, Person.login, Person.name, Person.job_title):
+        matches = list(session.exec(select(Person).where(func.lower(column) == wanted)))
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            names = ", ".join(p.name for p in matches)
+            raise ValidationError(f"'{text}' could mean {names}; give the name", field="owner")
+    raise NotFoundError(f"no person is called '{text.strip()}'", field="owner")
+
+
+def find_or_add_person(session: Session, text: str, created_at: datetime) -> Person:
+    """A person by name; a new person where nobody has that name (for imports)."""
+    try:
+        return find_person(session, text)
+    except NotFoundError:
+        person = Person(name=text.strip(), created_at=created_at)
+        session.add(person)
+        session.flush()
+        return person
+
+
+def find_committee(session: Session, text: str) -> Committee:
+    """A committee by key, name or short name; a unique partial name will do."""
+    wanted = text.strip().lower()
+    if not wanted:
+        raise ValidationError("a committee name is required", field="committee")
+    committees = list(session.exec(select(Committee)))
+    for committee in committees:
+        names = {committee.key or "", committee.name.lower(), committee.short_name.lower()}
+        if wanted in names:
+            return committee
+    partial = [c for c in committees if wanted in c.name.lower()]
+    if len(partial) == 1:
+        return partial[0]
+    if len(partial) > 1:
+        names_text = "; ".join(c.name for c in partial)
+        raise ValidationError(f"'{text}' could mean: {names_text}", field="committee")
+    raise NotFoundError(f"no committee is called '{text.strip()}'", field="committee")
+
+
+def find_meeting(session: Session, committee: Committee, meeting_date: date) -> Meeting:
+    """The meeting of a committee on a date, or a clear error naming the nearest ones."""
+    meeting = session.exec(
+        select(Meeting).where(
+            Meeting.committee_id == committee.id, Meeting.meeting_date == meeting_date
+        )
+    ).first()
+    if meeting is None:
+        dates = session.exec(
+            select(col(Meeting.meeting_date))
+            .where(Meeting.committee_id == committee.id)
+            .order_by(col(Meeting.meeting_date).desc())
+            .limit(3)
+        ).all()
+        known = ", ".join(d.isoformat() for d in dates) or "none yet"
+        raise NotFoundError(
+            f"the {committee.name} has no meeting on {meeting_date.isoformat()} (latest: {known})",
+            field="meeting",
+        )
+    return meeting
+
+
+def find_action(session: Session, action_id: int) -> Action:
+    """An action by its number."""
+    action = session.get(Action, action_id)
+    if action is None:
+        raise NotFoundError(f"no action has the number {action_id}", field="action")
+    return action

@@ -1,0 +1,659 @@
+"""Read models: the register list, a risk's detail, the action tracker and the heat map.
+
+Lists select only the columns they show (no ORM objects), so they stay fast on large registers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from bct_risk.domain.enums import (
+    ActionKind,
+    ActionStatus,
+    Appetite,
+    Direction,
+    RiskStatus,
+    ScoreKind,
+    Tier,
+)
+from bct_risk.domain.models import (
+    Action,
+    ActionUpdate,
+    Assessment,
+    AuditEvent,
+    Committee,
+    CommitteeReview,
+    Control,
+    Escalation,
+    Meeting,
+    Person,
+    Risk,
+    RiskLink,
+)
+from bct_risk.domain.scoring import Matrix, Score, action_overdue, direction, gap, review_overdue
+from bct_risk.services.audit import events_for_risk
+from bct_risk.services.context import Context
+from bct_risk.services.lookup import find_committee, find_risk
+
+# -- the register list ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskFilter:
+    """Which risks a list shows. Empty values mean no restriction."""
+
+    text: str = ""
+    """Matches reference, title or owner (any case)."""
+    include_closed: bool = False
+    status: RiskStatus | None = None
+    owner: str = ""
+    committee: str = ""
+    tier: Tier | None = None
+    band: str = ""
+    above_appetite: bool = False
+    review_overdue: bool = False
+    category: str = ""
+    include_exempt: bool = True
+    """False for public papers: exempt (confidential) risks are left out."""
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRow:
+    """One line of the register, with the derived values a reader looks for."""
+
+    id: int
+    reference: str
+    title: str
+    owner: str
+    lead_committee: str
+    tier: Tier
+    status: RiskStatus
+    category: str
+    appetite: Appetite | None
+    exempt: bool
+    next_review_date: date | None
+    target_date: date | None
+    inherent: Score | None
+    current: Score | None
+    previous_score: int | None
+    target: Score | None
+    band: str
+    band_colour: str
+    direction: Direction
+    above_appetite: bool
+    review_overdue: bool
+    gap_to_target: int | None
+    gap_to_appetite: int | None
+
+
+def _latest(kind: ScoreKind, rank: int, name: str) -> Any:
+    ranked = (
+        sa.select(
+            col(Assessment.risk_id),
+            col(Assessment.likelihood),
+            col(Assessment.impact),
+            col(Assessment.score),
+            sa.func.row_number()
+            .over(
+                partition_by=col(Assessment.risk_id),
+                order_by=(col(Assessment.assessed_on).desc(), col(Assessment.id).desc()),
+            )
+            .label("rn"),
+        )
+        .where(col(Assessment.kind) == kind)
+        .subquery()
+    )
+    return (
+        sa.select(ranked.c.risk_id, ranked.c.likelihood, ranked.c.impact, ranked.c.score)
+        .where(ranked.c.rn == rank)
+        .subquery(name)
+    )
+
+
+def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
+    """The SQL of the register list for a filter (exposed for benchmarks)."""
+    inh = _latest(ScoreKind.INHERENT, 1, "inh")
+    cur = _latest(ScoreKind.CURRENT, 1, "cur")
+    prev = _latest(ScoreKind.CURRENT, 2, "prev")
+    tgt = _latest(ScoreKind.TARGET, 1, "tgt")
+    committee_name = sa.func.coalesce(
+        sa.func.nullif(col(Committee.short_name), ""), col(Committee.name), ""
+    )
+    stmt = (
+        sa.select(
+            col(Risk.id),
+            col(Risk.reference),
+            col(Risk.title),
+            sa.func.coalesce(col(Person.name), "").label("owner"),
+            committee_name.label("committee"),
+            col(Risk.tier),
+            col(Risk.status),
+            col(Risk.category),
+            col(Risk.appetite),
+            col(Risk.exempt),
+            col(Risk.next_review_date),
+            col(Risk.target_date),
+            inh.c.likelihood,
+            inh.c.impact,
+            cur.c.likelihood,
+            cur.c.impact,
+            prev.c.score,
+            tgt.c.likelihood,
+            tgt.c.impact,
+        )
+        .select_from(Risk)
+        .outerjoin(Person, col(Person.id) == col(Risk.owner_id))
+        .outerjoin(Committee, col(Committee.id) == col(Risk.lead_committee_id))
+        .outerjoin(inh, inh.c.risk_id == col(Risk.id))
+        .outerjoin(cur, cur.c.risk_id == col(Risk.id))
+        .outerjoin(prev, prev.c.risk_id == col(Risk.id))
+        .outerjoin(tgt, tgt.c.risk_id == col(Risk.id))
+        .order_by(col(Risk.reference))
+    )
+    if flt.status is not None:
+        stmt = stmt.where(col(Risk.status) == flt.status)
+    elif not flt.include_closed:
+        stmt = stmt.where(col(Risk.status) == RiskStatus.OPEN)
+    if not flt.include_exempt:
+        stmt = stmt.where(sa.not_(col(Risk.exempt)))
+    if flt.text.strip():
+        like = f"%{flt.text.strip().lower()}%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(col(Risk.reference)).like(like),
+                sa.func.lower(col(Risk.title)).like(like),
+                sa.func.lower(sa.func.coalesce(col(Person.name), "")).like(like),
+            )
+        )
+    if flt.owner.strip():
+        like = f"%{flt.owner.strip().lower()}%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(col(Person.name)).like(like),
+                sa.func.lower(col(Person.job_title)).like(like),
+            )
+        )
+    if flt.committee.strip():
+        body = find_committee(session, flt.committee)
+        stmt = stmt.where(col(Risk.lead_committee_id) == body.id)
+    if flt.tier is not None:
+        stmt = stmt.where(col(Risk.tier) == flt.tier)
+    if flt.category.strip():
+        stmt = stmt.where(sa.func.lower(col(Risk.category)) == flt.category.strip().lower())
+    if flt.band.strip():
+        band = ctx.matrix.band_by_name(flt.band)
+        stmt = stmt.where(cur.c.score.between(band.min, band.max))
+    if flt.above_appetite:
+        ceiling = sa.case(
+            *((col(Risk.appetite) == a, ctx.matrix.appetite[a]) for a in Appetite), else_=None
+        )
+        stmt = stmt.where(cur.c.score > ceiling)
+    if flt.review_overdue:
+        stmt = stmt.where(
+            col(Risk.next_review_date) < ctx.today(), col(Risk.status) == RiskStatus.OPEN
+        )
+    return stmt
+
+
+def list_risks(ctx: Context, flt: RiskFilter | None = None) -> list[RiskRow]:
+    """The register, filtered; open risks only unless the filter says otherwise."""
+    flt = flt or RiskFilter()
+    today = ctx.today()
+    with ctx.transaction() as session:
+        rows = session.execute(register_statement(ctx, flt, session)).all()
+    return [_row(ctx.matrix, today, r) for r in rows]
+
+
+def _score(likelihood: int | None, impact: int | None) -> Score | None:
+    if likelihood is None or impact is None:
+        return None
+    return Score(likelihood, impact)
+
+
+def _row(matrix: Matrix, today: date, r: Any) -> RiskRow:
+    (rid, ref, title, owner, committee, tier, status, category, appetite, exempt, review,
+     target_date, il, ii, cl, ci, prev, tl, ti) = r  # fmt: skip
+    current = _score(cl, ci)
+    target = _score(tl, ti)
+    appetite = Appetite(appetite) if appetite else None
+    band = matrix.band(current.value) if current else None
+    ceiling = matrix.ceiling(appetite)
+    status = RiskStatus(status)
+    return RiskRow(
+        id=rid,
+        reference=ref,
+        title=title,
+        owner=owner,
+        lead_committee=committee,
+        tier=Tier(tier),
+        status=status,
+        category=category,
+        appetite=appetite,
+        exempt=bool(exempt),
+        next_review_date=review,
+        target_date=target_date,
+        inherent=_score(il, ii),
+        current=current,
+        previous_score=prev,
+        target=target,
+        band=band.name if band else "",
+        band_colour=band.colour if band else "",
+        direction=direction(prev, current.value if current else None),
+        above_appetite=matrix.above_appetite(current.value if current else None, appetite),
+        review_overdue=review_overdue(review, today, status),
+        gap_to_target=gap(current.value if current else None, target.value if target else None),
+        gap_to_appetite=gap(current.value if current else None, ceiling),
+    )
+
+
+# -- one risk -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    """One scoring in a risk's history."""
+
+    kind: ScoreKind
+    score: Score
+    band: str
+    assessed_on: date
+    rationale: str
+    assessed_by: str
+    meeting: str
+
+
+@dataclass(frozen=True)
+class ControlView:
+    """A control in place."""
+
+    id: int
+    description: str
+    owner: str
+    effectiveness: str
+    assurance_line: int | None
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    """A dated progress note."""
+
+    update_date: date
+    text: str
+    author: str
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """A further action or tracker item, with its updates."""
+
+    id: int
+    kind: ActionKind
+    description: str
+    owner: str
+    raised_on: date
+    due_date: date | None
+    status: ActionStatus
+    completed_on: date | None
+    overdue: bool
+    risk_reference: str
+    committee: str
+    meeting_date: date | None
+    agenda_item: str
+    version: int
+    updates: list[UpdateView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A committee's review of the risk at a meeting."""
+
+    committee: str
+    meeting_date: date
+    outcome: str
+    assurance: str
+    comments: str
+    score: Score | None
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    """One move between tiers."""
+
+    direction: str
+    from_tier: str
+    to_tier: str
+    to_committee: str
+    reason: str
+    decision: str
+    decided_on: date
+    decided_by: str
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """One event in the audit trail."""
+
+    at: datetime
+    actor: str
+    action: str
+    summary: str
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RiskDetail:
+    """Everything about one risk, for the detail screen and ``bct-risk show``."""
+
+    row: RiskRow
+    description: str
+    cause: str
+    effect: str
+    treatment: str
+    review_frequency_days: int | None
+    closed_reason: str | None
+    closed_on: date | None
+    source: str
+    illustrative: list[str]
+    version: int
+    history: list[AssessmentView]
+    controls: list[ControlView]
+    further_actions: list[ActionView]
+    tracker_items: list[ActionView]
+    reviews: list[ReviewView]
+    escalations: list[EscalationView]
+    links: list[tuple[str, str]]
+    audit: list[AuditView]
+
+
+def risk_detail(ctx: Context, reference: str) -> RiskDetail:
+    """Everything about one risk."""
+    with ctx.transaction() as session:
+        risk = find_risk(session, reference)
+        rid = risk.id
+        row = next(
+            r
+            for r in (
+                _row(ctx.matrix, ctx.today(), x)
+                for x in session.execute(
+                    register_statement(ctx, RiskFilter(include_closed=True), session).where(
+                        col(Risk.id) == rid
+                    )
+                ).all()
+            )
+        )
+        people = {p.id: p.name for p in session.exec(select(Person))}
+        committees = {c.id: (c.short_name or c.name) for c in session.exec(select(Committee))}
+        meetings = {
+            m.id: (committees.get(m.committee_id, ""), m.meeting_date)
+            for m in session.exec(select(Meeting))
+        }
+        history = [
+            AssessmentView(
+                kind=ScoreKind(a.kind),
+                score=Score(a.likelihood, a.impact),
+                band=ctx.matrix.band(a.score).name,
+                assessed_on=a.assessed_on,
+                rationale=a.rationale,
+                assessed_by=a.assessed_by,
+                meeting=_meeting_label(meetings, a.meeting_id),
+            )
+            for a in session.exec(
+                select(Assessment)
+                .where(col(Assessment.risk_id) == rid)
+                .order_by(col(Assessment.assessed_on), col(Assessment.id))
+            )
+        ]
+        controls = [
+            ControlView(
+                id=c.id or 0,
+                description=c.description,
+                owner=people.get(c.owner_id, ""),
+                effectiveness=c.effectiveness.label,
+                assurance_line=c.assurance_line,
+            )
+            for c in session.exec(
+                select(Control).where(col(Control.risk_id) == rid).order_by(col(Control.id))
+            )
+        ]
+        actions = _actions(ctx, session, people, meetings, [col(Action.risk_id) == rid])
+        reviews = [
+            ReviewView(
+                committee=meetings[r.meeting_id][0],
+                meeting_date=meetings[r.meeting_id][1],
+                outcome=r.outcome.label,
+                assurance=r.assurance.label if r.assurance else "",
+                comments=r.comments,
+                score=_score(r.likelihood, r.impact),
+            )
+            for r in session.exec(
+                select(CommitteeReview).where(col(CommitteeReview.risk_id) == rid)
+            )
+        ]
+        reviews.sort(key=lambda r: r.meeting_date)
+        escalations = [
+            EscalationView(
+                direction=e.direction.label,
+                from_tier=e.from_tier.label,
+                to_tier=e.to_tier.label,
+                to_committee=committees.get(e.to_committee_id, ""),
+                reason=e.reason,
+                decision=e.decision,
+                decided_on=e.decided_on,
+                decided_by=e.decided_by,
+            )
+            for e in session.exec(
+                select(Escalation)
+                .where(col(Escalation.risk_id) == rid)
+                .order_by(col(Escalation.decided_on), col(Escalation.id))
+            )
+        ]
+        links = _links(session, rid or 0)
+        trail = [
+            AuditView(at=e.at, actor=e.actor, action=e.action, summary=e.summary, changes=e.changes)
+            for e in events_for_risk(session, rid or 0)
+        ]
+        return RiskDetail(
+            row=row,
+            description=risk.description,
+            cause=risk.cause,
+            effect=risk.effect,
+            treatment=risk.treatment.label,
+            review_frequency_days=risk.review_frequency_days,
+            closed_reason=risk.closed_reason,
+            closed_on=risk.closed_on,
+            source=risk.source,
+            illustrative=list(risk.illustrative or []),
+            version=risk.version,
+            history=history,
+            controls=controls,
+            further_actions=[a for a in actions if a.kind == ActionKind.FURTHER_ACTION],
+            tracker_items=[a for a in actions if a.kind == ActionKind.TRACKER],
+            reviews=reviews,
+            escalations=escalations,
+            links=links,
+            audit=trail,
+        )
+
+
+def _meeting_label(meetings: dict[int | None, tuple[str, date]], meeting_id: int | None) -> str:
+    if meeting_id is None or meeting_id not in meetings:
+        return ""
+    name, when = meetings[meeting_id]
+    return f"{name} {when:%d %b %Y}"
+
+
+def _links(session: Session, rid: int) -> list[tuple[str, str]]:
+    other = sa.case(
+        (col(RiskLink.risk_id) == rid, col(RiskLink.linked_risk_id)), else_=col(RiskLink.risk_id)
+    )
+    rows = session.execute(
+        sa.select(col(Risk.reference), col(Risk.title))
+        .join(RiskLink, col(Risk.id) == other)
+        .where(sa.or_(col(RiskLink.risk_id) == rid, col(RiskLink.linked_risk_id) == rid))
+        .order_by(col(Risk.reference))
+    ).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+# -- actions --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """Which actions a list shows."""
+
+    kind: ActionKind | None = None
+    committee: str = ""
+    meeting_date: date | None = None
+    owner: str = ""
+    risk: str = ""
+    overdue_only: bool = False
+    include_closed: bool = False
+    """Complete and cancelled actions too."""
+
+
+def list_actions(ctx: Context, flt: ActionFilter | None = None) -> list[ActionView]:
+    """Actions with their updates, oldest meeting first."""
+    flt = flt or ActionFilter()
+    with ctx.transaction() as session:
+        people = {p.id: p.name for p in session.exec(select(Person))}
+        committees = {c.id: (c.short_name or c.name) for c in session.exec(select(Committee))}
+        meetings = {
+            m.id: (committees.get(m.committee_id, ""), m.meeting_date)
+            for m in session.exec(select(Meeting))
+        }
+        where: list[Any] = []
+        if flt.kind is not None:
+            where.append(col(Action.kind) == flt.kind)
+        if not flt.include_closed:
+            where.append(col(Action.status).in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
+        if flt.overdue_only:
+            where.append(col(Action.due_date) < ctx.today())
+        if flt.committee.strip():
+            body = find_committee(session, flt.committee)
+            ids = [
+                m.id
+                for m in session.exec(select(Meeting).where(col(Meeting.committee_id) == body.id))
+            ]
+            where.append(col(Action.meeting_id).in_(ids))
+        if flt.meeting_date is not None:
+            ids = [k for k, (_, d) in meetings.items() if d == flt.meeting_date]
+            where.append(col(Action.meeting_id).in_(ids))
+        if flt.risk.strip():
+            where.append(col(Action.risk_id) == find_risk(session, flt.risk).id)
+        actions = _actions(ctx, session, people, meetings, where)
+    if flt.owner.strip():
+        wanted = flt.owner.strip().lower()
+        actions = [a for a in actions if wanted in a.owner.lower()]
+    return actions
+
+
+def _actions(
+    ctx: Context,
+    session: Session,
+    people: dict[int | None, str],
+    meetings: dict[int | None, tuple[str, date]],
+    where: list[Any],
+) -> list[ActionView]:
+    records = list(
+        session.exec(select(Action).where(*where).order_by(col(Action.raised_on), col(Action.id)))
+    )
+    ids = [a.id for a in records]
+    updates: dict[int, list[UpdateView]] = {}
+    if ids:
+        for u in session.exec(
+            select(ActionUpdate)
+            .where(col(ActionUpdate.action_id).in_(ids))
+            .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id))
+        ):
+            updates.setdefault(u.action_id, []).append(
+                UpdateView(update_date=u.update_date, text=u.text, author=u.author)
+            )
+    refs: dict[int, str] = dict(
+        session.execute(
+            sa.select(col(Risk.id), col(Risk.reference)).where(
+                col(Risk.id).in_({a.risk_id for a in records if a.risk_id})
+            )
+        )
+        .tuples()
+        .all()
+    )
+    today = ctx.today()
+    return [
+        ActionView(
+            id=a.id or 0,
+            kind=ActionKind(a.kind),
+            description=a.description,
+            owner=people.get(a.owner_id, ""),
+            raised_on=a.raised_on,
+            due_date=a.due_date,
+            status=ActionStatus(a.status),
+            completed_on=a.completed_on,
+            overdue=action_overdue(a.due_date, a.status, today),
+            risk_reference=refs.get(a.risk_id, "") if a.risk_id else "",
+            committee=meetings[a.meeting_id][0] if a.meeting_id in meetings else "",
+            meeting_date=meetings[a.meeting_id][1] if a.meeting_id in meetings else None,
+            agenda_item=a.agenda_item,
+            version=a.version,
+            updates=updates.get(a.id or 0, []),
+        )
+        for a in records
+    ]
+
+
+# -- heat map -------------------------------------------------------------------------------
+
+
+def heat_map(
+    rows: list[RiskRow], kind: ScoreKind = ScoreKind.CURRENT
+) -> dict[tuple[int, int], list[str]]:
+    """(likelihood, impact) → the references of the risks in that cell."""
+    cells: dict[tuple[int, int], list[str]] = {}
+    for row in rows:
+        score = {ScoreKind.INHERENT: row.inherent, ScoreKind.CURRENT: row.current,
+                 ScoreKind.TARGET: row.target}[kind]  # fmt: skip
+        if score is not None:
+            cells.setdefault((score.likelihood, score.impact), []).append(row.reference)
+    return cells
+
+
+def audit_events(ctx: Context, limit: int = 200) -> list[AuditEvent]:
+    """The newest events across the register."""
+    with ctx.transaction() as session:
+        return list(
+            session.exec(
+                select(AuditEvent)
+                .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+                .limit(limit)
+            )
+        )
+
+
+def meetings_of(ctx: Context, committee: str) -> list[Meeting]:
+    """A committee's meetings, oldest first."""
+    with ctx.transaction() as session:
+        body = find_committee(session, committee)
+        return list(
+            session.exec(
+                select(Meeting)
+                .where(col(Meeting.committee_id) == body.id)
+                .order_by(col(Meeting.meeting_date))
+            )
+        )
+
+
+def committees(ctx: Context) -> list[Committee]:
+    """Every committee, by name."""
+    with ctx.transaction() as session:
+        return list(session.exec(select(Committee).order_by(col(Committee.name))))
+
+
+def people(ctx: Context) -> list[Person]:
+    """Everyone, by name."""
+    with ctx.transaction() as session:
+        return list(session.exec(select(Person).order_by(col(Person.name))))

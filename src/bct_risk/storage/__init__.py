@@ -1,0 +1,1 @@
+"""Engines, sessions and migrations. Nothing here connects at import time."""
