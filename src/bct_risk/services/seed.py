@@ -425,7 +425,7 @@ class _Loader:
                 else None,
                 reason=str(item["reason"]).strip(),
                 decision=str(item.get("decision", "agreed")),
-                decided_on=_date(item["on"], "on"),
+                decided_on=_date(item["decided_on"], "decided_on"),
                 decided_by=str(item.get("by") or self.ctx.actor),
                 meeting_id=self.meeting_id(item.get("meeting")),
                 illustrative=bool(item.get("illustrative", False)),
