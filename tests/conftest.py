@@ -1,4 +1,4 @@
-"""Shared fixtures: a real SQLite file per test (copied from a migrated template), a frozen clock."""
+"""Shared fixtures: a real SQLite file per test, copied from a migrated template; a frozen clock."""
 
 from __future__ import annotations
 

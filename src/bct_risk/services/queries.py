@@ -579,9 +579,7 @@ def _actions(
             sa.select(col(Risk.id), col(Risk.reference)).where(
                 col(Risk.id).in_({a.risk_id for a in records if a.risk_id})
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     today = ctx.today()
     return [

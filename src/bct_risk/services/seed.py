@@ -79,6 +79,10 @@ class _Where:
         self.parts.append(part)
         try:
             yield
+        except Exception as exc:
+            if not getattr(exc, "__notes__", None):
+                exc.add_note(str(self))  # the innermost place, before the stack unwinds
+            raise
         finally:
             self.parts.pop()
 
@@ -104,10 +108,17 @@ def load_seeds(ctx: Context, folder: Path = SEEDS_DIR) -> SeedReport:
                         raise ValidationError(f"not valid YAML: {exc}") from exc
                     loader.load(data)
     except DomainError as exc:
-        raise ValidationError(f"{where}: {exc}") from exc
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValidationError(f"{where}: {exc!s}") from exc
+        raise ValidationError(f"{_place(exc)}: {exc}") from exc
+    except KeyError as exc:
+        raise ValidationError(f"{_place(exc)}: the field {exc} is missing") from exc
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"{_place(exc)}: {exc!s}") from exc
     return report
+
+
+def _place(exc: BaseException) -> str:
+    notes = getattr(exc, "__notes__", None)
+    return str(notes[0]) if notes else "seeds"
 
 
 class _Loader:

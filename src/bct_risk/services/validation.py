@@ -47,5 +47,6 @@ def required_text(value: str | None, what: str) -> str:
     """Text a rule requires (a rationale, a reason): refuse it blank."""
     text = (value or "").strip()
     if not text:
-        raise ValidationError(f"a {what} is required", field=what)
+        article = "an" if what[:1].lower() in "aeiou" else "a"
+        raise ValidationError(f"{article} {what} is required", field=what)
     return text

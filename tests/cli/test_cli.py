@@ -1,0 +1,203 @@
+"""The command line: help everywhere, the examples of the issue, clear errors with no traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from bct_risk.cli import app
+from tests.conftest import make_context
+from tests.helpers import fingerprint
+
+runner = CliRunner()
+
+
+def run(db: Path, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--database", str(db), "--as", "tester", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _commands() -> list[tuple[str, object]]:
+    root = get_command(app)
+    found: list[tuple[str, object]] = []
+
+    def walk(prefix: str, command: object) -> None:
+        found.append((prefix, command))
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(f"{prefix} {name}".strip(), sub)
+
+    walk("", root)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "command"), _commands(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_every_command_has_help_text(name: str, command: object) -> None:
+    assert (getattr(command, "help", None) or "").strip(), f"'bct-risk {name}' has no help text"
+    for param in getattr(command, "params", []):
+        if getattr(param, "param_type_name", "") == "option" and param.name != "help":
+            assert (param.help or "").strip(), f"'bct-risk {name}' option {param.name} has no help"
+
+
+def test_list_shows_the_nine_strategic_risks(seeded_db_path: Path) -> None:
+    code, out, _ = run(seeded_db_path, "list", "--json")
+    assert code == 0
+    rows = {r["reference"]: r for r in json.loads(out)}
+    assert {f"SR{n}" for n in range(1, 10)} <= set(rows)
+    sr9 = rows["SR9"]
+    assert sr9["owner"] and sr9["lead_committee"] == "Finance and Resources"
+    assert sr9["band"] and sr9["direction"] in {"▲", "▼", "►", "NEW"}
+
+
+def test_list_filters(seeded_db_path: Path) -> None:
+    _, out, _ = run(seeded_db_path, "list", "--committee", "Finance and Resources", "--json")
+    assert {r["lead_committee"] for r in json.loads(out)} == {"Finance and Resources"}
+    _, out, _ = run(seeded_db_path, "list", "--above-appetite", "--json")
+    assert all(r["above_appetite"] for r in json.loads(out))
+    _, out, _ = run(seeded_db_path, "list", "--band", "extreme", "--json")
+    assert {r["band"] for r in json.loads(out)} == {"Extreme"}
+    _, out, _ = run(seeded_db_path, "list", "--overdue", "--json")
+    assert all(r["review_overdue"] for r in json.loads(out))
+    _, all_out, _ = run(seeded_db_path, "list", "--all", "--json")
+    assert len(json.loads(all_out)) > len(json.loads(run(seeded_db_path, "list", "--json")[1]))
+
+
+def test_score_adds_history_and_an_audit_event(seeded_db_path: Path) -> None:
+    before = len(json.loads(run(seeded_db_path, "show", "SR3", "--json")[1])["history"])
+    code, out, _ = run(
+        seeded_db_path, "score", "SR3", "--likelihood", "4", "--impact", "5", "--rationale",
+        "Contacts up 12% on last year",
+    )  # fmt: skip
+    assert code == 0
+    assert "Scored SR3 current 4x5=20 (Extreme)" in out
+    detail = json.loads(run(seeded_db_path, "show", "SR3", "--json")[1])
+    assert len(detail["history"]) == before + 1
+    assert detail["audit"][-1]["actor"] == "tester"
+    assert detail["audit"][-1]["changes"]["rationale"] == "Contacts up 12% on last year"
+    code, out, _ = run(seeded_db_path, "history", "SR3")
+    assert code == 0 and "Scored SR3" in out
+
+
+def test_escalate_close_reopen_and_actions(seeded_db_path: Path) -> None:
+    assert run(seeded_db_path, "escalate", "SR3", "--to", "board", "--reason", "Demand")[0] == 0
+    assert run(seeded_db_path, "close", "SR8", "--reason", "Oracle stabilised")[0] == 0
+    assert run(seeded_db_path, "reopen", "SR8", "--reason", "New release")[0] == 0
+    code, out, _ = run(seeded_db_path, "actions", "add", "SR9", "--description", "Savings plan",
+                       "--owner", "dfr", "--due", "2026-12-31")  # fmt: skip
+    assert code == 0
+    number = out.split("#")[1].split()[0]
+    assert run(seeded_db_path, "actions", "update", number, "--note", "Drafted")[0] == 0
+    assert run(seeded_db_path, "actions", "complete", number)[0] == 0
+    code, out, _ = run(seeded_db_path, "actions", "overdue", "--json")
+    assert code == 0 and all(a["overdue"] for a in json.loads(out))
+    code, out, _ = run(
+        seeded_db_path, "review", "SR9", "--committee", "Finance and Resources", "--meeting",
+        "10 Dec 2026", "--outcome", "noted", "--assurance", "reasonable",
+    )  # fmt: skip
+    assert code == 0 and "Recorded the review of SR9: Noted" in out
+
+
+BAD_INPUTS = [
+    (
+        ["score", "SR3", "-l", "7", "-i", "5", "-r", "x"],
+        "likelihood must be a whole number from 1 to 5, not 7",
+    ),
+    (
+        ["score", "SR3", "-l", "3", "-i", "0", "-r", "x"],
+        "impact must be a whole number from 1 to 5, not 0",
+    ),
+    (["score", "SR3", "-l", "3", "-i", "3", "-r", " "], "a rationale is required"),
+    (["score", "SR99", "-l", "3", "-i", "3", "-r", "x"], "no risk has the reference 'SR99'"),
+    (["score", "SR3", "-l", "3", "-i", "3", "-r", "x", "--date", "31/02/2026"], "is not a date"),
+    (
+        ["score", "SR3", "-l", "3", "-i", "3", "-r", "x", "--kind", "residual"],
+        "'residual' is not a score kind",
+    ),
+    (["close", "SR8", "--reason", ""], "a reason for closing is required"),
+    (["escalate", "SR3", "--to", "Cabinet", "--reason", "x"], "neither a register tier"),
+    (["escalate", "SR3", "--to", "operational", "--reason", "x"], "is a de-escalation"),
+    (
+        ["actions", "add", "SR9", "--description", "x", "--due", "2026-01-01"],
+        "is before the date raised",
+    ),
+    (["actions", "complete", "99999"], "no action has the number 99999"),
+    (
+        [
+            "review",
+            "SR9",
+            "--committee",
+            "Finance and Resources",
+            "--meeting",
+            "2026-12-11",
+            "--outcome",
+            "noted",
+        ],
+        "has no meeting on 2026-12-11",
+    ),
+    (
+        ["review", "SR9", "--committee", "Audit", "--meeting", "2026-12-10", "--outcome", "noted"],
+        "no committee is called 'Audit'",
+    ),
+    (
+        ["review", "SR9", "--committee", "fr", "--meeting", "2026-12-10", "--outcome", "happy"],
+        "'happy' is not a review outcome",
+    ),
+    (["add", "SR1", "--title", "Again"], "the reference SR1 is already in use"),
+    (["add", "SR10", "--title", "New", "--likelihood", "3"], "give both likelihood and impact"),
+    (["edit", "SR1"], "nothing to change"),
+    (["list", "--band", "purple"], "'purple' is not a band"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), BAD_INPUTS, ids=lambda v: " ".join(v) if isinstance(v, list) else ""
+)
+def test_bad_input_gives_a_one_line_error_and_changes_nothing(
+    seeded_db_path: Path, args: list[str], message: str
+) -> None:
+    ctx = make_context(seeded_db_path)
+    before = fingerprint(ctx)
+    code, out, err = run(seeded_db_path, *args)
+    assert code == 1
+    assert message in err
+    assert err.startswith("Error: ") and "Traceback" not in err + out
+    assert fingerprint(ctx) == before
+    ctx.engine.dispose()
+
+
+def test_the_installed_script_exits_non_zero_without_a_traceback(seeded_db_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bct_risk",
+            "-d",
+            str(seeded_db_path),
+            "score",
+            "SR3",
+            "-l",
+            "9",
+            "-i",
+            "1",
+            "-r",
+            "x",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == "Error: likelihood must be a whole number from 1 to 5, not 9"
+
+
+def test_database_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "env.sqlite"
+    monkeypatch.setenv("BCT_RISK_DATABASE_URL", f"sqlite:///{target}")
+    result = runner.invoke(app, ["init", "--no-seed"])
+    assert result.exit_code == 0 and target.exists()

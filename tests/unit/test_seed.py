@@ -1,0 +1,83 @@
+"""The seed register loads from seeds/, idempotently, and a bad file loads nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bct_risk.domain.enums import RiskStatus, Tier
+from bct_risk.domain.errors import ValidationError
+from bct_risk.services import queries
+from bct_risk.services.context import Context
+from bct_risk.services.queries import RiskFilter
+from bct_risk.services.seed import load_seeds
+from bct_risk.storage.paths import SEEDS_DIR
+from tests.helpers import fingerprint
+
+NINE = {
+    "SR1": "Relationship between Trust and Council",
+    "SR2": "Workforce",
+    "SR3": "Demand pressure",
+    "SR5": "Regulatory issues",
+    "SR7": "Placement sufficiency",
+    "SR8": "Oracle",
+    "SR9": "Financial Pressure",
+}
+
+
+def test_the_nine_strategic_risks_of_the_2025_30_plan(seeded_ctx: Context) -> None:
+    rows = {r.reference: r for r in queries.list_risks(seeded_ctx) if r.reference.startswith("SR")}
+    assert sorted(rows) == [f"SR{n}" for n in range(1, 10)]
+    for ref, title in NINE.items():
+        assert rows[ref].title == title
+    assert all(r.owner and r.lead_committee and r.band and r.current for r in rows.values())
+    assert rows["SR9"].lead_committee == "Finance and Resources"
+
+
+def test_historical_key_risks_are_closed_with_reasons(seeded_ctx: Context) -> None:
+    closed = queries.list_risks(seeded_ctx, RiskFilter(status=RiskStatus.CLOSED))
+    assert len(closed) >= 13
+    detail = queries.risk_detail(seeded_ctx, closed[0].reference)
+    assert detail.closed_reason and detail.closed_on
+
+
+def test_every_record_names_its_source() -> None:
+    for path in sorted(SEEDS_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        for section in ("people", "committees", "risks", "tracker"):
+            for record in data.get(section) or []:
+                assert record.get("source"), (
+                    f"{path.name} {section}: {record.get('key') or record.get('reference')}"
+                )
+
+
+def test_seeding_twice_adds_nothing(seeded_ctx: Context) -> None:
+    before = fingerprint(seeded_ctx)
+    report = load_seeds(seeded_ctx)
+    assert (report.risks, report.actions, report.people, report.meetings) == (0, 0, 0, 0)
+    assert fingerprint(seeded_ctx) == before
+
+
+def test_a_bad_seed_file_names_the_file_and_record_and_loads_nothing(
+    ctx: Context, tmp_path: Path
+) -> None:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, folder)
+    path = folder / "30_strategic_risks_2025.yaml"
+    path.write_text(path.read_text("utf-8").replace("likelihood: 4", "likelihood: 7", 1), "utf-8")
+    before = fingerprint(ctx)
+    with pytest.raises(ValidationError) as raised:
+        load_seeds(ctx, folder)
+    message = str(raised.value)
+    assert message.startswith("30_strategic_risks_2025.yaml: risks[")
+    assert "likelihood must be a whole number from 1 to 5, not 7" in message
+    assert fingerprint(ctx) == before
+
+
+def test_the_seeded_tiers(seeded_ctx: Context) -> None:
+    sr1 = queries.risk_detail(seeded_ctx, "SR1")
+    assert sr1.row.tier is Tier.BOARD, "SR1 was escalated to the Board in Sep 2026"
+    assert sr1.escalations
