@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bct_risk.cli.export  # noqa: F401  (registers the export and pack commands)
 from bct_risk.cli import actions, committees, database, risks  # noqa: F401  (register commands)
 from bct_risk.cli.app import app
 

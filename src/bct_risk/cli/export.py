@@ -1,0 +1,162 @@
+"""Commands that write papers: ``bct-risk export register`` and ``bct-risk pack``.
+
+A paper goes to standard output, or to a file with ``-o``. A file is written whole or not at all
+(a temporary file beside it, renamed into place), and an existing file is only replaced with
+``--force``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bct_risk.cli.app import app, done, fmt_date, parse_choice, register, to_date
+from bct_risk.domain.enums import Tier
+from bct_risk.domain.errors import ValidationError
+from bct_risk.export.data import register_csv, register_json
+from bct_risk.export.pack import render_pack
+from bct_risk.export.register import render_register
+from bct_risk.services.papers import committee_pack, register_paper, register_records
+from bct_risk.services.queries import RiskFilter
+
+export_app = typer.Typer(help="Export the register as Markdown, CSV or JSON.")
+app.add_typer(export_app, name="export")
+
+FORMATS = ("md", "csv", "json")
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="File to write (default: standard output)."),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace the output file if it already exists.")
+]
+PublicOption = Annotated[
+    bool,
+    typer.Option("--public", help="Public version: exempt risks and their actions left out."),
+]
+
+
+def check_output(path: Path | None, force: bool) -> None:
+    """Refuse, before any work, a file that exists (without --force) or a folder that does not."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder; give a file name", field="output")
+    if path.exists() and not force:
+        raise ValidationError(f"{path} already exists; use --force to replace it", field="output")
+    if not path.parent.is_dir():
+        raise ValidationError(
+            f"cannot write {path}: the folder {path.parent} does not exist", field="output"
+        )
+
+
+def write_output(text: str, path: Path | None) -> None:
+    """Print the paper, or write it whole to a file: never a partial file."""
+    if path is None:
+        sys.stdout.write(text)
+        return
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as exc:
+        raise ValidationError(f"cannot write {path}: {exc.strerror}", field="output") from exc
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise ValidationError(f"cannot write {path}: {exc.strerror}", field="output") from exc
+
+
+def _format(given: str | None, path: Path | None) -> str:
+    if given is None:
+        suffix = path.suffix.lower().lstrip(".") if path else ""
+        return suffix if suffix in FORMATS else "md"
+    wanted = given.strip().lower()
+    if wanted == "markdown":
+        wanted = "md"
+    if wanted not in FORMATS:
+        raise ValidationError(f"'{given}' is not a format; use one of: md, csv, json")
+    return wanted
+
+
+@export_app.command("register")
+def export_register(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="Closed risks too.")] = False,
+    owner: Annotated[str, typer.Option(help="Risk owner (name or job title, partial).")] = "",
+    committee: Annotated[str, typer.Option(help="Lead committee.")] = "",
+    band: Annotated[
+        str, typer.Option(help="Band of the current score (Low, Moderate, High, Extreme).")
+    ] = "",
+    tier: Annotated[
+        str | None, typer.Option(help="Register tier: operational, strategic, committee, board.")
+    ] = None,
+    category: Annotated[str, typer.Option(help="Category.")] = "",
+    above_appetite: Annotated[
+        bool, typer.Option("--above-appetite", help="Only risks above appetite.")
+    ] = False,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only risks whose review is overdue.")
+    ] = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="md, csv or json (default: from -o, else md)."),
+    ] = None,
+    public: PublicOption = False,
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Export the register, or a filtered part of it, as a Markdown paper, CSV or JSON."""
+    kind = _format(fmt, output)
+    check_output(output, force)
+    reg = register(ctx)
+    flt = RiskFilter(
+        include_closed=all_,
+        owner=owner,
+        committee=committee,
+        band=band,
+        tier=parse_choice(Tier, tier),
+        category=category,
+        above_appetite=above_appetite,
+        review_overdue=overdue,
+    )
+    if kind == "md":
+        paper = register_paper(reg, flt, public=public)
+        text, count = render_register(reg.matrix, paper), len(paper.risks)
+    else:
+        records = register_records(reg, flt, public=public)
+        writer = register_csv if kind == "csv" else register_json
+        text, count = writer(records), len(records)
+    write_output(text, output)
+    if output is not None:
+        done(f"Wrote {count} risk{'' if count == 1 else 's'} to {output}")
+
+
+@app.command("pack")
+def pack_command(
+    ctx: typer.Context,
+    committee: Annotated[str, typer.Option(help='Committee, e.g. "Finance and Resources".')],
+    meeting: Annotated[str, typer.Option(help="Date of the meeting the pack is for.")],
+    public: PublicOption = False,
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Write a committee's pack for a meeting as Markdown: changes, actions and its risks."""
+    day = to_date(meeting, "meeting date")
+    if day is None:
+        raise ValidationError("give the date of the meeting", field="meeting")
+    check_output(output, force)
+    reg = register(ctx)
+    pack = committee_pack(reg, committee, day, public=public)
+    write_output(render_pack(reg.matrix, pack), output)
+    if output is not None:
+        done(f"Wrote the {pack.committee} pack for {fmt_date(pack.meeting_date)} to {output}")
