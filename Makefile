@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest clean
+.PHONY: run test lint typecheck pytest pytest-sqlite clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests db
 	$(BIN)/ruff format --check src tests db
 
+pytest-sqlite: $(STAMP)
+	$(BIN)/pytest -n 2
+
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The whole suite on SQLite, then again on a throwaway PostgreSQL server (installed if missing).
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2
+	scripts/with-postgres $(BIN)/pytest -n 2
 
 test: lint typecheck pytest
 

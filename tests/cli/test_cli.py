@@ -18,7 +18,7 @@ from tests.helpers import fingerprint
 runner = CliRunner()
 
 
-def run(db: Path, *args: str) -> tuple[int, str, str]:
+def run(db: str, *args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, ["--database", str(db), "--as", "tester", *args])
     return result.exit_code, result.stdout, result.stderr
 
@@ -46,8 +46,8 @@ def test_every_command_has_help_text(name: str, command: object) -> None:
             assert (param.help or "").strip(), f"'bct-risk {name}' option {param.name} has no help"
 
 
-def test_list_shows_the_nine_strategic_risks(seeded_db_path: Path) -> None:
-    code, out, _ = run(seeded_db_path, "list", "--json")
+def test_list_shows_the_nine_strategic_risks(seeded_database: str) -> None:
+    code, out, _ = run(seeded_database, "list", "--json")
     assert code == 0
     rows = {r["reference"]: r for r in json.loads(out)}
     assert {f"SR{n}" for n in range(1, 10)} <= set(rows)
@@ -56,49 +56,49 @@ def test_list_shows_the_nine_strategic_risks(seeded_db_path: Path) -> None:
     assert sr9["band"] and sr9["direction"] in {"▲", "▼", "►", "NEW"}
 
 
-def test_list_filters(seeded_db_path: Path) -> None:
-    _, out, _ = run(seeded_db_path, "list", "--committee", "Finance and Resources", "--json")
+def test_list_filters(seeded_database: str) -> None:
+    _, out, _ = run(seeded_database, "list", "--committee", "Finance and Resources", "--json")
     assert {r["lead_committee"] for r in json.loads(out)} == {"Finance and Resources"}
-    _, out, _ = run(seeded_db_path, "list", "--above-appetite", "--json")
+    _, out, _ = run(seeded_database, "list", "--above-appetite", "--json")
     assert all(r["above_appetite"] for r in json.loads(out))
-    _, out, _ = run(seeded_db_path, "list", "--band", "extreme", "--json")
+    _, out, _ = run(seeded_database, "list", "--band", "extreme", "--json")
     assert {r["band"] for r in json.loads(out)} == {"Extreme"}
-    _, out, _ = run(seeded_db_path, "list", "--overdue", "--json")
+    _, out, _ = run(seeded_database, "list", "--overdue", "--json")
     assert all(r["review_overdue"] for r in json.loads(out))
-    _, all_out, _ = run(seeded_db_path, "list", "--all", "--json")
-    assert len(json.loads(all_out)) > len(json.loads(run(seeded_db_path, "list", "--json")[1]))
+    _, all_out, _ = run(seeded_database, "list", "--all", "--json")
+    assert len(json.loads(all_out)) > len(json.loads(run(seeded_database, "list", "--json")[1]))
 
 
-def test_score_adds_history_and_an_audit_event(seeded_db_path: Path) -> None:
-    before = len(json.loads(run(seeded_db_path, "show", "SR3", "--json")[1])["history"])
+def test_score_adds_history_and_an_audit_event(seeded_database: str) -> None:
+    before = len(json.loads(run(seeded_database, "show", "SR3", "--json")[1])["history"])
     code, out, _ = run(
-        seeded_db_path, "score", "SR3", "--likelihood", "4", "--impact", "5", "--rationale",
+        seeded_database, "score", "SR3", "--likelihood", "4", "--impact", "5", "--rationale",
         "Contacts up 12% on last year",
     )  # fmt: skip
     assert code == 0
     assert "Scored SR3 current 4x5=20 (Extreme)" in out
-    detail = json.loads(run(seeded_db_path, "show", "SR3", "--json")[1])
+    detail = json.loads(run(seeded_database, "show", "SR3", "--json")[1])
     assert len(detail["history"]) == before + 1
     assert detail["audit"][-1]["actor"] == "tester"
     assert detail["audit"][-1]["changes"]["rationale"] == "Contacts up 12% on last year"
-    code, out, _ = run(seeded_db_path, "history", "SR3")
+    code, out, _ = run(seeded_database, "history", "SR3")
     assert code == 0 and "Scored SR3" in out
 
 
-def test_escalate_close_reopen_and_actions(seeded_db_path: Path) -> None:
-    assert run(seeded_db_path, "escalate", "SR3", "--to", "board", "--reason", "Demand")[0] == 0
-    assert run(seeded_db_path, "close", "SR8", "--reason", "Oracle stabilised")[0] == 0
-    assert run(seeded_db_path, "reopen", "SR8", "--reason", "New release")[0] == 0
-    code, out, _ = run(seeded_db_path, "actions", "add", "SR9", "--description", "Savings plan",
+def test_escalate_close_reopen_and_actions(seeded_database: str) -> None:
+    assert run(seeded_database, "escalate", "SR3", "--to", "board", "--reason", "Demand")[0] == 0
+    assert run(seeded_database, "close", "SR8", "--reason", "Oracle stabilised")[0] == 0
+    assert run(seeded_database, "reopen", "SR8", "--reason", "New release")[0] == 0
+    code, out, _ = run(seeded_database, "actions", "add", "SR9", "--description", "Savings plan",
                        "--owner", "dfr", "--due", "2026-12-31")  # fmt: skip
     assert code == 0
     number = out.split("#")[1].split()[0]
-    assert run(seeded_db_path, "actions", "update", number, "--note", "Drafted")[0] == 0
-    assert run(seeded_db_path, "actions", "complete", number)[0] == 0
-    code, out, _ = run(seeded_db_path, "actions", "overdue", "--json")
+    assert run(seeded_database, "actions", "update", number, "--note", "Drafted")[0] == 0
+    assert run(seeded_database, "actions", "complete", number)[0] == 0
+    code, out, _ = run(seeded_database, "actions", "overdue", "--json")
     assert code == 0 and all(a["overdue"] for a in json.loads(out))
     code, out, _ = run(
-        seeded_db_path, "review", "SR9", "--committee", "Finance and Resources", "--meeting",
+        seeded_database, "review", "SR9", "--committee", "Finance and Resources", "--meeting",
         "10 Dec 2026", "--outcome", "noted", "--assurance", "reasonable",
     )  # fmt: skip
     assert code == 0 and "Recorded the review of SR9: Noted" in out
@@ -160,11 +160,11 @@ BAD_INPUTS = [
     ("args", "message"), BAD_INPUTS, ids=lambda v: " ".join(v) if isinstance(v, list) else ""
 )
 def test_bad_input_gives_a_one_line_error_and_changes_nothing(
-    seeded_db_path: Path, args: list[str], message: str
+    seeded_database: str, args: list[str], message: str
 ) -> None:
-    ctx = make_context(seeded_db_path)
+    ctx = make_context(seeded_database)
     before = fingerprint(ctx)
-    code, out, err = run(seeded_db_path, *args)
+    code, out, err = run(seeded_database, *args)
     assert code == 1
     assert message in err
     assert err.startswith("Error: ") and "Traceback" not in err + out
@@ -172,14 +172,14 @@ def test_bad_input_gives_a_one_line_error_and_changes_nothing(
     ctx.engine.dispose()
 
 
-def test_the_installed_script_exits_non_zero_without_a_traceback(seeded_db_path: Path) -> None:
+def test_the_installed_script_exits_non_zero_without_a_traceback(seeded_database: str) -> None:
     result = subprocess.run(
         [
             sys.executable,
             "-m",
             "bct_risk",
             "-d",
-            str(seeded_db_path),
+            str(seeded_database),
             "score",
             "SR3",
             "-l",
