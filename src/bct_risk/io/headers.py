@@ -1,0 +1,708 @@
+"""Recognising a register's columns by their headers, and the mapping a user can give instead.
+
+Real registers name the same thing many ways (Likelihood / Probability / L), put a group header
+above two score blocks with the same three columns ("Risk if no action" and "Current risk"),
+and sometimes flatten the two header rows into one ("Current risk - Impact"). This module turns
+the header cells into a :class:`ColumnMap` per column, saying how each was recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bct_risk.domain.errors import ValidationError
+
+RISKS, ACTIONS = "risks", "actions"
+"""What a file holds: a risk register, or an action log (tracker)."""
+
+SCORE_KINDS = ("inherent", "current", "target")
+SCORE_PARTS = ("likelihood", "impact", "score")
+IGNORE = "ignore"
+"""The field a mapping file gives a column to leave it out on purpose."""
+
+_SCORE_SYNONYMS = {
+    "likelihood": ("likelihood", "probability", "l", "p", "likelihood score", "likelihood rating"),
+    "impact": (
+        "impact",
+        "consequence",
+        "severity",
+        "i",
+        "c",
+        "s",
+        "impact score",
+        "impact rating",
+        "consequence score",
+        "severity score",
+    ),
+    "score": (
+        "score",
+        "rating",
+        "risk index",
+        "risk score",
+        "risk rating",
+        "index",
+        "total",
+        "overall score",
+        "overall",
+        "l x i",
+        "i x l",
+        "lxi",
+        "ixl",
+        "l i",
+        "i l",
+        "rag score",
+        "risk",
+        "level",
+        "risk level",
+        "combined score",
+        "product",
+    ),
+}
+
+_GROUP_SYNONYMS = {
+    "inherent": (
+        "inherent",
+        "inherent risk",
+        "gross",
+        "gross risk",
+        "risk if no action",
+        "if no action",
+        "before controls",
+        "before mitigation",
+        "pre mitigation",
+        "pre mitigated",
+        "pre control",
+        "unmitigated",
+        "uncontrolled",
+        "untreated",
+        "original",
+        "initial",
+        "initial risk",
+        "raw",
+        "raw risk",
+        "without controls",
+    ),
+    "current": (
+        "current",
+        "current risk",
+        "residual",
+        "residual risk",
+        "net",
+        "net risk",
+        "after controls",
+        "after mitigation",
+        "post mitigation",
+        "mitigated",
+        "controlled",
+        "revised",
+        "current position",
+        "with controls",
+        "now",
+    ),
+    "target": (
+        "target",
+        "target risk",
+        "future",
+        "desired",
+        "tolerable",
+        "planned",
+        "target position",
+    ),
+}
+
+RISK_FIELDS: dict[str, tuple[str, ...]] = {
+    "reference": (
+        "ref",
+        "reference",
+        "id",
+        "risk id",
+        "risk ref",
+        "risk reference",
+        "risk no",
+        "risk number",
+        "no",
+        "number",
+        "ref no",
+        "reference number",
+        "risk ref no",
+    ),
+    "title": ("title", "risk title", "risk name", "name", "risk", "short title", "headline"),
+    "description": (
+        "description",
+        "risk description",
+        "details",
+        "detail",
+        "risk detail",
+        "summary",
+        "risk summary",
+        "description of risk",
+    ),
+    "cause": (
+        "cause",
+        "causes",
+        "cause of risk",
+        "risk cause",
+        "triggers",
+        "trigger",
+        "source of risk",
+    ),
+    "effect": (
+        "effect",
+        "effects",
+        "consequences",
+        "risk effect",
+        "potential effect",
+        "potential consequences",
+        "effect of risk",
+        "impact description",
+    ),
+    "cause_and_effect": (
+        "risk and effects",
+        "risk and effect",
+        "cause and effect",
+        "causes and effects",
+        "risk cause and effect",
+        "risk description cause and effect",
+        "risk and consequences",
+        "risk causes and effects",
+    ),
+    "category": ("category", "risk category", "type", "risk type", "theme", "area", "risk area"),
+    "tier": ("tier", "register", "register tier", "register level"),
+    "status": ("status", "risk status", "open closed", "state"),
+    "owner": (
+        "owner",
+        "risk owner",
+        "lead",
+        "owned by",
+        "responsible officer",
+        "responsible",
+        "lead officer",
+        "accountable officer",
+        "officer",
+        "risk lead",
+        "owners",
+        "risk owners",
+        "accountable",
+        "lead director",
+        "executive lead",
+    ),
+    "lead_committee": (
+        "lead committee",
+        "committee",
+        "oversight committee",
+        "monitoring committee",
+        "assurance committee",
+        "reporting committee",
+        "oversight",
+    ),
+    "appetite": ("appetite", "risk appetite", "appetite level", "tolerance"),
+    "treatment": (
+        "treatment",
+        "response",
+        "risk response",
+        "risk treatment",
+        "approach",
+        "treat tolerate transfer terminate",
+        "4ts",
+        "strategy",
+    ),
+    "controls": (
+        "controls",
+        "control",
+        "mitigation",
+        "mitigations",
+        "existing controls",
+        "current controls",
+        "controls in place",
+        "mitigating controls",
+        "existing mitigation",
+        "existing mitigations",
+        "key controls",
+        "internal controls",
+        "mitigation in place",
+        "controls and mitigations",
+    ),
+    "further_actions": (
+        "actions",
+        "action",
+        "further actions",
+        "further action",
+        "actions being taken",
+        "actions being taken to manage risk",
+        "actions being taken to managing risk",
+        "planned actions",
+        "additional actions",
+        "mitigating actions",
+        "action plan",
+        "further mitigation",
+        "further mitigations",
+        "actions required",
+        "additional controls",
+        "further controls",
+        "planned mitigation",
+    ),
+    "comments": (
+        "comments",
+        "comment",
+        "progress",
+        "update",
+        "updates",
+        "comments and progress",
+        "comments and progress of actions",
+        "commentary",
+        "notes",
+        "progress update",
+        "latest update",
+        "progress on actions",
+        "narrative",
+    ),
+    "target_date": ("target date", "date to reach target", "target achievement date", "by when"),
+    "next_review_date": (
+        "next review",
+        "next review date",
+        "review date",
+        "review by",
+        "due for review",
+    ),
+    "assessed_on": (
+        "last reviewed",
+        "date reviewed",
+        "date of last review",
+        "last review",
+        "last review date",
+        "date assessed",
+        "assessed on",
+        "assessment date",
+        "date updated",
+        "last updated",
+        "updated",
+    ),
+    "exempt": ("exempt", "confidential", "exempt item", "restricted"),
+    "closed_reason": ("closed reason", "reason for closure", "closure reason", "reason closed"),
+    "source": ("source", "origin"),
+}
+
+ACTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "meeting_date": (
+        "meeting date",
+        "date of meeting",
+        "meeting",
+        "date",
+        "date raised",
+        "raised",
+        "raised on",
+        "meeting held",
+        "date agreed",
+        "date of action",
+        "minute date",
+    ),
+    "committee": ("committee", "board", "meeting of", "body", "forum"),
+    "agenda_item": (
+        "agenda item",
+        "item",
+        "agenda",
+        "minute",
+        "minute ref",
+        "minute reference",
+        "subject",
+        "topic",
+        "project",
+        "project tag",
+        "tag",
+        "agenda item title",
+        "heading",
+    ),
+    "action": (
+        "action",
+        "actions",
+        "action required",
+        "action agreed",
+        "description",
+        "task",
+        "action point",
+        "action description",
+        "what",
+        "action to be taken",
+    ),
+    "owner": (
+        "owner",
+        "lead",
+        "responsible",
+        "action owner",
+        "by whom",
+        "who",
+        "officer",
+        "assigned to",
+        "action by",
+        "responsible officer",
+        "lead officer",
+    ),
+    "due_date": (
+        "due",
+        "due date",
+        "deadline",
+        "by when",
+        "target date",
+        "completion date",
+        "date due",
+        "due by",
+        "timescale",
+    ),
+    "status": ("status", "rag status", "rag", "state", "complete", "done", "progress status"),
+    "update": (
+        "update",
+        "updates",
+        "progress",
+        "comments",
+        "comment",
+        "notes",
+        "latest update",
+        "response",
+        "progress update",
+        "commentary",
+    ),
+    "reference": (
+        "ref",
+        "reference",
+        "id",
+        "no",
+        "number",
+        "item no",
+        "action no",
+        "action number",
+        "action ref",
+        "action id",
+    ),
+    "risk": ("risk", "risk ref", "linked risk", "risk reference", "related risk"),
+}
+
+_PREFIXABLE = {
+    "owner",
+    "action",
+    "actions",
+    "status",
+    "comments",
+    "comment",
+    "progress",
+    "update",
+    "controls",
+    "mitigation",
+    "description",
+    "cause",
+    "effect",
+    "effects",
+    "likelihood",
+    "impact",
+    "score",
+    "category",
+    "project",
+    "due",
+    "meeting",
+    "reference",
+    "title",
+    "agenda",
+    "deadline",
+    "treatment",
+    "appetite",
+}
+"""Single words that still name their field when the header goes on ("Owner as written")."""
+
+_SCALE = re.compile(r"\(?\s*\b1\s*(?:-|–|to)\s*(\d{1,2})\b\s*\)?")
+
+
+def normalise(text: Any) -> str:
+    """A header as plain lower-case words: "Current risk – Impact" → "current risk impact"."""
+    value = str(text or "").lower().replace("&", " and ").replace("×", " x ")
+    value = _SCALE.sub(" ", value)
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", value).split())
+
+
+def scale_in(text: Any) -> int | None:
+    """A scale written in a header: "Likelihood (1-10)" → 10."""
+    match = _SCALE.search(str(text or ""))
+    if match and int(match.group(1)) in (3, 4, 5, 6, 10):
+        return int(match.group(1))
+    return None
+
+
+def fields_for(kind: str) -> dict[str, tuple[str, ...]]:
+    """The fields (with their header synonyms) of a risk register or an action log."""
+    return RISK_FIELDS if kind == RISKS else ACTION_FIELDS
+
+
+def field_names(kind: str) -> list[str]:
+    """Every field a mapping file may name for a kind of file."""
+    names = list(fields_for(kind))
+    if kind == RISKS:
+        names += [f"{k}_{p}" for k in SCORE_KINDS for p in SCORE_PARTS]
+        names += list(SCORE_PARTS)
+    return [*names, IGNORE]
+
+
+@dataclass
+class ColumnMap:
+    """What one column of the file was taken to hold, and why."""
+
+    index: int
+    header: str
+    """The header as written (with its group header, where there is one)."""
+    field: str | None
+    how: str
+    """recognised, group header, mapping file, order of the score blocks, not recognised…"""
+    scale: int = 5
+    """The scale of a likelihood or impact column."""
+    exact: bool = True
+
+    @property
+    def used(self) -> bool:
+        """Whether the column's values are imported."""
+        return self.field is not None and self.field != IGNORE
+
+
+@dataclass
+class MappingFile:
+    """A user's explicit mapping: column header → field, plus scales, sheet and header row."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    scales: dict[str, int] = field(default_factory=dict)
+    kind: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    path: Path | None = None
+
+
+def load_mapping(path: Path) -> MappingFile:
+    """Read a mapping file (YAML); a bad one is refused with what is wrong."""
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except OSError as exc:
+        raise ValidationError(f"cannot read the mapping file {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ValidationError(f"the mapping file {path.name} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValidationError(f"the mapping file {path.name} must hold 'columns:' and options")
+    unknown = set(data) - {"columns", "scales", "kind", "sheet", "header_row"}
+    if unknown:
+        raise ValidationError(
+            f"the mapping file {path.name} has unknown settings: {', '.join(sorted(unknown))} "
+            "(use columns, scales, kind, sheet, header_row)"
+        )
+    kind = data.get("kind")
+    if kind is not None and kind not in (RISKS, ACTIONS):
+        raise ValidationError(f"the mapping file's kind must be risks or actions, not '{kind}'")
+    columns = {str(k): str(v).strip() for k, v in (data.get("columns") or {}).items()}
+    allowed = set(field_names(RISKS)) | set(field_names(ACTIONS))
+    for header, name in columns.items():
+        if name not in allowed:
+            raise ValidationError(
+                f"the mapping file maps '{header}' to '{name}', which is not a field; "
+                f"use one of: {', '.join(sorted(allowed))}"
+            )
+    scales: dict[str, int] = {}
+    for name, value in (data.get("scales") or {}).items():
+        if not isinstance(value, int) or value not in (3, 4, 5, 6, 10):
+            raise ValidationError(
+                f"the mapping file gives {name} a scale of {value!r}; use 3, 4, 5, 6 or 10"
+            )
+        scales[str(name)] = value
+    header_row = data.get("header_row")
+    if header_row is not None and (not isinstance(header_row, int) or header_row < 0):
+        raise ValidationError("the mapping file's header_row must be a row number")
+    return MappingFile(columns, scales, kind, data.get("sheet"), header_row, path)
+
+
+def _words_start(words: list[str], synonym: str) -> bool:
+    parts = synonym.split()
+    return words[: len(parts)] == parts
+
+
+def _match(name: str, kind: str) -> tuple[str, bool] | None:
+    """The field a plain header names: exactly, or by its opening words."""
+    table = fields_for(kind)
+    for field_name, synonyms in table.items():
+        if name in synonyms:
+            return field_name, True
+    if kind == RISKS:
+        for part, synonyms in _SCORE_SYNONYMS.items():
+            if name in synonyms:
+                return part, True
+    words = name.split()
+    best: tuple[int, str] | None = None
+    candidates = list(table.items())
+    if kind == RISKS:
+        candidates += list(_SCORE_SYNONYMS.items())
+    for field_name, synonyms in candidates:
+        for synonym in synonyms:
+            if (" " in synonym or synonym in _PREFIXABLE) and _words_start(words, synonym):
+                length = len(synonym.split())
+                if best is None or length > best[0]:
+                    best = (length, field_name)
+    return (best[1], False) if best else None
+
+
+def _split_group(name: str) -> tuple[str, str] | None:
+    """A score header that carries its group: "current risk score" → (current, score)."""
+    words = name.split()
+    options: list[tuple[int, str, str]] = []
+    for kind, synonyms in _GROUP_SYNONYMS.items():
+        for synonym in synonyms:
+            parts = synonym.split()
+            n = len(parts)
+            if words[:n] == parts:
+                rest = " ".join(words[n:])
+            elif words[-n:] == parts and len(words) > n:
+                rest = " ".join(words[:-n])
+            else:
+                continue
+            for part, score_synonyms in _SCORE_SYNONYMS.items():
+                if rest in score_synonyms:
+                    options.append((n, kind, part))
+    if not options:
+        return None
+    _, kind, part = max(options)
+    return kind, part
+
+
+def group_of(text: Any) -> str | None:
+    """The score block a group header names ("Risk if no action" → inherent)."""
+    name = normalise(text)
+    if not name:
+        return None
+    best: tuple[int, str] | None = None
+    words = name.split()
+    for kind, synonyms in _GROUP_SYNONYMS.items():
+        for synonym in synonyms:
+            parts = synonym.split()
+            if _contains(words, parts) and (best is None or len(parts) > best[0]):
+                best = (len(parts), kind)
+    return best[1] if best else None
+
+
+def _contains(words: list[str], parts: list[str]) -> bool:
+    n = len(parts)
+    return any(words[i : i + n] == parts for i in range(len(words) - n + 1))
+
+
+def recognise(header: Any, kind: str, group: Any = None) -> tuple[str, str, bool] | None:
+    """(field, how, exact) for one header cell, with the group header above it if any."""
+    name = normalise(header)
+    if not name:
+        return None
+    if kind == RISKS:
+        split = _split_group(name)
+        if split:
+            return f"{split[0]}_{split[1]}", "recognised (group in the header)", True
+    found = _match(name, kind)
+    if found is None:
+        return None
+    field_name, exact = found
+    if kind == RISKS and field_name in SCORE_PARTS:
+        block = group_of(group)
+        if block:
+            return f"{block}_{field_name}", f"group header '{_plain(group)}'", exact
+    return field_name, "recognised" if exact else "recognised by its first words", exact
+
+
+def _plain(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+def header_score(cells: Sequence[Any], kind: str) -> int:
+    """How many cells of a row read as headers of this kind of file."""
+    return sum(1 for cell in cells if isinstance(cell, str) and recognise(cell, kind))
+
+
+def map_columns(
+    headers: Sequence[Any],
+    groups: Sequence[Any] | None,
+    kind: str,
+    mapping: MappingFile | None,
+) -> list[ColumnMap]:
+    """The column map for a header row (and the group row above it, if any)."""
+    columns: list[ColumnMap] = []
+    explicit = {normalise(k): v for k, v in (mapping.columns if mapping else {}).items()}
+    for index, header in enumerate(headers):
+        group = groups[index] if groups and index < len(groups) else None
+        shown = _plain(header)
+        if group and _plain(group) and _plain(group) != shown:
+            shown = f"{_plain(group)} / {shown}" if shown else _plain(group)
+        key = normalise(header)
+        grouped_key = normalise(f"{group or ''} {header or ''}")
+        if shown and (key in explicit or grouped_key in explicit or normalise(shown) in explicit):
+            name = explicit.get(grouped_key) or explicit.get(normalise(shown)) or explicit[key]
+            how = "left out (mapping file)" if name == IGNORE else "mapping file"
+            columns.append(ColumnMap(index, shown, name, how))
+            continue
+        if not shown:
+            continue
+        found = recognise(header, kind, group)
+        if found is None:
+            columns.append(ColumnMap(index, shown, None, "not recognised"))
+            continue
+        field_name, how, exact = found
+        columns.append(ColumnMap(index, shown, field_name, how, exact=exact))
+    _assign_score_blocks(columns)
+    _resolve_duplicates(columns)
+    _apply_scales(columns, headers, mapping)
+    return columns
+
+
+def _assign_score_blocks(columns: list[ColumnMap]) -> None:
+    """Bare Likelihood/Impact/Score columns take their block from their order.
+
+    One block is the current score; two are inherent then current (the order every template
+    we have seen uses); three add the target.
+    """
+    for part in SCORE_PARTS:
+        bare = [c for c in columns if c.field == part]
+        if not bare:
+            continue
+        taken = {c.field.split("_")[0] for c in columns if c.field and c.field.endswith(f"_{part}")}
+        free = [k for k in SCORE_KINDS if k not in taken]
+        single = ["current"] if "current" in free else free
+        order = single if len(bare) == 1 else free
+        for column, block in zip(bare, order, strict=False):
+            column.field = f"{block}_{part}"
+            if len(bare) > 1:
+                column.how = f"score block {bare.index(column) + 1} of {len(bare)}: {block}"
+            else:
+                column.how = f"{column.how}; the only score block, read as {block}"
+        for column in bare[len(order) :]:
+            column.field = None
+            column.how = f"a further {part} column with no block left"
+
+
+def _resolve_duplicates(columns: list[ColumnMap]) -> None:
+    """Each field comes from one column: an exact header beats one read by its first words."""
+    by_field: dict[str, list[ColumnMap]] = {}
+    for column in columns:
+        if column.used and column.field is not None:
+            by_field.setdefault(column.field, []).append(column)
+    for name, claims in by_field.items():
+        if len(claims) < 2:
+            continue
+        winner = next((c for c in claims if c.exact), claims[0])
+        for column in claims:
+            if column is not winner:
+                column.field = None
+                column.how = f"not imported: '{winner.header}' already gives the {name}"
+
+
+def _apply_scales(
+    columns: list[ColumnMap], headers: Sequence[Any], mapping: MappingFile | None
+) -> None:
+    scales = mapping.scales if mapping else {}
+    for column in columns:
+        if not column.field or not column.field.endswith(("likelihood", "impact")):
+            continue
+        part = column.field.split("_")[-1]
+        written = scale_in(headers[column.index]) if column.index < len(headers) else None
+        column.scale = scales.get(column.field) or scales.get(part) or written or 5
+        if column.scale != 5:
+            column.how += f"; scale 1-{column.scale} mapped to 1-5"

@@ -1,0 +1,367 @@
+"""Reading cell values as real registers hold them: scores, dates, owners, bullets and statuses.
+
+Each reader returns the value it could read, or raises :class:`CellError` with a message in the
+user's words; the importer adds the row and column. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bct_risk.domain.enums import ActionStatus, RiskStatus
+from bct_risk.domain.scoring import Matrix
+
+BULLETS = "\uf0b7\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u25a1\u27a2\u2219\uf0a7\uf076\uf0d8"
+"""Bullet glyphs: U+F0B7 and friends come from Symbol/Wingdings fonts in PDFs, • from Word."""
+
+_BULLET_SPLIT = re.compile(rf"[{BULLETS}]|(?:^|\n)\s*[-*]\s+")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says why, in the user's words."""
+
+
+def clean_text(value: Any) -> str:
+    """A cell as one line of text: bullets dropped, wrapped lines joined, spaces collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\u00a0", " ")
+    text = re.sub(rf"[{BULLETS}]", " ", text)
+    return " ".join(text.split())
+
+
+def is_blank(value: Any) -> bool:
+    """Empty, spaces, or only punctuation (divider rows such as ``-----`` or ``====``)."""
+    text = clean_text(value)
+    return not text or not any(ch.isalnum() for ch in text)
+
+
+def bullet_items(value: Any) -> list[str]:
+    """The items of a bulleted cell, each as one line; a cell with no bullets is one item."""
+    if isinstance(value, list):
+        return [t for t in (clean_text(v) for v in value) if t]
+    if value is None:
+        return []
+    raw = str(value).replace("\u00a0", " ")
+    parts = _BULLET_SPLIT.split(raw)
+    return [t for t in (clean_text(p) for p in parts) if t]
+
+
+# -- scores ----------------------------------------------------------------------------------
+
+_WORDS_3 = {"low": 1, "medium": 2, "med": 2, "moderate": 2, "high": 3}
+"""Low/Medium/High: a three-point scale."""
+
+_WORDS_5 = {
+    "very low": 1,
+    "negligible": 1,
+    "insignificant": 1,
+    "remote": 1,
+    "very unlikely": 1,
+    "minor": 2,
+    "low medium": 2,
+    "significant": 3,
+    "medium high": 4,
+    "serious": 4,
+    "severe": 4,
+    "very likely": 4,
+    "very high": 5,
+    "critical": 5,
+    "extreme": 5,
+    "certain": 5,
+}
+"""Words common on five-point scales besides the matrix's own labels."""
+
+_PRODUCT = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*[x×*]\s*(\d+(?:\.\d+)?)\s*(?:=\s*(\d+(?:\.\d+)?))?\s*$", re.I
+)
+_TRAILING_NUMBER = re.compile(r"\((\d+)\)\s*$")
+
+
+@dataclass(frozen=True)
+class Level:
+    """A likelihood or impact read from a cell, on the 1-5 scale, with how it was written."""
+
+    value: int
+    written: str
+    """The cell as written, kept for the assessment's rationale."""
+    scale: int = 5
+    """The scale the register used (3, 4, 5 or 10)."""
+
+    @property
+    def converted(self) -> bool:
+        """Whether the value was mapped from another scale or a word."""
+        return self.scale != 5 or self.written != str(self.value)
+
+
+def to_five(value: int, scale: int) -> int:
+    """A value on a 1-``scale`` scale, mapped to 1-5 by keeping its place on the scale."""
+    if scale == 5:
+        return value
+    return math.floor(1 + (value - 1) * 4 / (scale - 1) + 0.5)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = clean_text(value)
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(?:\s*[-–:)]\s*\D.*)?", text)
+    if match is None:
+        match = _TRAILING_NUMBER.search(text)
+    return float(match.group(1)) if match else None
+
+
+def parse_level(value: Any, axis: str, matrix: Matrix, scale: int = 5) -> Level | None:
+    """A likelihood or impact: a number on the register's scale, or a word; None when blank."""
+    if is_blank(value):
+        return None
+    written = clean_text(value)
+    number = _number(value)
+    if number is not None:
+        if not number.is_integer():
+            raise CellError(f"{axis} {written} is not a whole number")
+        whole = int(number)
+        if not 1 <= whole <= scale:
+            hint = (
+                "; if this register scores on a longer scale, give it in the mapping file "
+                f"(scales: {{{axis}: 10}}) or the header (e.g. '{axis.title()} (1-10)')"
+                if scale == 5
+                else ""
+            )
+            raise CellError(f"{axis} {whole} is outside the 1-{scale} scale{hint}")
+        return Level(to_five(whole, scale), written, scale)
+    key = " ".join(re.sub(r"[^a-z ]", " ", written.lower()).split())
+    labels = matrix.likelihood if axis == "likelihood" else matrix.impact
+    for index, label in enumerate(labels):
+        if key == label.lower():
+            return Level(index + 1, written, 5)
+    if key in _WORDS_3:
+        return Level(to_five(_WORDS_3[key], 3), written, 3)
+    if key in _WORDS_5:
+        return Level(_WORDS_5[key], written, 5)
+    words = ", ".join(labels)
+    raise CellError(f"'{written}' is not a {axis}; use 1-{scale}, Low/Medium/High or {words}")
+
+
+@dataclass(frozen=True)
+class StatedScore:
+    """A score cell: the product the register states, and a likelihood x impact if it gives one."""
+
+    value: int | None
+    likelihood: int | None = None
+    impact: int | None = None
+    written: str = ""
+
+
+def parse_score(value: Any) -> StatedScore | None:
+    """A score cell: ``20``, ``4x5=20``, ``4 x 5``; a formula is kept as text. None when blank."""
+    if is_blank(value):
+        return None
+    written = clean_text(value)
+    if written.startswith("="):
+        return StatedScore(None, written=written)
+    match = _PRODUCT.match(written)
+    if match:
+        first, second = int(float(match.group(1))), int(float(match.group(2)))
+        stated = int(float(match.group(3))) if match.group(3) else first * second
+        return StatedScore(stated, first, second, written)
+    number = _number(value)
+    if number is None or not number.is_integer():
+        return StatedScore(None, written=written)
+    return StatedScore(int(number), written=written)
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%Y/%m/%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d %b %y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%b %d %Y",
+    "%B %d %Y",
+)
+_DATE_SHAPED = re.compile(
+    r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$"
+    r"|^\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{2,4}$"
+    r"|^[A-Za-z]{3,9} \d{1,2},? \d{4}$"
+)
+_MONTHS = [
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+
+
+def parse_date_cell(value: Any) -> date | str | None:
+    """A date cell: a date; the text itself where it is no date (``Q3 2024``, ``ongoing``).
+
+    Raises :class:`CellError` for something written as a date that is no real date
+    (``31/02/2026``), so a typing slip is not silently kept as text.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if is_blank(value):
+        return None
+    text = clean_text(value)
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text, flags=re.I)
+    text = re.sub(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(:\d{2})?$", r"\1", text)
+    candidate = text.replace(",", "")
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(candidate, fmt).date()
+        except ValueError:
+            continue
+    if _DATE_SHAPED.match(text):
+        words = re.findall(r"[A-Za-z]+", text)
+        if not words or all(w.lower() in _MONTHS for w in words):
+            raise CellError(f"'{text}' is not a date (write it as 23/11/2026 or 2026-11-23)")
+    return text
+
+
+# -- people, statuses, cause and effect ------------------------------------------------------
+
+_OWNER_SPLIT = re.compile(r"\s*(?:/|;|&|\+|,|\band\b(?=\s+[A-Z][a-z]+\s+[A-Z]))\s*")
+
+
+def owners(value: Any) -> list[str]:
+    """The people named in an owner cell: ``Carol Pilson / Peter Catchpole`` gives two."""
+    if isinstance(value, list):
+        return [n for v in value for n in owners(v)]
+    text = clean_text(value)
+    if not text:
+        return []
+    names = [n.strip(" .") for n in _OWNER_SPLIT.split(text)]
+    return [n for n in names if n]
+
+
+_CAUSE_LABEL = re.compile(r"^\s*(?:risk|cause|causes|the risk)\s*:\s*-?\s*", re.I)
+_EFFECT_LABEL = re.compile(r"\b(?:effects?|consequences?|impacts?)\s*:\s*-?\s*", re.I)
+
+
+def split_cause_effect(value: Any) -> tuple[str, str] | None:
+    """``Risk:- … Effects:- …`` in one cell, as (cause, effect); None where it has no labels."""
+    if value is None:
+        return None
+    raw = str(value)
+    effect_match = _EFFECT_LABEL.search(raw)
+    cause_match = _CAUSE_LABEL.match(raw)
+    if effect_match is None and cause_match is None:
+        return None
+    start = cause_match.end() if cause_match else 0
+    if effect_match is None:
+        return clean_text(raw[start:]), ""
+    return clean_text(raw[start : effect_match.start()]), clean_text(raw[effect_match.end() :])
+
+
+def title_from(text: str, limit: int = 200) -> str:
+    """A title for a risk whose register gives none: the first sentence of its cause."""
+    first = re.split(r"(?<=[.;])\s", text.strip(), maxsplit=1)[0].rstrip(".;")
+    if len(first) <= limit:
+        return first
+    return first[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+_COMPLETE_START = re.compile(r"^(?:done|complete|completed|closed|finished|achieved|yes)\b", re.I)
+_COMPLETE_ANY = re.compile(
+    r"\b(?:can be closed|now closed|item closed|action closed|has been completed|"
+    r"is complete|was completed)\b",
+    re.I,
+)
+_CANCELLED = re.compile(
+    r"^(?:cancelled|canceled|withdrawn|superseded|not required)\b"
+    r"|\bno longer (?:needed|required)\b",
+    re.I,
+)
+_IN_PROGRESS = re.compile(r"^(?:in progress|ongoing|underway|on track|started|amber)\b", re.I)
+_OPEN_WORDS = re.compile(r"^(?:open|not started|outstanding|to do|red|new|pending)\b", re.I)
+
+
+def action_status(value: Any) -> tuple[ActionStatus, bool]:
+    """An action's status from what the log says, and whether the words were recognised.
+
+    Logs write statuses as prose ("Done.", "Action item can be closed", "still not done"), so
+    closure is read from the opening word or an explicit closing phrase; negations are never
+    taken as done. Unrecognised prose leaves the action open, with the text kept as an update.
+    """
+    text = clean_text(value)
+    if not text:
+        return ActionStatus.OPEN, True
+    lowered = text.lower()
+    keep_open = re.search(r"\bkeep (?:item |action |it )?open\b", lowered)
+    if keep_open is None and (_COMPLETE_START.match(text) or _COMPLETE_ANY.search(text)):
+        return ActionStatus.COMPLETE, True
+    if lowered in ("green", "blue", "c", "x", "✓", "✔"):
+        return ActionStatus.COMPLETE, True
+    if _CANCELLED.search(text):
+        return ActionStatus.CANCELLED, True
+    if _IN_PROGRESS.match(text):
+        return ActionStatus.IN_PROGRESS, True
+    if _OPEN_WORDS.match(text):
+        return ActionStatus.OPEN, True
+    return ActionStatus.OPEN, False
+
+
+def risk_status(value: Any) -> RiskStatus | None:
+    """Open or closed from a register's status column; None where the words say neither."""
+    text = clean_text(value).lower()
+    if not text:
+        return RiskStatus.OPEN
+    if re.match(r"^(?:closed|archived|retired|removed|terminated|inactive)\b", text):
+        return RiskStatus.CLOSED
+    if re.match(r"^(?:open|live|active|current|new|ongoing)\b", text):
+        return RiskStatus.OPEN
+    return None
+
+
+def truthy(value: Any) -> bool:
+    """Yes/no cells: yes, y, true, 1, x."""
+    return clean_text(value).lower() in (
+        "yes",
+        "y",
+        "true",
+        "1",
+        "x",
+        "✓",
+        "exempt",
+        "confidential",
+    )

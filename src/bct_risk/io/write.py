@@ -1,0 +1,401 @@
+"""Writing an import plan to the register: one transaction, the services' rules, audit events.
+
+Imports add many records at once, so they use the session and models directly (as the seed loader
+does) rather than a transaction per record, applying the same rules: scores on the 1-5 scales,
+required text, due dates not before the date raised, and an audit event for every record added.
+Problems met while writing (an unknown lead committee, an ambiguous name) join the plan's
+problems; the caller rolls the whole transaction back when there are any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from bct_risk.domain.enums import ActionKind, ActionStatus, CommitteeKind, RiskStatus, ScoreKind
+from bct_risk.domain.errors import DomainError, NotFoundError
+from bct_risk.domain.models import (
+    Action,
+    ActionUpdate,
+    Assessment,
+    Committee,
+    Control,
+    Meeting,
+    Risk,
+)
+from bct_risk.domain.scoring import Score
+from bct_risk.io.headers import RISKS
+from bct_risk.io.plan import (
+    ERROR,
+    NOTE,
+    WARNING,
+    ImportOptions,
+    ImportPlan,
+    Problem,
+    RiskIn,
+    TrackerIn,
+)
+from bct_risk.services import audit
+from bct_risk.services.audit import id_of
+from bct_risk.services.context import Context
+from bct_risk.services.lookup import find_committee, find_or_add_person, find_person, find_risk
+
+GENERATED_PREFIX = "IMP-"
+"""References given to imported risks whose register has none."""
+
+
+@dataclass
+class ImportCounts:
+    """What an import added (or, in a dry run, would add)."""
+
+    risks: list[str] = field(default_factory=list)
+    """References of the risks added."""
+    matched: list[str] = field(default_factory=list)
+    """Rows left out because the register already holds them."""
+    assessments: int = 0
+    controls: int = 0
+    further_actions: int = 0
+    tracker_actions: int = 0
+    updates: int = 0
+    people: list[str] = field(default_factory=list)
+    committees: list[str] = field(default_factory=list)
+    meetings: list[str] = field(default_factory=list)
+
+
+class _Writer:
+    def __init__(
+        self, ctx: Context, session: Session, plan: ImportPlan, options: ImportOptions
+    ) -> None:
+        self.ctx, self.session, self.plan, self.options = ctx, session, plan, options
+        self.now, self.today = ctx.now(), ctx.today()
+        self.counts = ImportCounts()
+        self.people: dict[str, int] = {}
+        self.committees: dict[str, Committee] = {}
+        self.meetings: dict[tuple[int, date], int] = {}
+
+    def problem(self, severity: str, message: str, row: int, column: str | None = None) -> None:
+        self.plan.problems.append(Problem(severity, message, row, column, self.plan.unit))
+
+    # -- people and committees -------------------------------------------------------------
+
+    def person_id(self, name: str | None, row: int) -> int | None:
+        if not name:
+            return None
+        key = name.strip().lower()
+        if key in self.people:
+            return self.people[key]
+        try:
+            person = find_person(self.session, name)
+        except NotFoundError:
+            person = find_or_add_person(self.session, name, self.now)
+            person.source = f"{self.plan.path.name} {self.plan.unit} {row}"
+            self.session.add(person)
+            self.session.flush()
+            audit.record(
+                self.session,
+                self.ctx,
+                entity="person",
+                entity_id=id_of(person),
+                action="import",
+                summary=f"Added {person.name} (named in an import)",
+            )
+            self.counts.people.append(person.name)
+        self.people[key] = id_of(person)
+        return self.people[key]
+
+    def committee(self, name: str, row: int, *, create: bool) -> Committee | None:
+        key = name.strip().lower()
+        if key in self.committees:
+            return self.committees[key]
+        try:
+            found = find_committee(self.session, name)
+        except NotFoundError:
+            if not create:
+                raise
+            lowered = key
+            kind = (
+                CommitteeKind.BOARD
+                if "board" in lowered and "committee" not in lowered
+                else CommitteeKind.BOARD_COMMITTEE
+            )
+            found = Committee(
+                name=name.strip(), kind=kind, created_at=self.now, source=f"{self.plan.path.name}"
+            )
+            self.session.add(found)
+            self.session.flush()
+            audit.record(
+                self.session,
+                self.ctx,
+                entity="committee",
+                entity_id=id_of(found),
+                action="import",
+                summary=f"Added the {found.name} (for an import)",
+            )
+            self.counts.committees.append(found.name)
+        self.committees[key] = found
+        return found
+
+    def meeting_id(self, committee: Committee, when: date) -> int:
+        key = (id_of(committee), when)
+        if key in self.meetings:
+            return self.meetings[key]
+        meeting = self.session.exec(
+            select(Meeting).where(Meeting.committee_id == key[0], Meeting.meeting_date == when)
+        ).first()
+        if meeting is None:
+            meeting = Meeting(
+                committee_id=key[0],
+                meeting_date=when,
+                title=committee.name,
+                source=self.plan.path.name,
+                created_at=self.now,
+            )
+            self.session.add(meeting)
+            self.session.flush()
+            audit.record(
+                self.session,
+                self.ctx,
+                entity="meeting",
+                entity_id=id_of(meeting),
+                action="import",
+                summary=f"Added the meeting of the {committee.name} "
+                f"on {when.isoformat()} (for an import)",
+            )
+            self.counts.meetings.append(f"{committee.name} {when.isoformat()}")
+        self.meetings[key] = id_of(meeting)
+        return self.meetings[key]
+
+    # -- risks -----------------------------------------------------------------------------
+
+    def risks(self) -> None:
+        existing = list(self.session.exec(select(Risk.reference, Risk.title)))
+        references = {ref.upper() for ref, _ in existing}
+        titles = {_title_key(title): ref for ref, title in existing}
+        counter = 0
+        for item in self.plan.risks:
+            clash = item.reference if item.reference and item.reference in references else None
+            same_title = titles.get(_title_key(item.title))
+            if (clash or same_title) and not self.options.allow_duplicates:
+                what = f"reference {clash}" if clash else f"title as {same_title}"
+                self.problem(
+                    NOTE,
+                    f"already in the register (same {what}); not imported again "
+                    "(--allow-duplicates imports it anyway)",
+                    item.row,
+                )
+                self.counts.matched.append(clash or same_title or "")
+                continue
+            reference = item.reference if item.reference and not clash else None
+            if reference is None:
+                counter += 1
+                while f"{GENERATED_PREFIX}{counter}" in references:
+                    counter += 1
+                reference = f"{GENERATED_PREFIX}{counter}"
+                if clash:
+                    self.problem(
+                        WARNING,
+                        f"the reference {clash} is taken; imported as {reference}",
+                        item.row,
+                    )
+            references.add(reference)
+            try:
+                self.risk(item, reference)
+            except DomainError as exc:
+                self.problem(ERROR, exc.message, item.row)
+
+    def risk(self, item: RiskIn, reference: str) -> None:
+        committee = None
+        if item.lead_committee:
+            committee = self.committee(item.lead_committee, item.row, create=False)
+        assessed_on = item.assessed_on or self.today
+        risk = Risk(
+            reference=reference,
+            title=item.title,
+            description=item.description,
+            cause=item.cause,
+            effect=item.effect,
+            category=item.category,
+            tier=item.tier,
+            status=item.status,
+            closed_reason=item.closed_reason,
+            closed_on=self.today if item.status == RiskStatus.CLOSED else None,
+            owner_id=self.person_id(item.owner, item.row),
+            lead_committee_id=committee.id if committee else None,
+            appetite=item.appetite,
+            treatment=item.treatment,
+            target_date=item.target_date,
+            next_review_date=item.next_review_date,
+            exempt=item.exempt,
+            source=item.source,
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        self.session.add(risk)
+        self.session.flush()
+        rid = id_of(risk)
+        audit.record(
+            self.session,
+            self.ctx,
+            entity="risk",
+            entity_id=rid,
+            action="import",
+            summary=f"Imported {reference}: {item.title} from {item.source}",
+            changes={"reference": reference, "title": item.title, "source": item.source},
+        )
+        self.counts.risks.append(reference)
+        for kind in (ScoreKind.INHERENT, ScoreKind.CURRENT, ScoreKind.TARGET):
+            given = item.scores.get(kind)
+            if given is None:
+                continue
+            score = Score(given.likelihood, given.impact)
+            rationale = f"Imported from {item.source}" + (
+                f" ({given.written})" if given.written else ""
+            )
+            self.session.add(
+                Assessment(
+                    risk_id=rid,
+                    kind=kind,
+                    likelihood=score.likelihood,
+                    impact=score.impact,
+                    score=score.value,
+                    assessed_on=assessed_on,
+                    rationale=rationale,
+                    assessed_by=self.ctx.actor,
+                    created_at=self.now,
+                )
+            )
+            self.counts.assessments += 1
+        current = item.scores.get(ScoreKind.CURRENT)
+        if current and risk.next_review_date is None and item.status == RiskStatus.OPEN:
+            risk.next_review_date = self.ctx.matrix.next_review(
+                assessed_on, current.likelihood * current.impact
+            )
+            self.session.add(risk)
+        for control in item.controls:
+            self.session.add(
+                Control(
+                    risk_id=rid,
+                    description=control.description,
+                    owner_id=self.person_id(control.owner, item.row),
+                    effectiveness=control.effectiveness,
+                    source=item.source,
+                    created_at=self.now,
+                    updated_at=self.now,
+                )
+            )
+            self.counts.controls += 1
+        for further in item.further_actions:
+            raised = further.raised_on or self.today
+            if further.due_date and further.due_date < raised:
+                self.problem(
+                    ERROR,
+                    f"further action '{further.description[:40]}': due date "
+                    f"{further.due_date.isoformat()} is before the date raised",
+                    item.row,
+                )
+                continue
+            self.session.add(
+                Action(
+                    kind=ActionKind.FURTHER_ACTION,
+                    risk_id=rid,
+                    description=further.description,
+                    owner_id=self.person_id(further.owner, item.row),
+                    raised_on=raised,
+                    due_date=further.due_date,
+                    status=further.status,
+                    completed_on=self.today if further.status == ActionStatus.COMPLETE else None,
+                    source=item.source,
+                    created_at=self.now,
+                    updated_at=self.now,
+                )
+            )
+            self.counts.further_actions += 1
+
+    # -- action logs -----------------------------------------------------------------------
+
+    def actions(self) -> None:
+        for item in self.plan.actions:
+            try:
+                self.action(item)
+            except DomainError as exc:
+                self.problem(ERROR, exc.message, item.rows[0])
+
+    def action(self, item: TrackerIn) -> None:
+        committee = self.committee(item.committee, item.rows[0], create=True)
+        assert committee is not None
+        meeting_id = self.meeting_id(committee, item.meeting_date)
+        if not self.options.allow_duplicates:
+            same = self.session.exec(
+                select(Action.id).where(
+                    Action.meeting_id == meeting_id,
+                    func.lower(Action.description) == item.description.lower(),
+                )
+            ).first()
+            if same is not None:
+                self.problem(
+                    NOTE,
+                    f"already in the register (action #{same} at the same "
+                    "meeting); not imported again",
+                    item.rows[0],
+                )
+                self.counts.matched.append(f"#{same}")
+                return
+        risk_id = find_risk(self.session, item.risk).id if item.risk else None
+        action = Action(
+            kind=ActionKind.TRACKER,
+            risk_id=risk_id,
+            meeting_id=meeting_id,
+            agenda_item=item.agenda_item,
+            description=item.description,
+            owner_id=self.person_id(item.owner, item.rows[0]),
+            raised_on=item.meeting_date,
+            due_date=item.due_date,
+            status=item.status,
+            completed_on=item.completed_on,
+            source=item.source,
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        self.session.add(action)
+        self.session.flush()
+        audit.record(
+            self.session,
+            self.ctx,
+            entity="action",
+            entity_id=id_of(action),
+            risk_id=risk_id,
+            action="import",
+            summary=f"Imported tracker action #{action.id} from {item.source}",
+        )
+        self.counts.tracker_actions += 1
+        for when, text in item.updates:
+            self.session.add(
+                ActionUpdate(
+                    action_id=id_of(action),
+                    update_date=when,
+                    text=text,
+                    author=self.ctx.actor,
+                    created_at=self.now,
+                )
+            )
+            self.counts.updates += 1
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.lower().split()).rstrip(".")
+
+
+def write_plan(
+    ctx: Context, session: Session, plan: ImportPlan, options: ImportOptions
+) -> ImportCounts:
+    """Add what the plan holds to the session; problems met are added to the plan."""
+    writer = _Writer(ctx, session, plan, options)
+    if plan.kind == RISKS:
+        writer.risks()
+    else:
+        writer.actions()
+    session.flush()
+    return writer.counts
