@@ -73,9 +73,9 @@ def _main(
     """Strategic risk register and governance tracker. With no command, opens the terminal app."""
     ctx.obj = Settings.from_env(database=database, actor=actor)
     if ctx.invoked_subcommand is None:
-        from bct_risk.cli.risks import show_register
+        from bct_risk.tui import run
 
-        show_register(register(ctx))
+        run(register(ctx))
 
 
 def register(ctx: typer.Context) -> Context:

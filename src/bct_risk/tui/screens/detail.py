@@ -1,0 +1,257 @@
+"""One risk in full: scores and their history, controls, actions, reviews, escalations, audit."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Sparkline, Static
+
+from bct_risk.domain.enums import EscalationDirection, RiskStatus, ScoreKind
+from bct_risk.services import queries
+from bct_risk.services.context import Context
+from bct_risk.services.queries import ActionView, RiskDetail
+from bct_risk.tui.actions import UserAction, bindings
+from bct_risk.tui.colours import Palette, palette
+from bct_risk.tui.format import fmt_date, score_words
+from bct_risk.tui.services import call_service
+
+
+def _table(*columns: str) -> Table:
+    table = Table(box=None, expand=True, show_edge=False, pad_edge=False, header_style="bold")
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    return table
+
+
+def _actions_table(items: list[ActionView], colours: Palette) -> RenderableType:
+    if not items:
+        return Text("None.", style="italic")
+    table = _table("#", "Action", "Owner", "Due", "Status", "Latest update")
+    for a in items:
+        due = fmt_date(a.due_date)
+        status = a.status.label
+        if a.overdue:
+            due, status = colours.alert_text(f"{due} !"), colours.alert_text("Overdue")
+        latest = a.updates[-1] if a.updates else None
+        update = f"{fmt_date(latest.update_date)}: {escape(latest.text)}" if latest else ""
+        table.add_row(str(a.id), escape(a.description), escape(a.owner), due, status, update)
+    return table
+
+
+class DetailScreen(Screen[None]):
+    """Everything about one risk, with the keys to score, escalate, close and add to it."""
+
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = (
+        UserAction("score", "s", "Score", "Rescore the risk (likelihood, impact, rationale)"),
+        UserAction("escalate", "e", "Escalate", "Escalate the risk to a committee or the Board"),
+        UserAction("deescalate", "d", "De-escalate", "De-escalate the risk down the tiers"),
+        UserAction("add_control", "k", "Control", "Add a control in place"),
+        UserAction("add_further_action", "f", "Action", "Add a further action"),
+        UserAction("close_or_reopen", "x", "Close/reopen", "Close the risk, or reopen it"),
+        UserAction("edit", "i", "Edit", "Edit the risk's title, owner, committee and text"),
+        UserAction("back", "escape", "Back", "Back to the list"),
+    )
+    BINDINGS = bindings(ACTIONS)
+
+    def __init__(self, ctx: Context, reference: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.reference = reference
+        self.detail: RiskDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail"):
+            yield Label("Loading…", id="detail-title", classes="section-title")
+            yield Static(id="detail-summary")
+            yield Label("Score history (current score)", classes="section-title")
+            yield Sparkline([], id="history-spark")
+            yield Static(id="detail-history")
+            yield Static(id="detail-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.reference
+        self.reload()
+
+    def reload(self) -> None:
+        """Load the risk afresh, off the UI thread."""
+        ref = self.reference
+        call_service(self, lambda: queries.risk_detail(self.ctx, ref), self._show, group="detail")
+
+    def _show(self, detail: RiskDetail) -> None:
+        self.detail = detail
+        row, colours, matrix = detail.row, palette(self.app), self.ctx.matrix
+        self.sub_title = f"{row.reference} {row.title}"
+        self.query_one("#detail-title", Label).update(
+            f"{escape(row.reference)}  {escape(row.title)}"
+            + ("  [i](closed)[/i]" if row.status == RiskStatus.CLOSED else "")
+        )
+        facts = _table("", "", "", "")
+        facts.columns[0].style = facts.columns[2].style = "bold"
+        facts.add_row("Risk owner", escape(row.owner), "Lead committee", escape(row.lead_committee))
+        facts.add_row("Tier", row.tier.label, "Status", row.status.label)
+        facts.add_row("Category", escape(row.category), "Treatment", escape(detail.treatment))
+        appetite = row.appetite.label if row.appetite else "not set"
+        if row.above_appetite:
+            appetite = colours.alert_text(f"{appetite}: above appetite by {row.gap_to_appetite}")
+        review = fmt_date(row.next_review_date)
+        if row.review_overdue:
+            review = colours.alert_text(f"{review} (overdue)")
+        facts.add_row("Appetite", appetite, "Next review", review)
+        scores = _table("Score", "", "Band and labels")
+        for label, score in (
+            ("Inherent", row.inherent),
+            ("Current", row.current),
+            ("Target", row.target),
+        ):
+            scores.add_row(label, colours.score(matrix, score), escape(score_words(matrix, score)))
+        travel = f"Direction of travel: {colours.direction(row.direction)} {row.direction.label}"
+        if row.gap_to_target is not None:
+            travel += f" · gap to target {row.gap_to_target}"
+        if row.target_date:
+            travel += f" by {fmt_date(row.target_date)}"
+        if detail.closed_reason:
+            travel += f"\nClosed {fmt_date(detail.closed_on)}: {escape(detail.closed_reason)}"
+        self.query_one("#detail-summary", Static).update(
+            Group(facts, Text(""), scores, Text.from_markup(travel))
+        )
+        current = [a for a in detail.history if a.kind == ScoreKind.CURRENT]
+        self.query_one("#history-spark", Sparkline).data = [a.score.value for a in current]
+        history = _table("Date", "Kind", "Score", "Rationale", "By")
+        for a in reversed(detail.history):
+            history.add_row(
+                fmt_date(a.assessed_on),
+                a.kind.label,
+                colours.score(matrix, a.score) + f" {a.band}",
+                escape(a.rationale),
+                escape(a.assessed_by),
+            )
+        self.query_one("#detail-history", Static).update(history)
+        self.query_one("#detail-body", Static).update(self._body(detail, colours))
+
+    def _body(self, detail: RiskDetail, colours: Palette) -> RenderableType:
+        parts: list[RenderableType] = []
+
+        def section(title: str, body: RenderableType) -> None:
+            parts.extend([Text(""), Text(title, style="bold underline"), body])
+
+        for title, text in (
+            ("Description", detail.description),
+            ("Cause", detail.cause),
+            ("Effect", detail.effect),
+        ):
+            if text.strip():
+                section(title, Text(text))
+        controls: RenderableType = Text("None.", style="italic")
+        if detail.controls:
+            table = _table("Control", "Owner", "Effectiveness", "Line")
+            for c in detail.controls:
+                line = str(c.assurance_line) if c.assurance_line else ""
+                table.add_row(escape(c.description), escape(c.owner), c.effectiveness, line)
+            controls = table
+        section("Controls", controls)
+        section("Further actions", _actions_table(detail.further_actions, colours))
+        section("Action tracker items", _actions_table(detail.tracker_items, colours))
+        reviews: RenderableType = Text("None.", style="italic")
+        if detail.reviews:
+            table = _table("Meeting", "Outcome", "Assurance", "Score", "Comments")
+            for r in detail.reviews:
+                table.add_row(
+                    f"{escape(r.committee)} {fmt_date(r.meeting_date)}",
+                    r.outcome,
+                    r.assurance,
+                    colours.score(self.ctx.matrix, r.score),
+                    escape(r.comments),
+                )
+            reviews = table
+        section("Committee reviews", reviews)
+        section("Escalations", self._route(detail))
+        links: RenderableType = Text("None.", style="italic")
+        if detail.links:
+            links = Text("\n".join(f"{ref}  {title}" for ref, title in detail.links))
+        section("Linked risks", links)
+        trail = _table("When", "Who", "What")
+        for e in reversed(detail.audit):
+            trail.add_row(f"{e.at:%d %b %Y %H:%M}", escape(e.actor), escape(e.summary))
+        section("Audit trail", trail)
+        return Group(*parts)
+
+    @staticmethod
+    def _route(detail: RiskDetail) -> RenderableType:
+        if not detail.escalations:
+            return Text("Not moved between tiers.", style="italic")
+        table = _table("Date", "Move", "Reason", "Decided by")
+        for e in detail.escalations:
+            where = e.to_committee or e.to_tier
+            table.add_row(
+                fmt_date(e.decided_on),
+                f"{e.direction}: {e.from_tier} → {escape(where)}",
+                escape(e.reason),
+                escape(e.decided_by),
+            )
+        return table
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _after(self, changed: bool | None) -> None:
+        if changed:
+            self.reload()
+
+    def action_score(self) -> None:
+        """Rescore the risk."""
+        from bct_risk.tui.screens.score import ScoreScreen
+
+        if self.detail is not None:
+            self.app.push_screen(ScoreScreen(self.ctx, self.detail), self._after)
+
+    def action_escalate(self) -> None:
+        """Escalate the risk."""
+        self._move(EscalationDirection.ESCALATE)
+
+    def action_deescalate(self) -> None:
+        """De-escalate the risk."""
+        self._move(EscalationDirection.DE_ESCALATE)
+
+    def _move(self, direction: EscalationDirection) -> None:
+        from bct_risk.tui.screens.escalate import EscalateScreen
+
+        if self.detail is not None:
+            self.app.push_screen(EscalateScreen(self.ctx, self.detail, direction), self._after)
+
+    def action_add_control(self) -> None:
+        """Add a control."""
+        from bct_risk.tui.screens.control import ControlScreen
+
+        self.app.push_screen(ControlScreen(self.ctx, self.reference), self._after)
+
+    def action_add_further_action(self) -> None:
+        """Add a further action."""
+        from bct_risk.tui.screens.control import FurtherActionScreen
+
+        self.app.push_screen(FurtherActionScreen(self.ctx, self.reference), self._after)
+
+    def action_close_or_reopen(self) -> None:
+        """Close an open risk, or reopen a closed one, with a reason."""
+        from bct_risk.tui.screens.close import CloseScreen
+
+        if self.detail is not None:
+            self.app.push_screen(CloseScreen(self.ctx, self.detail), self._after)
+
+    def action_edit(self) -> None:
+        """Edit the risk."""
+        from bct_risk.tui.screens.risk_form import RiskFormScreen
+
+        if self.detail is not None:
+            self.app.push_screen(RiskFormScreen(self.ctx, self.detail), self._after)
+
+    def action_back(self) -> None:
+        """Back to where the risk was opened from."""
+        self.app.pop_screen()

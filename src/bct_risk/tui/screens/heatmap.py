@@ -1,0 +1,171 @@
+"""The heat map: the 5x5 grid coloured by band, with the count of risks in each cell."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.color import Color
+from textual.containers import Grid
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from bct_risk.domain.enums import ScoreKind
+from bct_risk.domain.scoring import SCALE
+from bct_risk.services import queries
+from bct_risk.services.context import Context
+from bct_risk.services.queries import RiskFilter, RiskRow
+from bct_risk.tui.actions import UserAction, bindings
+from bct_risk.tui.colours import palette
+from bct_risk.tui.services import call_service
+
+KINDS = (ScoreKind.CURRENT, ScoreKind.INHERENT, ScoreKind.TARGET)
+
+
+class HeatMapScreen(Screen[None]):
+    """Counts per (likelihood, impact) cell of the register as filtered; a cell lists its risks."""
+
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = (
+        UserAction("cycle_kind", "k", "Score kind", "Show current, inherent or target scores"),
+        UserAction("cell_up", "up", "Up", "Move to the cell above", show=False),
+        UserAction("cell_down", "down", "Down", "Move to the cell below", show=False),
+        UserAction("cell_left", "left", "Left", "Move to the cell to the left", show=False),
+        UserAction("cell_right", "right", "Right", "Move to the cell to the right", show=False),
+        UserAction("list_risks", "l", "Risks", "Move to the list of the cell's risks"),
+        UserAction("back", "escape", "Back", "Back to the register"),
+    )
+    BINDINGS = bindings(ACTIONS)
+
+    def __init__(self, ctx: Context, flt: RiskFilter | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.filter = flt or RiskFilter()
+        self.kind = ScoreKind.CURRENT
+        self.rows: list[RiskRow] = []
+        self.cells: dict[tuple[int, int], list[str]] = {}
+        self.chosen: tuple[int, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        matrix = self.ctx.matrix
+        yield Header()
+        yield Static(id="heat-kind")
+        with Grid(id="heat-grid"):
+            for likelihood in reversed(SCALE):
+                yield Label(f"{likelihood} {matrix.likelihood_label(likelihood)}", classes="axis")
+                for impact in SCALE:
+                    yield Button("", id=f"cell-{likelihood}-{impact}", classes="cell")
+            yield Label("Likelihood ↑ / Impact →", classes="axis")
+            for impact in SCALE:
+                yield Label(f"{impact} {matrix.impact_label(impact)}", classes="axis")
+        yield OptionList(id="cell-risks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Heat map"
+        colours = palette(self.app)
+        for likelihood in SCALE:
+            for impact in SCALE:
+                band = self.ctx.matrix.band(likelihood * impact)
+                background, text = colours.bands.get(band.colour, (colours.muted, "#000000"))
+                button = self._button(likelihood, impact)
+                button.styles.background = Color.parse(background)
+                button.styles.color = Color.parse(text)
+                button.tooltip = f"{band.name} ({likelihood * impact})"
+        self._button(5, 5).focus()
+        self.reload()
+
+    def _button(self, likelihood: int, impact: int) -> Button:
+        return self.query_one(f"#cell-{likelihood}-{impact}", Button)
+
+    def reload(self) -> None:
+        """Load the register rows for the filter, off the UI thread."""
+        flt = self.filter
+        call_service(self, lambda: queries.list_risks(self.ctx, flt), self._loaded, group="heat")
+
+    def _loaded(self, rows: list[RiskRow]) -> None:
+        self.rows = rows
+        self._draw()
+
+    def _draw(self) -> None:
+        self.cells = queries.heat_map(self.rows, self.kind)
+        for likelihood in SCALE:
+            for impact in SCALE:
+                count = len(self.cells.get((likelihood, impact), []))
+                self._button(likelihood, impact).label = str(count) if count else "·"
+        scored = sum(len(v) for v in self.cells.values())
+        self.query_one("#heat-kind", Static).update(
+            f"[b]{self.kind.label} scores[/b] of {scored} risks (k: current, inherent, target)"
+        )
+        if self.chosen:
+            self._list(*self.chosen)
+
+    def _list(self, likelihood: int, impact: int) -> None:
+        self.chosen = (likelihood, impact)
+        refs = self.cells.get((likelihood, impact), [])
+        titles = {r.reference: r.title for r in self.rows}
+        options = self.query_one("#cell-risks", OptionList)
+        options.clear_options()
+        count = f"{len(refs)} risk" + ("" if len(refs) == 1 else "s")
+        options.border_title = f"Likelihood {likelihood} x impact {impact}: {count}"
+        options.add_options(Option(f"{escape(r)}  {escape(titles.get(r, ''))}", id=r) for r in refs)
+
+    @on(Button.Pressed, ".cell")
+    def _cell(self, event: Button.Pressed) -> None:
+        _, likelihood, impact = (event.button.id or "cell-0-0").split("-")
+        self._list(int(likelihood), int(impact))
+        if self.cells.get((int(likelihood), int(impact))):
+            self.query_one("#cell-risks", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#cell-risks")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        from bct_risk.tui.screens.detail import DetailScreen
+
+        if event.option.id:
+            self.app.push_screen(DetailScreen(self.ctx, event.option.id))
+
+    def on_screen_resume(self) -> None:
+        if self.rows:
+            self.reload()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_cycle_kind(self) -> None:
+        """Current, inherent, then target scores."""
+        self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        self._draw()
+
+    def _move(self, d_likelihood: int, d_impact: int) -> None:
+        focused = self.focused
+        if not isinstance(focused, Button) or not focused.id:
+            return
+        _, likelihood, impact = focused.id.split("-")
+        new_l = min(5, max(1, int(likelihood) + d_likelihood))
+        new_i = min(5, max(1, int(impact) + d_impact))
+        self._button(new_l, new_i).focus()
+
+    def action_cell_up(self) -> None:
+        """Higher likelihood."""
+        self._move(1, 0)
+
+    def action_cell_down(self) -> None:
+        """Lower likelihood."""
+        self._move(-1, 0)
+
+    def action_cell_left(self) -> None:
+        """Lower impact."""
+        self._move(0, -1)
+
+    def action_cell_right(self) -> None:
+        """Higher impact."""
+        self._move(0, 1)
+
+    def action_list_risks(self) -> None:
+        """Move to the list of risks in the chosen cell."""
+        self.query_one("#cell-risks", OptionList).focus()
+
+    def action_back(self) -> None:
+        """Back to the register."""
+        self.app.pop_screen()

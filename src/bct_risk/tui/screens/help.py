@@ -1,0 +1,47 @@
+"""The help screen: every key of the current screen and of the app, with what it does."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+from bct_risk.tui.commands import actions_of
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and what they do, built from the same definitions as the footer and palette."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss", "Close", id="bct-risk.help.close"),
+    ]
+
+    def __init__(self, screen: Screen[object]) -> None:
+        super().__init__()
+        self.for_screen = screen
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+        table.add_column("Key", style="bold", no_wrap=True)
+        table.add_column("What it does")
+        last_group: bool | None = None
+        for action, on_app in actions_of(self.for_screen):
+            if on_app != last_group:
+                title = "Everywhere" if on_app else (self.for_screen.sub_title or "This screen")
+                table.add_row(f"[u]{title}[/u]", "")
+                last_group = on_app
+            table.add_row(action.key_display, action.help)
+        table.add_row("", "")
+        table.add_row("ctrl+p", "Command palette: find any of these by name")
+        with VerticalScroll(classes="dialog help"):
+            yield Label("Keys", classes="dialog-title")
+            yield Static(table)
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        """Close the help."""
+        self.dismiss(None)

@@ -1,0 +1,277 @@
+"""The register: every risk in a fast table, with type-to-filter and quick filters."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from bct_risk.domain.enums import RiskStatus, Tier
+from bct_risk.services import queries
+from bct_risk.services.context import Context
+from bct_risk.services.queries import RiskFilter, RiskRow
+from bct_risk.tui.actions import UserAction, bindings
+from bct_risk.tui.colours import palette
+from bct_risk.tui.screens.choice import ChoiceScreen
+from bct_risk.tui.services import call_service
+from bct_risk.tui.widgets.risk_table import COLUMNS, RiskTable, sort_rows
+
+STATUS_CYCLE: tuple[tuple[RiskStatus | None, bool, str], ...] = (
+    (None, False, "open"),
+    (RiskStatus.CLOSED, True, "closed"),
+    (None, True, "open and closed"),
+)
+"""What the open/closed quick filter steps through: (status, include closed, words)."""
+
+
+class RegisterScreen(Screen[None]):
+    """The Strategic Risk Register: sort by any column, type to filter, quick filters."""
+
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = (
+        UserAction(
+            "focus_search", "slash", "Search", "Type to filter by title, reference or owner"
+        ),
+        UserAction("open_risk", "enter", "Open", "Open the risk under the cursor"),
+        UserAction("new_risk", "n", "New", "Add a risk to the register"),
+        UserAction("filter_committee", "c", "Committee", "Show one lead committee's risks"),
+        UserAction("filter_owner", "o", "Owner", "Show one risk owner's risks"),
+        UserAction("cycle_band", "b", "Band", "Step through the bands of the current score"),
+        UserAction("toggle_appetite", "a", "Appetite", "Only risks above appetite (toggle)"),
+        UserAction("toggle_overdue", "v", "Overdue", "Only risks whose review is overdue (toggle)"),
+        UserAction("cycle_tier", "t", "Tier", "Step through the register tiers"),
+        UserAction("cycle_status", "x", "Open/closed", "Show open, closed, or all risks"),
+        UserAction("sort", "s", "Sort", "Sort by a column (again to reverse)"),
+        UserAction("clear_filters", "0", "Clear", "Clear every filter and the search"),
+    )
+    BINDINGS = bindings(ACTIONS)
+    AUTO_FOCUS = "DataTable"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.filter = RiskFilter()
+        """The filter the table shows."""
+        self.committee_name = ""
+        """The lead committee filtered to, as the user reads it."""
+        self.status_step = 0
+        self.sort_column = "reference"
+        self.descending = False
+        self.rows: list[RiskRow] = []
+        """The rows last loaded (the filter applied, unsorted)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="search-bar"):
+            yield Input(placeholder="Type to filter: title, reference or owner (/)", id="search")
+        yield Static(id="filter-state")
+        yield RiskTable(id="risks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Strategic risk register"
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        # Back from a risk or a form: show what changed there.
+        if self.rows:
+            self.reload()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Load the rows for the current filter, off the UI thread."""
+        flt = self.filter
+        call_service(
+            self, lambda: queries.list_risks(self.ctx, flt), self._loaded, group="register"
+        )
+        self._show_state(loading=True)
+
+    async def _loaded(self, rows: list[RiskRow]) -> None:
+        self.rows = rows
+        await self._refresh_table()
+        self._show_state()
+
+    async def _refresh_table(self) -> None:
+        table = self.query_one(RiskTable)
+        keep = table.current_reference
+        ordered = sort_rows(self.rows, self.sort_column, self.descending)
+        await table.show(ordered, self.ctx.matrix, palette(self.app), keep=keep)
+
+    def _show_state(self, loading: bool = False) -> None:
+        flt = self.filter
+        parts = [f"{STATUS_CYCLE[self.status_step][2]} risks"]
+        if flt.text.strip():
+            parts.append(f"matching '{flt.text.strip()}'")
+        if flt.committee:
+            parts.append(f"committee: {self.committee_name or flt.committee}")
+        if flt.owner:
+            parts.append(f"owner: {flt.owner}")
+        if flt.band:
+            parts.append(f"band: {flt.band}")
+        if flt.tier is not None:
+            parts.append(f"tier: {flt.tier.label}")
+        if flt.above_appetite:
+            parts.append("above appetite")
+        if flt.review_overdue:
+            parts.append("review overdue")
+        arrow = "▼" if self.descending else "▲"
+        label = next(c.label for c in COLUMNS if c.name == self.sort_column)
+        count = "loading…" if loading else f"{len(self.rows)} shown"
+        text = " · ".join(parts)
+        self.query_one("#filter-state", Static).update(
+            f"[b]{count}[/b] · {text} · sorted by {label} {arrow}"
+        )
+
+    def _apply(self, flt: RiskFilter) -> None:
+        self.filter = flt
+        self.reload()
+
+    # -- search -----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self._apply(replace(self.filter, text=event.value))
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one(RiskTable).table.focus()
+
+    @on(RiskTable.Opened)
+    def _open(self, event: RiskTable.Opened) -> None:
+        self._open_reference(event.reference)
+
+    @on(RiskTable.SortRequested)
+    async def _header_sort(self, event: RiskTable.SortRequested) -> None:
+        await self._sort_by(event.column)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        """Move to the search box."""
+        self.query_one("#search", Input).focus()
+
+    def action_open_risk(self) -> None:
+        """Open the risk under the cursor."""
+        reference = self.query_one(RiskTable).current_reference
+        if reference:
+            self._open_reference(reference)
+
+    def _open_reference(self, reference: str) -> None:
+        from bct_risk.tui.screens.detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(self.ctx, reference))
+
+    def action_new_risk(self) -> None:
+        """Add a risk."""
+        from bct_risk.tui.screens.risk_form import RiskFormScreen
+
+        form = RiskFormScreen(self.ctx)
+
+        def added(saved: bool | None) -> None:
+            if saved and form.saved_reference:
+                self._open_reference(form.saved_reference)
+
+        self.app.push_screen(form, added)
+
+    def action_filter_committee(self) -> None:
+        """Choose a lead committee to filter to."""
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            self.committee_name = names.get(value, "")
+            self._apply(replace(self.filter, committee=value))
+
+        names: dict[str, str] = {}
+
+        def show(bodies: list[tuple[str, str]]) -> None:
+            names.update({key: name for name, key in bodies})
+            choices = [("Any committee", ""), *bodies]
+            self.app.push_screen(
+                ChoiceScreen("Lead committee", choices, self.filter.committee), chosen
+            )
+
+        call_service(
+            self,
+            lambda: [(c.name, c.key or c.name) for c in queries.committees(self.ctx)],
+            show,
+            group="choices",
+        )
+
+    def action_filter_owner(self) -> None:
+        """Choose a risk owner to filter to."""
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self._apply(replace(self.filter, owner=value))
+
+        def show(names: list[str]) -> None:
+            choices = [("Any risk owner", ""), *((n, n) for n in names)]
+            self.app.push_screen(ChoiceScreen("Risk owner", choices, self.filter.owner), chosen)
+
+        call_service(
+            self,
+            lambda: sorted({p.name for p in queries.people(self.ctx)}),
+            show,
+            group="choices",
+        )
+
+    def action_cycle_band(self) -> None:
+        """Next band of the current score (then any band)."""
+        names = ["", *(b.name for b in self.ctx.matrix.bands)]
+        step = (names.index(self.filter.band) + 1) % len(names) if self.filter.band in names else 0
+        self._apply(replace(self.filter, band=names[step]))
+
+    def action_toggle_appetite(self) -> None:
+        """Only risks above appetite, or all again."""
+        self._apply(replace(self.filter, above_appetite=not self.filter.above_appetite))
+
+    def action_toggle_overdue(self) -> None:
+        """Only risks whose review is overdue, or all again."""
+        self._apply(replace(self.filter, review_overdue=not self.filter.review_overdue))
+
+    def action_cycle_tier(self) -> None:
+        """Next register tier (then any tier)."""
+        tiers: list[Tier | None] = [None, *Tier]
+        step = (tiers.index(self.filter.tier) + 1) % len(tiers)
+        self._apply(replace(self.filter, tier=tiers[step]))
+
+    def action_cycle_status(self) -> None:
+        """Open risks, closed risks, or both."""
+        self.status_step = (self.status_step + 1) % len(STATUS_CYCLE)
+        status, include_closed, _ = STATUS_CYCLE[self.status_step]
+        self._apply(replace(self.filter, status=status, include_closed=include_closed))
+
+    def action_sort(self) -> None:
+        """Choose the column to sort by."""
+
+        async def chosen(value: str | None) -> None:
+            if value:
+                await self._sort_by(value)
+
+        choices = [
+            (c.label if c.name != "committee" else "Lead committee", c.name) for c in COLUMNS
+        ]
+        self.app.push_screen(ChoiceScreen("Sort by", choices, self.sort_column), chosen)
+
+    async def _sort_by(self, column: str) -> None:
+        if column == self.sort_column:
+            self.descending = not self.descending
+        else:
+            self.sort_column, self.descending = column, False
+        await self._refresh_table()
+        self._show_state()
+
+    def action_clear_filters(self) -> None:
+        """Back to every open risk."""
+        self.status_step = 0
+        self.committee_name = ""
+        search = self.query_one("#search", Input)
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self._apply(RiskFilter())

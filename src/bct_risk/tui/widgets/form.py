@@ -1,0 +1,124 @@
+"""The frame every form shares: fields, an inline error, Save and Cancel, one save path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static
+
+from bct_risk.domain.errors import DomainError, ValidationError
+from bct_risk.services.validation import parse_date
+from bct_risk.tui.actions import UserAction, bindings
+from bct_risk.tui.services import call_service
+
+
+def field(label: str, widget: Widget) -> Iterable[Widget]:
+    """A labelled field."""
+    yield Label(label, classes="field-label")
+    yield widget
+
+
+class FormScreen(ModalScreen[bool]):
+    """A modal form. Subclasses give ``fields`` and ``build`` (the service call to run).
+
+    Dismisses with True once the service has saved; on a broken rule the message shows inline
+    (and as a notification) and the form stays open with what was typed.
+    """
+
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = (
+        UserAction("save", "ctrl+s", "Save", "Save the form"),
+        UserAction("cancel", "escape", "Cancel", "Close the form without saving"),
+    )
+    BINDINGS = bindings(ACTIONS)
+    FIELD_IDS: ClassVar[dict[str, str]] = {}
+    """A service error's field → the id of the widget to focus."""
+
+    title_text = "Form"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog form"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield from self.fields()
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def fields(self) -> ComposeResult:
+        """The form's fields."""
+        yield from ()
+
+    def build(self) -> Callable[[], Any]:
+        """Read the fields and return the service call that saves them (may raise)."""
+        raise NotImplementedError
+
+    def done_message(self, result: Any) -> str:
+        """What to tell the user once saved."""
+        return "Saved"
+
+    # -- reading fields ---------------------------------------------------------------------
+
+    def text(self, widget_id: str) -> str:
+        """The text of an input."""
+        return self.query_one(f"#{widget_id}", Input).value
+
+    def choice(self, widget_id: str) -> Any:
+        """The value of a select, or None when blank."""
+        value = self.query_one(f"#{widget_id}", Select).value
+        return None if value is Select.NULL else value
+
+    def date_of(self, widget_id: str, what: str) -> Any:
+        """A typed date, or None when left blank."""
+        text = self.text(widget_id).strip()
+        return parse_date(text, what) if text else None
+
+    # -- saving -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Validate and save, off the UI thread."""
+        try:
+            work = self.build()
+        except DomainError as exc:
+            self.show_error(exc)
+            return
+        except ValueError as exc:
+            self.show_error(ValidationError(str(exc)))
+            return
+        self.query_one("#form-error", Static).update("Saving…")
+        call_service(self, work, self._saved, group="save", failed=self.show_error)
+
+    def _saved(self, result: Any) -> None:
+        self.app.notify(self.done_message(result), title="Saved")
+        self.dismiss(True)
+
+    def show_error(self, exc: DomainError) -> None:
+        """Show a broken rule beside the form, and focus the field it is about."""
+        message = exc.message[:1].upper() + exc.message[1:]
+        self.query_one("#form-error", Static).update(message)
+        self.app.notify(message, title="Not saved", severity="error", timeout=8)
+        target = self.FIELD_IDS.get(exc.field or "")
+        if target:
+            self.query_one(f"#{target}").focus()
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(False)

@@ -1,0 +1,188 @@
+"""The register table: a fast table that draws only the rows on screen.
+
+Textual's own DataTable measures every cell (seconds for 10,000 risks); textual-fastdatatable
+keeps the rows in an Arrow table and renders what is visible. It cannot be cleared, so each new
+result replaces the table widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual_fastdatatable import DataTable
+from textual_fastdatatable.backend import create_backend
+
+from bct_risk.domain.scoring import Matrix
+from bct_risk.services.queries import RiskRow
+from bct_risk.tui.colours import Palette
+from bct_risk.tui.format import fmt_date
+
+
+@dataclass(frozen=True)
+class Column:
+    """A register column: its label, width, how it is drawn and how it sorts."""
+
+    name: str
+    label: str
+    width: int | None
+    sort_key: Callable[[RiskRow], Any]
+
+
+def _score_value(score: Any) -> int:
+    return score.value if score is not None else -1
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("reference", "Ref", 9, lambda r: _ref_key(r.reference)),
+    Column("title", "Title", None, lambda r: r.title.lower()),
+    Column("owner", "Risk owner", 16, lambda r: r.owner.lower()),
+    Column("committee", "Lead committee", 14, lambda r: r.lead_committee.lower()),
+    Column("inherent", "Inh", 4, lambda r: _score_value(r.inherent)),
+    Column("current", "Cur", 4, lambda r: _score_value(r.current)),
+    Column("target", "Tgt", 4, lambda r: _score_value(r.target)),
+    Column("direction", "DoT", 3, lambda r: r.direction.value),
+    Column("appetite", "Appetite", 10, lambda r: (r.above_appetite, r.gap_to_appetite or 0)),
+    Column("review", "Next review", 13, lambda r: r.next_review_date or date.max),
+    Column("tier", "Tier", 11, lambda r: r.tier.rank),
+    Column("status", "Status", 6, lambda r: r.status.value),
+)
+"""The register's columns, in the order the issue and the papers list them."""
+
+
+def _ref_key(reference: str) -> tuple[str, int, str]:
+    # SR2 before SR10: letters, then the number, then anything after it.
+    head = reference.rstrip("0123456789")
+    tail = reference[len(head) :]
+    return (head, int(tail) if tail.isdigit() else -1, reference)
+
+
+def sort_rows(rows: Sequence[RiskRow], column: str, descending: bool) -> list[RiskRow]:
+    """Rows sorted by a column's key (reference breaks ties)."""
+    by = next(c for c in COLUMNS if c.name == column)
+    ordered = sorted(rows, key=lambda r: _ref_key(r.reference))
+    return sorted(ordered, key=by.sort_key, reverse=descending)
+
+
+def cells(row: RiskRow, matrix: Matrix, colours: Palette) -> list[str]:
+    """The markup of one register row."""
+    appetite = ""
+    if row.appetite is not None:
+        appetite = row.appetite.label
+    appetite = colours.alert_text(f"▲ {appetite}") if row.above_appetite else escape(appetite)
+    review = fmt_date(row.next_review_date)
+    review_cell = colours.alert_text(f"{review} !") if row.review_overdue else review
+    return [
+        escape(row.reference),
+        escape(row.title),
+        escape(row.owner),
+        escape(row.lead_committee),
+        colours.score(matrix, row.inherent),
+        colours.score(matrix, row.current),
+        colours.score(matrix, row.target),
+        colours.direction(row.direction),
+        appetite,
+        review_cell,
+        row.tier.label,
+        row.status.label,
+    ]
+
+
+class RiskTable(Vertical):
+    """Shows risk rows; posts :class:`RiskTable.Opened` when a row is chosen."""
+
+    DEFAULT_CSS = """
+    RiskTable { height: 1fr; }
+    RiskTable > DataTable { height: 1fr; max-height: 100%; }
+    """
+
+    class Opened(Message):
+        """A user chose a risk to open."""
+
+        def __init__(self, reference: str) -> None:
+            super().__init__()
+            self.reference = reference
+
+    class SortRequested(Message):
+        """A user clicked a column heading."""
+
+        def __init__(self, column: str) -> None:
+            super().__init__()
+            self.column = column
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._current = self._table([], None, None, 24)
+        self.references: list[str] = []
+        """The reference of each row shown, in order."""
+
+    def compose(self) -> ComposeResult:
+        yield self._current
+
+    async def show(
+        self,
+        rows: Sequence[RiskRow],
+        matrix: Matrix,
+        colours: Palette,
+        *,
+        keep: str | None = None,
+    ) -> None:
+        """Replace the rows shown, keeping the cursor on ``keep`` where it is still listed."""
+        self.references = [r.reference for r in rows]
+        had_focus = self.table.has_focus or self.screen.focused is None
+        title_width = max(20, self.size.width - 125) if self.size.width else 30
+        table = self._table(rows, matrix, colours, title_width)
+        old, self._current = self._current, table
+        await old.remove()
+        await self.mount(table)
+        if keep in self.references:
+            table.move_cursor(row=self.references.index(keep), column=0)
+        if had_focus:
+            table.focus()
+
+    def _table(
+        self, rows: Sequence[RiskRow], matrix: Matrix | None, colours: Palette | None, title: int
+    ) -> DataTable:
+        labels = [c.label for c in COLUMNS]
+        widths = [c.width if c.width is not None else title for c in COLUMNS]
+        if rows and matrix is not None and colours is not None:
+            backend = create_backend([cells(r, matrix, colours) for r in rows], column_names=labels)
+        else:
+            backend = create_backend(None, column_names=labels)
+        return DataTable(
+            backend=backend,
+            column_labels=list(labels),
+            column_widths=list(widths),
+            cursor_type="row",
+            show_row_labels=False,
+            zebra_stripes=True,
+        )
+
+    @property
+    def table(self) -> DataTable:
+        """The table widget currently shown."""
+        return self._current
+
+    @property
+    def current_reference(self) -> str | None:
+        """The reference under the cursor, if any."""
+        row = self.table.cursor_row
+        return self.references[row] if 0 <= row < len(self.references) else None
+
+    @on(DataTable.RowSelected)
+    def _opened(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if 0 <= event.cursor_row < len(self.references):
+            self.post_message(self.Opened(self.references[event.cursor_row]))
+
+    @on(DataTable.HeaderSelected)
+    def _sort(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        self.post_message(self.SortRequested(COLUMNS[event.column_index].name))
