@@ -64,7 +64,7 @@ def _cover(matrix: Matrix, pack: CommitteePack) -> list[str]:
         heading(1, f"{pack.committee}: risk report"),
         " · ".join(facts),
         "## Purpose",
-        f"This paper gives the {inline(pack.committee)} the strategic risks it oversees as lead "
+        f"This paper gives the {inline(pack.committee)} the risks it oversees as lead "
         f"committee, what has changed on them since {since}, the risks due for review, overdue "
         "actions, and the committee's action tracker, for its meeting on "
         f"{fmt_date(pack.meeting_date)}.",
@@ -145,7 +145,7 @@ def _action_text(action: ActionView) -> str:
 def _where(action: ActionView) -> str:
     if action.meeting_date is not None:
         return f"{inline(action.committee)} {fmt_date(action.meeting_date)}"
-    return f"Further action on {inline(action.risk_reference)}"
+    return "Further action on the risk"
 
 
 def render_pack(matrix: Matrix, pack: CommitteePack) -> str:
@@ -194,10 +194,11 @@ def render_pack(matrix: Matrix, pack: CommitteePack) -> str:
     parts.append("## Overdue actions")
     parts.append(
         table(
-            ("Action", "Raised at", "Owner", "Due", "Status", "Latest update"),
+            ("Action", "Risk", "Raised at", "Owner", "Due", "Status", "Latest update"),
             [
                 [
-                    _action_text(a),
+                    cell(a.description),
+                    cell(a.risk_reference),
                     _where(a),
                     cell(a.owner),
                     fmt_date(a.due_date),

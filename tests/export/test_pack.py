@@ -1,0 +1,204 @@
+"""The committee pack on the seed register: golden files, movements since the last meeting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from bct_risk.domain.enums import EscalationDirection, ScoreKind
+from bct_risk.domain.errors import NotFoundError, ValidationError
+from bct_risk.domain.models import RiskCreate
+from bct_risk.domain.scoring import Score
+from bct_risk.export.pack import render_pack
+from bct_risk.services import escalation, risks
+from bct_risk.services.context import Context
+from bct_risk.services.papers import committee_pack
+from bct_risk.services.queries import heat_map, list_risks
+from tests.export.commonmark import headings, table_after, tables
+from tests.helpers import fingerprint
+
+FR = "Finance and Resources"
+DECEMBER = date(2026, 12, 10)
+SEPTEMBER = date(2026, 9, 10)
+
+
+def _pack(ctx: Context, when: date = DECEMBER, public: bool = False) -> str:
+    return render_pack(ctx.matrix, committee_pack(ctx, FR, when, public=public))
+
+
+def test_december_pack_golden(seeded_ctx: Context, md_snapshot: SnapshotAssertion) -> None:
+    assert _pack(seeded_ctx) == md_snapshot
+
+
+def test_december_public_pack_golden(seeded_ctx: Context, md_snapshot: SnapshotAssertion) -> None:
+    assert _pack(seeded_ctx, public=True) == md_snapshot
+
+
+def test_september_pack_golden(seeded_ctx: Context, md_snapshot: SnapshotAssertion) -> None:
+    assert _pack(seeded_ctx, SEPTEMBER) == md_snapshot
+
+
+def test_december_pack_shows_the_movements_since_the_september_meeting(
+    seeded_ctx: Context,
+) -> None:
+    text = _pack(seeded_ctx)
+    assert "## Changes since the meeting of 10 Sep 2026" in text
+    rescored = table_after(text, "Rescored")
+    assert rescored[0][:6] == ["Ref", "Title", "Was", "Now", "Direction of travel", "Rescored on"]
+    assert [r[:6] for r in rescored[1:]] == [
+        ["SR7", "Placement sufficiency", "20 (5×4) Extreme", "16 (4×4) Extreme", "▼ better",
+         "10 Nov 2026"],
+    ]  # fmt: skip
+    escalated = table_after(text, "Escalated")
+    assert [r[:3] for r in escalated[1:]] == [
+        ["SR1", "Relationship between Trust and Council", "10 Sep 2026"]
+    ]
+    assert escalated[1][3].startswith("Strategic → Board (Trust Board): ")
+    new = table_after(text, "New risks")
+    assert [r[0] for r in new[1:]] == ["OR2026-01"]
+
+
+def test_september_pack_shows_sr9_rescored_since_june(seeded_ctx: Context) -> None:
+    text = _pack(seeded_ctx, SEPTEMBER)
+    assert "## Changes since the meeting of 11 Jun 2026" in text
+    moved = {r[0]: (r[2], r[3], r[4]) for r in table_after(text, "Rescored")[1:]}
+    assert moved["SR9"] == ("20 (4×5) Extreme", "25 (5×5) Extreme", "▲ worse")
+    assert moved["SR1"] == ("12 (3×4) High", "16 (4×4) Extreme", "▲ worse")
+    assert moved["SR8"][2] == "▼ better"
+    # SR1 was escalated at the September meeting itself: that is reported in December's pack.
+    assert "SR1" not in text.split("### Escalated")[1].split("###")[0]
+
+
+def test_cover_names_the_committee_meeting_purpose_and_asks(seeded_ctx: Context) -> None:
+    text = _pack(seeded_ctx)
+    assert text.startswith("**CONFIDENTIAL**")
+    titles = [h for _, h in headings(text)]
+    assert titles[:3] == [
+        "Finance and Resources Committee: risk report",
+        "Purpose",
+        "The committee is asked to",
+    ]
+    for section in (
+        "Heat map of current scores",
+        "Risks above appetite",
+        "Changes since the meeting of 10 Sep 2026",
+        "Risks due or overdue for review",
+        "Overdue actions",
+        "Action tracker",
+        "The risks",
+    ):
+        assert section in titles
+    assert "**Meeting:** 10 Dec 2026" in text
+    assert "**Previous meeting:** 10 Sep 2026" in text
+
+
+def test_heat_map_counts_match_the_committees_risks(seeded_ctx: Context) -> None:
+    text = _pack(seeded_ctx)
+    grid = table_after(text, "Heat map of current scores")
+    assert grid[0] == [
+        "Likelihood ↓ / Impact →",
+        "1 Insignificant",
+        "2 Minor",
+        "3 Moderate",
+        "4 Major",
+        "5 Catastrophic",
+    ]
+    assert [r[0] for r in grid[1:]] == [
+        "5 Almost certain",
+        "4 Likely",
+        "3 Possible",
+        "2 Unlikely",
+        "1 Rare",
+    ]
+    rows = [r for r in list_risks(seeded_ctx) if r.lead_committee == FR]
+    cells = heat_map(rows, ScoreKind.CURRENT)
+    for row in grid[1:]:
+        likelihood = int(row[0][0])
+        for impact in range(1, 6):
+            count, band = row[impact].split(" ", 1)
+            assert int(count) == len(cells.get((likelihood, impact), []))
+            assert band == seeded_ctx.matrix.band(likelihood * impact).name
+    assert sum(int(c.split()[0]) for r in grid[1:] for c in r[1:]) == len(rows)
+
+
+def test_action_tracker_has_the_classic_columns(seeded_ctx: Context) -> None:
+    tracker = table_after(_pack(seeded_ctx), "Action tracker")
+    assert tracker[0] == ["Date", "Agenda item", "Action", "Owner", "Due", "Status", "Update"]
+    assert len(tracker) > 1
+    dates = [r[0] for r in tracker[1:]]
+    assert all(d in {"11 Jun 2026", "10 Sep 2026"} or d.endswith("2026") for d in dates)
+    assert any("(overdue)" in r[5] for r in tracker[1:])
+
+
+def test_reviews_due_and_overdue(seeded_ctx: Context) -> None:
+    due = {
+        r[0]: r[4] for r in table_after(_pack(seeded_ctx), "Risks due or overdue for review")[1:]
+    }
+    assert due["SR9"] == "10 Sep 2026 (overdue)"
+    assert due["SR7"] == "10 Dec 2026"
+    assert "SR8" not in due
+
+
+def test_public_pack_withholds_exempt_risks_and_their_actions(seeded_ctx: Context) -> None:
+    confidential = _pack(seeded_ctx)
+    public = _pack(seeded_ctx, public=True)
+    assert "OR2026-01" in confidential
+    assert "OR2026-01" not in public
+    assert "CONFIDENTIAL" not in public
+    assert public.startswith("Public version: 3 exempt items were withheld (1 risk, 2 actions).")
+    assert "Obtain legal advice" not in public
+
+
+def test_every_table_in_the_pack_is_well_formed(seeded_ctx: Context) -> None:
+    for found in tables(_pack(seeded_ctx)):
+        widths = {len(row) for row in found}
+        assert len(widths) == 1, found[0]
+
+
+def test_the_pack_is_deterministic(seeded_ctx: Context) -> None:
+    assert _pack(seeded_ctx) == _pack(seeded_ctx)
+
+
+def test_a_new_rescore_and_escalation_show_in_the_next_pack(seeded_ctx: Context) -> None:
+    risks.score_risk(seeded_ctx, "SR8", likelihood=4, impact=4, rationale="Pay award unfunded")
+    escalation.move_risk(
+        seeded_ctx,
+        "SR8",
+        to="board",
+        reason="Unfunded pay award",
+        direction=EscalationDirection.ESCALATE,
+    )
+    risks.create_risk(
+        seeded_ctx,
+        RiskCreate(reference="SR10", title="Cyber attack", lead_committee=FR),
+        current=Score(3, 5),
+        rationale="New",
+    )
+    text = _pack(seeded_ctx)
+    moved = {r[0]: r for r in table_after(text, "Rescored")[1:]}
+    assert moved["SR8"][2:5] == ["6 (2×3) Moderate", "16 (4×4) Extreme", "▲ worse"]
+    assert [r[0] for r in table_after(text, "Escalated")[1:]] == ["SR1", "SR8"]
+    assert [r[0] for r in table_after(text, "New risks")[1:]] == ["OR2026-01", "SR10"]
+
+
+def test_a_first_meeting_has_nothing_to_compare(seeded_ctx: Context) -> None:
+    text = _pack(seeded_ctx, date(2025, 6, 12))
+    assert "No earlier meeting of the committee is recorded" in text
+
+
+def test_the_board_oversees_board_tier_risks(seeded_ctx: Context) -> None:
+    pack = committee_pack(seeded_ctx, "Trust Board", date(2026, 10, 15))
+    assert "SR1" in {r.reference for r in pack.risks}
+
+
+def test_unknown_committee_and_missing_meeting_are_clear_errors(seeded_ctx: Context) -> None:
+    before = fingerprint(seeded_ctx)
+    with pytest.raises(NotFoundError, match="no committee is called 'Audit'"):
+        committee_pack(seeded_ctx, "Audit", DECEMBER)
+    with pytest.raises(NotFoundError, match="has no meeting on 2026-12-11"):
+        committee_pack(seeded_ctx, FR, date(2026, 12, 11))
+    with pytest.raises(ValidationError, match="could mean"):
+        committee_pack(seeded_ctx, "Committee", DECEMBER)
+    assert fingerprint(seeded_ctx) == before
