@@ -87,6 +87,12 @@ class PostgresServer:
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.templates[kind]}"')
         return name
 
+    def blank(self) -> str:
+        """A new database with no schema at all."""
+        name = f"bct_blank_{uuid.uuid4().hex[:12]}"
+        self._execute(f'CREATE DATABASE "{name}"')
+        return name
+
     def drop(self, name: str) -> None:
         self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -137,6 +143,17 @@ def seeded_database(
 def _copy(template: Path, target: Path) -> Path:
     shutil.copyfile(template, target)
     return target
+
+
+@pytest.fixture
+def blank_database(tmp_path: Path, postgres: PostgresServer | None) -> Iterator[str]:
+    """A database with no schema: a new SQLite file path, or a new PostgreSQL database URL."""
+    if postgres is None:
+        yield str(tmp_path / "blank.sqlite")
+        return
+    name = postgres.blank()
+    yield postgres.url_of(name)
+    postgres.drop(name)
 
 
 @pytest.fixture

@@ -140,6 +140,15 @@ class EscalationDirection(Labelled):
     DE_ESCALATE = "de_escalate"
 
 
+class Role(Labelled):
+    """role"""
+
+    VIEWER = "viewer"
+    RISK_OWNER = "risk_owner"
+    SECRETARIAT = "secretariat"
+    ADMINISTRATOR = "administrator"
+
+
 class Direction(StrEnum):
     """Direction of travel of the current score against the previous assessment."""
 

@@ -25,6 +25,7 @@ from bct_risk.domain.enums import (
     EscalationDirection,
     ReviewOutcome,
     RiskStatus,
+    Role,
     ScoreKind,
     Tier,
     Treatment,
@@ -56,7 +57,13 @@ class Person(SQLModel, table=True):
     """The person's name, or the role title where the documents name nobody."""
     job_title: str = Field(default="", max_length=200)
     login: str | None = Field(default=None, max_length=100, unique=True)
-    """The operating-system login that acts as this person."""
+    """The operating-system login (or ``--as`` name) that acts as this person."""
+    role: Role = Field(
+        default=Role.RISK_OWNER,
+        sa_type=enum_type(Role),
+        sa_column_kwargs={"server_default": Role.RISK_OWNER.value},
+    )
+    """What the person may change, once logins are given (see ``services.permissions``)."""
     source: str = Field(default="", max_length=200)
     illustrative: bool = False
     created_at: datetime

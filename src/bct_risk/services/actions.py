@@ -20,6 +20,7 @@ from bct_risk.services.lookup import (
     find_person,
     find_risk,
 )
+from bct_risk.services.permissions import Change, authorize
 from bct_risk.services.validation import required_text
 
 
@@ -40,6 +41,7 @@ def add_control(
         )
     with ctx.transaction() as session:
         risk = find_risk(session, reference)
+        authorize(session, ctx, Change.MITIGATE, risk=risk)
         now = ctx.now()
         control = Control(
             risk_id=id_of(risk),
@@ -80,6 +82,7 @@ def add_further_action(
     _check_due(raised, due_date)
     with ctx.transaction() as session:
         risk = find_risk(session, reference)
+        authorize(session, ctx, Change.MITIGATE, risk=risk)
         action = _new_action(
             ctx, session, ActionKind.FURTHER_ACTION, text, owner, raised, due_date, risk=risk
         )
@@ -102,6 +105,7 @@ def raise_tracker_action(
     _check_due(meeting_date, due_date)
     with ctx.transaction() as session:
         meeting = find_meeting(session, find_committee(session, committee), meeting_date)
+        authorize(session, ctx, Change.RAISE_ACTION)
         linked = find_risk(session, risk) if risk else None
         action = _new_action(
             ctx,
@@ -178,6 +182,7 @@ def add_update(
         raise ValidationError(f"the update date {when.isoformat()} is in the future")
     with ctx.transaction() as session:
         action = find_action(session, action_id)
+        _authorize_action(session, ctx, action)
         update = _append_update(session, ctx, action, note, when)
         _bump(action, ctx, session)
         return update
@@ -217,6 +222,7 @@ def update_action(
     """Change an action's status, due date, owner or linked risk (empty text unlinks)."""
     with ctx.transaction() as session:
         action = find_action(session, action_id)
+        _authorize_action(session, ctx, action)
         _check_version(action, expected_version)
         before = _snapshot(action)
         if status is not None:
@@ -242,6 +248,7 @@ def complete_action(
         action = find_action(session, action_id)
         if action.status == ActionStatus.COMPLETE:
             raise ValidationError(f"action #{action.id} is already complete")
+        _authorize_action(session, ctx, action)
         _check_version(action, expected_version)
         if note and note.strip():
             _append_update(session, ctx, action, note.strip(), ctx.today())
@@ -249,6 +256,11 @@ def complete_action(
         _set_status(action, ActionStatus.COMPLETE, ctx.today())
         _record_changes(session, ctx, action, before)
         return action
+
+
+def _authorize_action(session: Session, ctx: Context, action: Action) -> None:
+    risk = session.get(Risk, action.risk_id) if action.risk_id else None
+    authorize(session, ctx, Change.UPDATE_ACTION, risk=risk, action=action)
 
 
 def _check_version(action: Action, expected: int | None) -> None:

@@ -13,11 +13,13 @@ from bct_risk.services import audit
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_meeting, find_risk
+from bct_risk.services.permissions import Change, authorize
 
 
 def add_meeting(ctx: Context, committee: str, meeting_date: date, title: str = "") -> Meeting:
     """Schedule (or record) a meeting of a committee."""
     with ctx.transaction() as session:
+        authorize(session, ctx, Change.MEETINGS)
         body = find_committee(session, committee)
         taken = session.exec(
             select(Meeting.id).where(
@@ -65,6 +67,7 @@ def record_review(
     with ctx.transaction() as session:
         risk = find_risk(session, reference)
         meeting = find_meeting(session, find_committee(session, committee), meeting_date)
+        authorize(session, ctx, Change.REVIEW, risk=risk)
         current = session.exec(
             select(Assessment)
             .where(

@@ -13,6 +13,7 @@ from bct_risk.services import audit
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_meeting, find_risk
+from bct_risk.services.permissions import Change, authorize
 from bct_risk.services.risks import MeetingRef, check_version
 from bct_risk.services.validation import required_text
 
@@ -74,6 +75,7 @@ def move_risk(
         risk = find_risk(session, reference)
         if risk.status == RiskStatus.CLOSED:
             raise ValidationError(f"{risk.reference} is closed; reopen it before moving it")
+        authorize(session, ctx, Change.MOVE, risk=risk)
         check_version(risk, expected_version, session)
         to_tier, committee = resolve_destination(session, to)
         from_tier = Tier(risk.tier)

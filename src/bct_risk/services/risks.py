@@ -21,6 +21,7 @@ from bct_risk.services.lookup import (
     find_risk,
     normalise_reference,
 )
+from bct_risk.services.permissions import Change, authorize
 from bct_risk.services.validation import required_text
 
 MeetingRef = tuple[str, date]
@@ -85,6 +86,7 @@ def create_risk(
     """Add a risk to the register, with its first scores if given."""
     reference = normalise_reference(data.reference)
     with ctx.transaction() as session:
+        authorize(session, ctx, Change.ADD_RISK)
         taken = session.exec(select(Risk.id).where(Risk.reference == reference)).first()
         if taken is not None:
             raise ValidationError(f"the reference {reference} is already in use", field="reference")
@@ -121,6 +123,9 @@ def update_risk(
     given = changes.model_dump(exclude_unset=True)
     with ctx.transaction() as session:
         risk = find_risk(session, reference)
+        authorize(session, ctx, Change.EDIT_RISK, risk=risk)
+        if "appetite" in given and given["appetite"] != risk.appetite:
+            authorize(session, ctx, Change.CHANGE_APPETITE, risk=risk)
         check_version(risk, expected_version, session)
         before = snapshot(risk)
         for name, value in given.items():
@@ -172,6 +177,7 @@ def score_risk(
         risk = find_risk(session, reference)
         if risk.status == RiskStatus.CLOSED:
             raise ValidationError(f"{risk.reference} is closed; reopen it before scoring it")
+        authorize(session, ctx, Change.SCORE, risk=risk)
         check_version(risk, expected_version, session)
         meeting_id = None
         if meeting is not None:
@@ -249,6 +255,7 @@ def close_risk(
         risk = find_risk(session, reference)
         if risk.status == RiskStatus.CLOSED:
             raise ValidationError(f"{risk.reference} is already closed")
+        authorize(session, ctx, Change.CLOSE, risk=risk)
         check_version(risk, expected_version, session)
         risk.status = RiskStatus.CLOSED
         risk.closed_reason = why
@@ -277,6 +284,7 @@ def reopen_risk(
         risk = find_risk(session, reference)
         if risk.status == RiskStatus.OPEN:
             raise ValidationError(f"{risk.reference} is already open")
+        authorize(session, ctx, Change.CLOSE, risk=risk)
         check_version(risk, expected_version, session)
         previous = risk.closed_reason
         risk.status = RiskStatus.OPEN
@@ -301,6 +309,7 @@ def link_risks(ctx: Context, reference: str, other: str, note: str = "") -> Risk
     """Record that two risks bear on each other."""
     with ctx.transaction() as session:
         first, second = find_risk(session, reference), find_risk(session, other)
+        authorize(session, ctx, Change.EDIT_RISK, risk=first)
         if first.id == second.id:
             raise ValidationError("a risk cannot be linked to itself", field="other")
         low, high = sorted((_id(first), _id(second)))
