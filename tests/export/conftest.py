@@ -14,11 +14,18 @@ class MarkdownSnapshot(SingleFileSnapshotExtension):
     _file_extension = "md"
 
 
-class TextSnapshot(SingleFileSnapshotExtension):
-    """One text file per snapshot for CSV and JSON exports."""
+class CsvSnapshot(SingleFileSnapshotExtension):
+    """One ``.csv`` file per snapshot."""
 
     _write_mode = WriteMode.TEXT
-    _file_extension = "txt"
+    _file_extension = "csv"
+
+
+class JsonSnapshot(SingleFileSnapshotExtension):
+    """One ``.json`` file per snapshot."""
+
+    _write_mode = WriteMode.TEXT
+    _file_extension = "json"
 
 
 @pytest.fixture
@@ -28,6 +35,12 @@ def md_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 @pytest.fixture
-def text_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """A snapshot written as a plain text file under ``__snapshots__``."""
-    return snapshot.use_extension(TextSnapshot)
+def csv_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """A snapshot written as a CSV file under ``__snapshots__``."""
+    return snapshot.use_extension(CsvSnapshot)
+
+
+@pytest.fixture
+def json_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """A snapshot written as a JSON file under ``__snapshots__``."""
+    return snapshot.use_extension(JsonSnapshot)

@@ -60,12 +60,12 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_csv_golden(seeded_ctx: Context, text_snapshot: SnapshotAssertion) -> None:
-    assert register_csv(register_records(seeded_ctx, FR)) == text_snapshot
+def test_csv_golden(seeded_ctx: Context, csv_snapshot: SnapshotAssertion) -> None:
+    assert register_csv(register_records(seeded_ctx, FR)) == csv_snapshot
 
 
-def test_json_golden(seeded_ctx: Context, text_snapshot: SnapshotAssertion) -> None:
-    assert register_json(register_records(seeded_ctx, FR)) == text_snapshot
+def test_json_golden(seeded_ctx: Context, json_snapshot: SnapshotAssertion) -> None:
+    assert register_json(register_records(seeded_ctx, FR)) == json_snapshot
 
 
 def test_csv_has_exactly_the_agreed_columns_in_order(seeded_ctx: Context) -> None:

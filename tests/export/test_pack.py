@@ -202,3 +202,35 @@ def test_unknown_committee_and_missing_meeting_are_clear_errors(seeded_ctx: Cont
     with pytest.raises(ValidationError, match="could mean"):
         committee_pack(seeded_ctx, "Committee", DECEMBER)
     assert fingerprint(seeded_ctx) == before
+
+
+def test_closed_and_de_escalated_risks_show_in_the_next_pack(seeded_ctx: Context) -> None:
+    risks.close_risk(seeded_ctx, "SR8", reason="Oracle issues resolved with the Council")
+    escalation.move_risk(
+        seeded_ctx,
+        "SR1",
+        to="Finance and Resources",
+        reason="Settlement agreed with the Council",
+        direction=EscalationDirection.DE_ESCALATE,
+    )
+    text = _pack(seeded_ctx)
+    closed = table_after(text, "Closed risks")
+    assert closed[1] == ["SR8", "Oracle", "23 Nov 2026", "Oracle issues resolved with the Council"]
+    moved = table_after(text, "De-escalated")
+    assert moved[1][:3] == ["SR1", "Relationship between Trust and Council", "23 Nov 2026"]
+    assert moved[1][3] == (
+        "Board → Committee (Finance and Resources Committee): Settlement agreed with the Council"
+    )
+    # A closed risk leaves the heat map and the risk-by-risk section.
+    assert "### SR8 Oracle" not in text
+
+
+def test_changes_on_a_meeting_day_are_reported_in_the_next_pack(seeded_ctx: Context) -> None:
+    # Papers go out before the meeting: a rescoring on the day belongs to the next pack.
+    risks.score_risk(
+        seeded_ctx, "SR8", likelihood=3, impact=3, rationale="Payroll errors", assessed_on=SEPTEMBER
+    )
+    september = [r[0] for r in table_after(_pack(seeded_ctx, SEPTEMBER), "Rescored")[1:]]
+    december = {r[0]: r for r in table_after(_pack(seeded_ctx), "Rescored")[1:]}
+    assert september == ["SR1", "SR8", "SR9"]  # SR8 moved 9 to 6 between June and September
+    assert december["SR8"][2:6] == ["6 (2×3) Moderate", "9 (3×3) High", "▲ worse", "10 Sep 2026"]

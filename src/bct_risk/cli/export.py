@@ -7,9 +7,7 @@ A paper goes to standard output, or to a file with ``-o``. A file is written who
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +17,7 @@ from bct_risk.cli.app import app, done, fmt_date, parse_choice, register, to_dat
 from bct_risk.domain.enums import Tier
 from bct_risk.domain.errors import ValidationError
 from bct_risk.export.data import register_csv, register_json
+from bct_risk.export.files import check_target, save_text
 from bct_risk.export.pack import render_pack
 from bct_risk.export.register import render_register
 from bct_risk.services.papers import committee_pack, register_paper, register_records
@@ -28,6 +27,7 @@ export_app = typer.Typer(help="Export the register as Markdown, CSV or JSON.")
 app.add_typer(export_app, name="export")
 
 FORMATS = ("md", "csv", "json")
+FORCE_HINT = "use --force to replace it"
 
 OutputOption = Annotated[
     Path | None,
@@ -44,36 +44,16 @@ PublicOption = Annotated[
 
 def check_output(path: Path | None, force: bool) -> None:
     """Refuse, before any work, a file that exists (without --force) or a folder that does not."""
-    if path is None:
-        return
-    if path.is_dir():
-        raise ValidationError(f"{path} is a folder; give a file name", field="output")
-    if path.exists() and not force:
-        raise ValidationError(f"{path} already exists; use --force to replace it", field="output")
-    if not path.parent.is_dir():
-        raise ValidationError(
-            f"cannot write {path}: the folder {path.parent} does not exist", field="output"
-        )
+    if path is not None:
+        check_target(path, overwrite=force, hint=FORCE_HINT)
 
 
-def write_output(text: str, path: Path | None) -> None:
+def write_output(text: str, path: Path | None, force: bool) -> None:
     """Print the paper, or write it whole to a file: never a partial file."""
     if path is None:
         sys.stdout.write(text)
-        return
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
-    except OSError as exc:
-        raise ValidationError(f"cannot write {path}: {exc.strerror}", field="output") from exc
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise ValidationError(f"cannot write {path}: {exc.strerror}", field="output") from exc
+    else:
+        save_text(text, path, overwrite=force, hint=FORCE_HINT)
 
 
 def _format(given: str | None, path: Path | None) -> str:
@@ -136,7 +116,7 @@ def export_register(
         records = register_records(reg, flt, public=public)
         writer = register_csv if kind == "csv" else register_json
         text, count = writer(records), len(records)
-    write_output(text, output)
+    write_output(text, output, force)
     if output is not None:
         done(f"Wrote {count} risk{'' if count == 1 else 's'} to {output}")
 
@@ -157,6 +137,6 @@ def pack_command(
     check_output(output, force)
     reg = register(ctx)
     pack = committee_pack(reg, committee, day, public=public)
-    write_output(render_pack(reg.matrix, pack), output)
+    write_output(render_pack(reg.matrix, pack), output, force)
     if output is not None:
         done(f"Wrote the {pack.committee} pack for {fmt_date(pack.meeting_date)} to {output}")
