@@ -643,9 +643,12 @@ def map_columns(
             continue
         found = recognise(header, kind, group)
         if found is None:
-            columns.append(ColumnMap(index, shown, None, "not recognised"))
+            columns.append(ColumnMap(index, _plain(header) or shown, None, "not recognised"))
             continue
         field_name, how, exact = found
+        if not how.startswith("group header"):
+            # A group header carried right from merged cells names only the score columns.
+            shown = _plain(header)
         columns.append(ColumnMap(index, shown, field_name, how, exact=exact))
     _assign_score_blocks(columns)
     _resolve_duplicates(columns)

@@ -243,8 +243,18 @@ def build_plan(path: Path, matrix: Matrix, options: ImportOptions | None = None)
             )
         )
         return plan
+    native_fields = {
+        "reference",
+        "title",
+        "inherent_likelihood",
+        "closed_reason",
+        "exempt",
+        "source",
+    }
+    if kind == RISKS and native_fields <= used:
+        plan.native = True
     data_rows = [(n, cells) for n, cells in table.rows if header_row is None or n > header_row]
-    reader = _RowReader(plan, matrix, options, path.name, table.native)
+    reader = _RowReader(plan, matrix, options, path.name, plan.native)
     if kind == RISKS:
         reader.read_risks(data_rows)
     else:
@@ -506,7 +516,9 @@ class _RowReader:
         return risk
 
     def people(self, risk: RiskIn, notes: list[str]) -> None:
-        names = values.owners(self.raw("owner"))
+        raw_owner = self.raw("owner")
+        # This product's own export names one risk owner per risk, whatever the name holds.
+        names = [self.text("owner")] if self.native and raw_owner else values.owners(raw_owner)
         if names:
             risk.owner = names[0]
             if len(names) > 1:
@@ -831,5 +843,8 @@ def _original_product(likelihood: Level, impact: Level) -> int | None:
 
 def _product_text(likelihood: Level, impact: Level) -> str:
     if likelihood.converted or impact.converted:
-        return f"{likelihood.written} x {impact.written}"
+        return (
+            f"{likelihood.written} x {impact.written}, read as {likelihood.value} x "
+            f"{impact.value} = {likelihood.value * impact.value}"
+        )
     return f"{likelihood.value} x {impact.value} = {likelihood.value * impact.value}"

@@ -260,7 +260,9 @@ def parse_date_cell(value: Any) -> date | str | None:
 
 # -- people, statuses, cause and effect ------------------------------------------------------
 
-_OWNER_SPLIT = re.compile(r"\s*(?:/|;|&|\+|,|\band\b(?=\s+[A-Z][a-z]+\s+[A-Z]))\s*")
+_OWNER_SPLIT = re.compile(r"\s*[/;,]\s*")
+"""Names are split at slashes, semicolons and commas, never at "and" or "&", which role titles
+use ("Director of Children and Families")."""
 
 
 def owners(value: Any) -> list[str]:

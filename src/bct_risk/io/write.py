@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bct_risk.domain.enums import ActionKind, ActionStatus, CommitteeKind, RiskStatus, ScoreKind
 from bct_risk.domain.errors import DomainError, NotFoundError
@@ -21,6 +23,7 @@ from bct_risk.domain.models import (
     Action,
     ActionUpdate,
     Assessment,
+    AuditEvent,
     Committee,
     Control,
     Meeting,
@@ -106,15 +109,14 @@ class _Writer:
         self.people[key] = id_of(person)
         return self.people[key]
 
-    def committee(self, name: str, row: int, *, create: bool) -> Committee | None:
+    def committee(self, name: str) -> Committee:
+        """A committee by name; one the register does not know yet is added."""
         key = name.strip().lower()
         if key in self.committees:
             return self.committees[key]
         try:
             found = find_committee(self.session, name)
         except NotFoundError:
-            if not create:
-                raise
             lowered = key
             kind = (
                 CommitteeKind.BOARD
@@ -175,6 +177,7 @@ class _Writer:
         references = {ref.upper() for ref, _ in existing}
         titles = {_title_key(title): ref for ref, title in existing}
         counter = 0
+        chosen: list[tuple[RiskIn, dict[str, Any]]] = []
         for item in self.plan.risks:
             clash = item.reference if item.reference and item.reference in references else None
             same_title = titles.get(_title_key(item.title))
@@ -202,117 +205,116 @@ class _Writer:
                     )
             references.add(reference)
             try:
-                self.risk(item, reference)
+                chosen.append((item, self.risk_row(item, reference)))
             except DomainError as exc:
                 self.problem(ERROR, exc.message, item.row)
+        if chosen:
+            self.insert_risks(chosen)
 
-    def risk(self, item: RiskIn, reference: str) -> None:
-        committee = None
-        if item.lead_committee:
-            committee = self.committee(item.lead_committee, item.row, create=False)
-        assessed_on = item.assessed_on or self.today
-        risk = Risk(
-            reference=reference,
-            title=item.title,
-            description=item.description,
-            cause=item.cause,
-            effect=item.effect,
-            category=item.category,
-            tier=item.tier,
-            status=item.status,
-            closed_reason=item.closed_reason,
-            closed_on=self.today if item.status == RiskStatus.CLOSED else None,
-            owner_id=self.person_id(item.owner, item.row),
-            lead_committee_id=committee.id if committee else None,
-            appetite=item.appetite,
-            treatment=item.treatment,
-            target_date=item.target_date,
-            next_review_date=item.next_review_date,
-            exempt=item.exempt,
-            source=item.source,
-            created_at=self.now,
-            updated_at=self.now,
-        )
-        self.session.add(risk)
-        self.session.flush()
-        rid = id_of(risk)
-        audit.record(
-            self.session,
-            self.ctx,
-            entity="risk",
-            entity_id=rid,
-            action="import",
-            summary=f"Imported {reference}: {item.title} from {item.source}",
-            changes={"reference": reference, "title": item.title, "source": item.source},
-        )
-        self.counts.risks.append(reference)
-        for kind in (ScoreKind.INHERENT, ScoreKind.CURRENT, ScoreKind.TARGET):
-            given = item.scores.get(kind)
-            if given is None:
-                continue
-            score = Score(given.likelihood, given.impact)
-            rationale = f"Imported from {item.source}" + (
-                f" ({given.written})" if given.written else ""
-            )
-            self.session.add(
-                Assessment(
-                    risk_id=rid,
-                    kind=kind,
-                    likelihood=score.likelihood,
-                    impact=score.impact,
-                    score=score.value,
-                    assessed_on=assessed_on,
-                    rationale=rationale,
-                    assessed_by=self.ctx.actor,
-                    created_at=self.now,
-                )
-            )
-            self.counts.assessments += 1
+    def risk_row(self, item: RiskIn, reference: str) -> dict[str, Any]:
+        """The risk's columns, its people and committee found (or added) first."""
+        committee = self.committee(item.lead_committee) if item.lead_committee else None
+        next_review = item.next_review_date
         current = item.scores.get(ScoreKind.CURRENT)
-        if current and risk.next_review_date is None and item.status == RiskStatus.OPEN:
-            risk.next_review_date = self.ctx.matrix.next_review(
-                assessed_on, current.likelihood * current.impact
+        if current and next_review is None and item.status == RiskStatus.OPEN:
+            next_review = self.ctx.matrix.next_review(
+                item.assessed_on or self.today, current.likelihood * current.impact
             )
-            self.session.add(risk)
-        for control in item.controls:
-            self.session.add(
-                Control(
-                    risk_id=rid,
-                    description=control.description,
-                    owner_id=self.person_id(control.owner, item.row),
-                    effectiveness=control.effectiveness,
-                    source=item.source,
-                    created_at=self.now,
-                    updated_at=self.now,
+        return {
+            "reference": reference, "title": item.title, "description": item.description,
+            "cause": item.cause, "effect": item.effect, "category": item.category,
+            "tier": item.tier, "status": item.status, "closed_reason": item.closed_reason,
+            "closed_on": self.today if item.status == RiskStatus.CLOSED else None,
+            "owner_id": self.person_id(item.owner, item.row),
+            "lead_committee_id": committee.id if committee else None,
+            "appetite": item.appetite, "treatment": item.treatment,
+            "target_date": item.target_date, "review_frequency_days": None,
+            "next_review_date": next_review, "exempt": item.exempt, "source": item.source,
+            "illustrative": [], "version": 1, "created_at": self.now, "updated_at": self.now,
+        }  # fmt: skip
+
+    def insert_risks(self, chosen: list[tuple[RiskIn, dict[str, Any]]]) -> None:
+        """Insert the risks and what hangs off them in a few statements, not one per record.
+
+        A 10,000-row register would otherwise cost tens of thousands of round trips; the rows
+        are the same the services would write.
+        """
+        statement = sa.insert(Risk).returning(col(Risk.id), sort_by_parameter_order=True)
+        ids = [int(i or 0) for i in self.session.scalars(statement, [row for _, row in chosen])]
+        assessments: list[dict[str, Any]] = []
+        controls: list[dict[str, Any]] = []
+        actions: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for (item, row), rid in zip(chosen, ids, strict=True):
+            reference = row["reference"]
+            self.counts.risks.append(reference)
+            events.append(self.event("risk", rid, rid, f"Imported {reference}: {item.title} "
+                          f"from {item.source}", {"reference": reference, "title": item.title,
+                          "source": item.source}))  # fmt: skip
+            for kind in (ScoreKind.INHERENT, ScoreKind.CURRENT, ScoreKind.TARGET):
+                given = item.scores.get(kind)
+                if given is None:
+                    continue
+                score = Score(given.likelihood, given.impact)
+                why = f"Imported from {item.source}" + (
+                    f" ({given.written})" if given.written else ""
                 )
-            )
-            self.counts.controls += 1
-        for further in item.further_actions:
-            raised = further.raised_on or self.today
-            if further.due_date and further.due_date < raised:
-                self.problem(
-                    ERROR,
-                    f"further action '{further.description[:40]}': due date "
-                    f"{further.due_date.isoformat()} is before the date raised",
-                    item.row,
-                )
-                continue
-            self.session.add(
-                Action(
-                    kind=ActionKind.FURTHER_ACTION,
-                    risk_id=rid,
-                    description=further.description,
-                    owner_id=self.person_id(further.owner, item.row),
-                    raised_on=raised,
-                    due_date=further.due_date,
-                    status=further.status,
-                    completed_on=self.today if further.status == ActionStatus.COMPLETE else None,
-                    source=item.source,
-                    created_at=self.now,
-                    updated_at=self.now,
-                )
-            )
-            self.counts.further_actions += 1
+                assessments.append({
+                    "risk_id": rid, "kind": kind, "likelihood": score.likelihood,
+                    "impact": score.impact, "score": score.value,
+                    "assessed_on": item.assessed_on or self.today, "rationale": why,
+                    "assessed_by": self.ctx.actor, "meeting_id": None, "illustrative": False,
+                    "created_at": self.now,
+                })  # fmt: skip
+            for control in item.controls:
+                controls.append({
+                    "risk_id": rid, "description": control.description,
+                    "owner_id": self.person_id(control.owner, item.row),
+                    "effectiveness": control.effectiveness, "assurance_line": None,
+                    "source": item.source, "illustrative": False, "version": 1,
+                    "created_at": self.now, "updated_at": self.now,
+                })  # fmt: skip
+            for further in item.further_actions:
+                raised = further.raised_on or self.today
+                if further.due_date and further.due_date < raised:
+                    self.problem(
+                        ERROR,
+                        f"further action '{further.description[:40]}': due date "
+                        f"{further.due_date.isoformat()} is before the date raised",
+                        item.row,
+                    )
+                    continue
+                actions.append({
+                    "kind": ActionKind.FURTHER_ACTION, "risk_id": rid, "meeting_id": None,
+                    "agenda_item": "", "description": further.description,
+                    "owner_id": self.person_id(further.owner, item.row), "raised_on": raised,
+                    "due_date": further.due_date, "status": further.status,
+                    "completed_on": self.today if further.status == ActionStatus.COMPLETE else None,
+                    "source": item.source, "illustrative": False, "version": 1,
+                    "created_at": self.now, "updated_at": self.now,
+                })  # fmt: skip
+        for model, rows in ((Assessment, assessments), (Control, controls), (Action, actions),
+                            (AuditEvent, events)):  # fmt: skip
+            if rows:
+                self.session.execute(sa.insert(model), rows)
+        self.counts.assessments += len(assessments)
+        self.counts.controls += len(controls)
+        self.counts.further_actions += len(actions)
+
+    def event(
+        self,
+        entity: str,
+        entity_id: int,
+        risk_id: int | None,
+        summary: str,
+        changes: dict[str, Any],
+    ) -> dict[str, Any]:
+        """An audit event as :func:`bct_risk.services.audit.record` writes one."""
+        return {
+            "at": self.now, "actor": self.ctx.actor, "entity": entity, "entity_id": entity_id,
+            "risk_id": risk_id, "action": "import", "summary": summary,
+            "changes": {k: audit.plain(v) for k, v in changes.items()},
+        }  # fmt: skip
 
     # -- action logs -----------------------------------------------------------------------
 
@@ -324,8 +326,7 @@ class _Writer:
                 self.problem(ERROR, exc.message, item.rows[0])
 
     def action(self, item: TrackerIn) -> None:
-        committee = self.committee(item.committee, item.rows[0], create=True)
-        assert committee is not None
+        committee = self.committee(item.committee)
         meeting_id = self.meeting_id(committee, item.meeting_date)
         if not self.options.allow_duplicates:
             same = self.session.exec(
