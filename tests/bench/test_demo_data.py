@@ -1,0 +1,139 @@
+"""The demonstration register generator: exact counts, the same register for the same seed,
+and a refusal to mix demonstration risks into a register that already holds risks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from bct_risk.cli import app
+from bct_risk.domain.enums import ScoreKind
+from bct_risk.domain.errors import ConflictError, ValidationError
+from bct_risk.services.context import Context
+from bct_risk.services.demo import SIZES, DemoSize, generate, size_named
+from bct_risk.services.queries import RiskFilter, heat_map, list_risks, risk_detail
+from tests.conftest import make_context
+from tests.helpers import fingerprint
+
+pytestmark = pytest.mark.bench
+
+TINY = DemoSize(risks=30, actions=300, assessments=150, reviews=8)
+
+
+def count(ctx: Context, table: str, where: str = "") -> int:
+    with ctx.engine.connect() as conn:
+        return int(conn.execute(sa.text(f"SELECT count(*) FROM {table} {where}")).scalar_one())
+
+
+def contents(ctx: Context) -> list[tuple[object, ...]]:
+    """The generated rows that matter to a reader, in a stable order."""
+    with ctx.engine.connect() as conn:
+        risks = conn.execute(
+            sa.text(
+                "SELECT r.reference, r.title, r.tier, r.status, r.appetite, r.next_review_date,"
+                " p.name, c.name FROM risk r JOIN person p ON p.id = r.owner_id"
+                " JOIN committee c ON c.id = r.lead_committee_id ORDER BY r.reference"
+            )
+        ).all()
+        scores = conn.execute(
+            sa.text(
+                "SELECT risk_id, kind, likelihood, impact, assessed_on FROM assessment ORDER BY id"
+            )
+        ).all()
+        actions = conn.execute(
+            sa.text("SELECT kind, risk_id, description, status, due_date FROM action ORDER BY id")
+        ).all()
+    return [tuple(r) for r in (*risks, *scores, *actions)]
+
+
+def test_gives_the_counts_asked_for(ctx: Context) -> None:
+    report = generate(ctx, TINY, seed=3)
+    assert (report.risks, report.actions, report.assessments, report.reviews) == (30, 300, 150, 8)
+    assert count(ctx, "risk") == 30
+    assert count(ctx, "action") == 300
+    assert count(ctx, "assessment") == 150
+    assert count(ctx, "committeereview") == 8
+    assert count(ctx, "control") == report.controls == 60
+    assert count(ctx, "actionupdate") == report.updates
+    # Every risk has the three kinds of score, so the register shows bands and directions.
+    assert count(ctx, "assessment", "WHERE kind = 'inherent'") == 30
+    assert count(ctx, "assessment", "WHERE kind = 'target'") == 30
+
+
+def test_same_seed_same_register_and_another_seed_differs(ctx: Context, tmp_path: Path) -> None:
+    generate(ctx, TINY, seed=7)
+    again = make_context(tmp_path / "again.sqlite")
+    generate(again, TINY, seed=7)
+    other = make_context(tmp_path / "other.sqlite")
+    generate(other, TINY, seed=8)
+    assert contents(ctx) == contents(again)
+    assert contents(ctx) != contents(other)
+
+
+def test_the_register_reads_like_a_register(ctx: Context) -> None:
+    generate(ctx, TINY, seed=1)
+    rows = list_risks(ctx, RiskFilter(include_closed=True))
+    assert len(rows) == 30
+    assert all(r.owner and r.lead_committee and r.current and r.band for r in rows)
+    assert len({r.tier for r in rows}) >= 2
+    assert any(r.review_overdue for r in rows)
+    assert sum(len(refs) for refs in heat_map(rows, ScoreKind.CURRENT).values()) == 30
+    detail = risk_detail(ctx, rows[0].reference)
+    assert detail.history and detail.controls and detail.audit
+
+
+def test_refuses_a_register_that_holds_risks(seeded_ctx: Context) -> None:
+    before = fingerprint(seeded_ctx)
+    with pytest.raises(ConflictError, match=r"already holds \d+ risks"):
+        generate(seeded_ctx, TINY)
+    assert fingerprint(seeded_ctx) == before
+
+
+def test_force_adds_beside_existing_risks(seeded_ctx: Context) -> None:
+    risks = count(seeded_ctx, "risk")
+    generate(seeded_ctx, TINY, force=True)
+    generate(seeded_ctx, TINY, seed=2, force=True)
+    assert count(seeded_ctx, "risk") == risks + 60
+    assert list_risks(seeded_ctx, RiskFilter(committee="Finance and Resources"))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"risks": 0, "actions": 1, "assessments": 3, "reviews": 0}, "at least one risk"),
+        ({"risks": 5, "actions": -1, "assessments": 15, "reviews": 0}, "cannot be negative"),
+        ({"risks": 5, "actions": 1, "assessments": 14, "reviews": 0}, "three assessments"),
+    ],
+)
+def test_bad_sizes_are_refused(kwargs: dict[str, int], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        DemoSize(**kwargs)
+
+
+def test_named_sizes() -> None:
+    assert size_named(" m ") == SIZES["M"]
+    assert SIZES["M"] == DemoSize(risks=10_000, actions=100_000, assessments=50_000, reviews=1_000)
+    assert SIZES["L"].risks == 100_000 and SIZES["L"].actions == 1_000_000
+    with pytest.raises(ValidationError, match="'XL' is not a size; use one of: S, M, L"):
+        size_named("XL")
+
+
+def test_cli_writes_and_refuses(db_path: Path) -> None:
+    runner = CliRunner()
+    args = ["--database", str(db_path), "--as", "tester", "demo-data"]
+    bad = runner.invoke(app, [*args, "--size", "huge"])
+    assert bad.exit_code == 1
+    assert "Error: 'huge' is not a size; use one of: S, M, L" in bad.stderr
+    ctx = make_context(db_path)
+    assert count(ctx, "risk") == 0
+    first = runner.invoke(app, [*args, "--size", "S", "--seed", "4"])
+    assert first.exit_code == 0, first.stderr
+    assert "1,000 risks" in first.stdout
+    before = fingerprint(ctx)
+    again = runner.invoke(app, [*args, "--size", "S"])
+    assert again.exit_code == 1
+    assert "already holds 1,000 risks" in again.stderr and "--force" in again.stderr
+    assert fingerprint(ctx) == before
