@@ -101,6 +101,17 @@ def test_export_register_csv_and_json(seeded_database: str, tmp_path: Path) -> N
     assert statuses == {"open", "closed"}
 
 
+def test_export_register_closed_only_and_search(seeded_database: str) -> None:
+    code, out, _ = run(seeded_database, "export", "register", "--status", "closed", "-f", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and {r["status"] for r in rows} == {"closed"}
+    code, out, _ = run(seeded_database, "export", "register", "--search", "oracle")
+    assert code == 0
+    assert [r[0] for r in table_after(out, "Summary")[1:]] == ["SR8"]
+    assert "text: oracle; open risks." in out
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -124,6 +135,7 @@ def test_export_register_csv_and_json(seeded_database: str, tmp_path: Path) -> N
         (["export", "register", "--tier", "national"], "Error: 'national' is not a register tier"),
         (["export", "register", "--band", "Purple"], "Error: 'Purple' is not a band"),
         (["export", "register", "--committee", "Audit"], "Error: no committee is called 'Audit'"),
+        (["export", "register", "--status", "shut"], "Error: 'shut' is not a risk status"),
     ],
     ids=[
         "unknown-committee",
@@ -134,6 +146,7 @@ def test_export_register_csv_and_json(seeded_database: str, tmp_path: Path) -> N
         "bad-tier",
         "bad-band",
         "export-unknown-committee",
+        "bad-status",
     ],
 )
 def test_bad_input_gives_a_clear_message_and_no_file(

@@ -180,7 +180,9 @@ def test_a_new_rescore_and_escalation_show_in_the_next_pack(seeded_ctx: Context)
     moved = {r[0]: r for r in table_after(text, "Rescored")[1:]}
     assert moved["SR8"][2:5] == ["6 (2×3) Moderate", "16 (4×4) Extreme", "▲ worse"]
     assert [r[0] for r in table_after(text, "Escalated")[1:]] == ["SR1", "SR8"]
-    assert [r[0] for r in table_after(text, "New risks")[1:]] == ["OR2026-01", "SR10"]
+    new = {r[0]: r[2:] for r in table_after(text, "New risks")[1:]}
+    assert list(new) == ["OR2026-01", "SR10"]
+    assert new["SR10"] == ["23 Nov 2026", "15 (3×5) Extreme"]
 
 
 def test_a_first_meeting_has_nothing_to_compare(seeded_ctx: Context) -> None:

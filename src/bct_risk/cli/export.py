@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from bct_risk.cli.app import app, done, fmt_date, parse_choice, register, to_date
-from bct_risk.domain.enums import Tier
+from bct_risk.domain.enums import RiskStatus, Tier
 from bct_risk.domain.errors import ValidationError
 from bct_risk.export.data import register_csv, register_json
 from bct_risk.export.files import check_target, save_text
@@ -72,6 +72,12 @@ def _format(given: str | None, path: Path | None) -> str:
 def export_register(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Closed risks too.")] = False,
+    status: Annotated[
+        str | None, typer.Option(help="Only open or only closed risks (overrides --all).")
+    ] = None,
+    search: Annotated[
+        str, typer.Option("--search", "-s", help="Text in reference, title or owner.")
+    ] = "",
     owner: Annotated[str, typer.Option(help="Risk owner (name or job title, partial).")] = "",
     committee: Annotated[str, typer.Option(help="Lead committee.")] = "",
     band: Annotated[
@@ -100,7 +106,9 @@ def export_register(
     check_output(output, force)
     reg = register(ctx)
     flt = RiskFilter(
+        text=search,
         include_closed=all_,
+        status=parse_choice(RiskStatus, status),
         owner=owner,
         committee=committee,
         band=band,

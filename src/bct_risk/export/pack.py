@@ -73,12 +73,24 @@ def _cover(matrix: Matrix, pack: CommitteePack) -> list[str]:
     ]
 
 
-def _events(events: list[RiskEvent]) -> str:
+def _events(events: list[RiskEvent], detail: str = "Reason") -> str:
     if not events:
         return "None."
     return table(
-        ("Ref", "Title", "Date", "Detail"),
+        ("Ref", "Title", "Date", detail),
         [[cell(e.reference), cell(e.title), fmt_date(e.on), cell(e.detail)] for e in events],
+    )
+
+
+def _new_risks(matrix: Matrix, events: list[RiskEvent]) -> str:
+    if not events:
+        return "None."
+    return table(
+        ("Ref", "Title", "Added", "Current score"),
+        [
+            [cell(e.reference), cell(e.title), fmt_date(e.on), fmt_score(matrix, e.score)]
+            for e in events
+        ],
     )
 
 
@@ -116,15 +128,15 @@ def changes_section(matrix: Matrix, changes: Changes) -> list[str]:
         title,
         intro,
         "### New risks",
-        _events(changes.new),
+        _new_risks(matrix, changes.new),
         "### Closed risks",
         _events(changes.closed),
         "### Rescored",
         rescored,
         "### Escalated",
-        _events(changes.escalated),
+        _events(changes.escalated, "Move and reason"),
         "### De-escalated",
-        _events(changes.de_escalated),
+        _events(changes.de_escalated, "Move and reason"),
     ]
 
 

@@ -142,6 +142,9 @@ class RiskEvent:
     title: str
     on: date
     detail: str
+    """The reason for a closure or a move; empty for a new risk."""
+    score: Score | None = None
+    """For a new risk, its current score by the end of the period (None if not yet scored)."""
 
 
 @dataclass(frozen=True)
@@ -220,8 +223,8 @@ def changes_between(
         before = [a for a in history if a.assessed_on < since]
         by_end = [a for a in history if a.assessed_on < until]
         if in_period(first_seen):
-            score = f"current score {by_end[-1].score}" if by_end else "not yet scored"
-            new.append(RiskEvent(risk.reference, risk.title, first_seen, f"Added, {score}"))
+            score = Score(by_end[-1].likelihood, by_end[-1].impact) if by_end else None
+            new.append(RiskEvent(risk.reference, risk.title, first_seen, "", score))
         elif before and by_end:
             old, latest = before[-1], by_end[-1]
             if (old.likelihood, old.impact) != (latest.likelihood, latest.impact):
