@@ -62,7 +62,7 @@ def import_command(
     if not result.ok:
         count = len(result.plan.errors)
         err.print(
-            f"Error: {count} problem{'s' if count != 1 else ''} stop the import; nothing was "
+            f"Error: {count} {'problems stop' if count != 1 else 'problem stops'} the import; nothing was "
             "written. Fix them in the file (or name its columns with --mapping) and run it again.",
             soft_wrap=True,
         )
