@@ -51,7 +51,7 @@ def test_a_date_that_is_not_a_date(seeded_ctx: Context, fixtures: Path) -> None:
 
 def test_an_empty_file(seeded_ctx: Context, fixtures: Path) -> None:
     before = fingerprint(seeded_ctx)
-    with pytest.raises(ValidationError, match="empty.csv is empty: there is nothing to import"):
+    with pytest.raises(ValidationError, match=r"empty\.csv is empty: there is nothing to import"):
         import_file(seeded_ctx, fixtures / "empty.csv")
     assert fingerprint(seeded_ctx) == before
 

@@ -61,9 +61,10 @@ def import_command(
     print_report(result)
     if not result.ok:
         count = len(result.plan.errors)
+        stop = f"{count} problems stop" if count != 1 else "1 problem stops"
         err.print(
-            f"Error: {count} {'problems stop' if count != 1 else 'problem stops'} the import; nothing was "
-            "written. Fix them in the file (or name its columns with --mapping) and run it again.",
+            f"Error: {stop} the import; nothing was written. Fix them in the file (or name its "
+            "columns with --mapping) and run it again.",
             soft_wrap=True,
         )
         raise typer.Exit(1)
