@@ -65,7 +65,7 @@ def test_action_log_into_a_named_committee(db_path: Path, fixtures: Path) -> Non
         "--kind", "actions",
     )  # fmt: skip
     assert code == 0
-    assert "Added: 3 tracker actions, 4 updates, 2 meetings, 1 committees, 3 people." in out
+    assert "Added: 3 tracker actions, 4 updates, 2 meetings, 1 committee, 3 people." in out
     assert "New committees: Finance" in out
 
 

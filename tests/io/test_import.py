@@ -242,3 +242,28 @@ def test_import_of_ten_thousand_rows_is_one_transaction(ctx: Context, tmp_path: 
     with ctx.transaction() as session:
         assert len(session.exec(select(Risk.id)).all()) == 10_000
         assert len(session.exec(select(Control.id)).all()) == 10_000
+
+
+def test_group_headers_above_their_l_i_total_columns(ctx: Context, fixtures: Path) -> None:
+    """Gross Risk / Net Risk over L, I, Total in the row below, as many councils lay it out."""
+    result = import_file(ctx, fixtures / "city_register_subheaders.csv")
+    assert result.ok, [str(p) for p in result.plan.errors]
+    assert result.plan.header_row == 5
+    fields = {c.header: c.field for c in result.plan.columns}
+    assert fields["Gross Risk / L"] == "inherent_likelihood"
+    assert fields["Net Risk / Total"] == "current_score"
+    assert fields["Action Due Date"] == "action_due_date"
+    assert fields["Direction of Travel"] is None
+    assert scores_of(ctx, "SCC01") == {INH: (5, 5), CUR: (4, 4)}
+    assert scores_of(ctx, "SCC02") == {INH: (4, 5), CUR: (3, 5)}
+    budget = risk(ctx, "SCC01")
+    assert budget.title == "Failure to deliver a balanced budget"
+    assert budget.cause == "Rising demand for adult social care"
+    assert budget.effect == "Section 114 notice"
+    with ctx.transaction() as session:
+        action = session.exec(select(Action).where(Action.risk_id == budget.id)).one()
+        assessed = session.exec(select(Assessment).where(Assessment.risk_id == budget.id)).first()
+    assert action.description == "Savings programme"
+    assert action.due_date == date(2026, 3, 31) and action.raised_on == date(2025, 2, 12)
+    assert assessed is not None and assessed.assessed_on == date(2025, 2, 12)
+    assert owner_of(ctx, "SCC02") == "Director of Digital & Customer Services"

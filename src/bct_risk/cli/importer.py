@@ -99,9 +99,9 @@ def print_report(result: ImportResult) -> None:
         else:
             parts.append(f"{counts.tracker_actions} tracker actions")
             parts.append(f"{counts.updates} updates")
-            parts.append(f"{len(counts.meetings)} meetings")
-            parts.append(f"{len(counts.committees)} committees")
-        parts.append(f"{len(counts.people)} people")
+            parts.append(_count(len(counts.meetings), "meeting"))
+            parts.append(_count(len(counts.committees), "committee"))
+        parts.append(_count(len(counts.people), "person", "people"))
         console.print(f"{verb}: " + ", ".join(parts) + ".")
         if counts.people:
             console.print("New people: " + ", ".join(counts.people))
@@ -115,7 +115,8 @@ def print_report(result: ImportResult) -> None:
     )
     if problems:
         table = Table(
-            title=f"Problems ({len(plan.errors)} errors, {len(plan.warnings)} warnings)",
+            title=f"Problems ({_count(len(plan.errors), 'error')}, "
+            f"{_count(len(plan.warnings), 'warning')})",
             title_justify="left",
         )
         for name in ("", "Where", "What"):
@@ -130,3 +131,7 @@ def print_report(result: ImportResult) -> None:
         console.print("[bold]Dry run: nothing was written.[/]")
     elif result.written:
         console.print("[bold green]Imported.[/]")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"

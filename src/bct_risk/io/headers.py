@@ -262,7 +262,21 @@ RISK_FIELDS: dict[str, tuple[str, ...]] = {
         "progress on actions",
         "narrative",
     ),
-    "target_date": ("target date", "date to reach target", "target achievement date", "by when"),
+    "target_date": ("target date", "date to reach target", "target achievement date"),
+    "action_due_date": (
+        "action due date",
+        "due date",
+        "due",
+        "action deadline",
+        "actions due",
+        "deadline",
+        "completion date",
+        "action target date",
+        "date due",
+        "timescale",
+        "timescales",
+        "by when",
+    ),
     "next_review_date": (
         "next review",
         "next review date",
@@ -276,6 +290,8 @@ RISK_FIELDS: dict[str, tuple[str, ...]] = {
         "date of last review",
         "last review",
         "last review date",
+        "date last reviewed",
+        "last reviewed date",
         "date assessed",
         "assessed on",
         "assessment date",
@@ -613,6 +629,19 @@ def _plain(value: Any) -> str:
     return " ".join(str(value or "").split())
 
 
+def is_score_part(text: Any) -> bool:
+    """Whether a header names only a likelihood, impact or score (L, I, Total…)."""
+    name = normalise(text)
+    return any(name in synonyms for synonyms in _SCORE_SYNONYMS.values())
+
+
+DERIVED = (
+    "direction of travel", "direction", "trend", "dot", "movement", "travel", "band",
+    "rag", "rag rating", "rag status", "risk band", "change since last review",
+)  # fmt: skip
+"""Columns the register works out itself (from the scores and their history): not imported."""
+
+
 def header_score(cells: Sequence[Any], kind: str) -> int:
     """How many cells of a row read as headers of this kind of file."""
     return sum(1 for cell in cells if isinstance(cell, str) and recognise(cell, kind))
@@ -642,6 +671,10 @@ def map_columns(
         if not shown:
             continue
         found = recognise(header, kind, group)
+        if found is None and kind == RISKS and key in DERIVED:
+            how = "not imported: the register works this out from the scores and their history"
+            columns.append(ColumnMap(index, _plain(header), None, how))
+            continue
         if found is None:
             columns.append(ColumnMap(index, _plain(header) or shown, None, "not recognised"))
             continue

@@ -44,7 +44,7 @@ def import_file(
     error writes nothing. Raises ValidationError only for a file that cannot be read at all.
     """
     options = options or ImportOptions()
-    plan = build_plan(path, ctx.matrix, options)
+    plan = build_plan(path, ctx.matrix, options, ctx.today())
     counts = ImportCounts()
     if plan.errors and not dry_run:
         return ImportResult(plan, counts, dry_run, written=False)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +35,7 @@ from bct_risk.io.headers import (
     MappingFile,
     group_of,
     header_score,
+    is_score_part,
     load_mapping,
     map_columns,
 )
@@ -194,8 +196,16 @@ DEFAULT_COMMITTEE = "Imported"
 """The committee an action log's meetings belong to when the user names none."""
 
 
-def build_plan(path: Path, matrix: Matrix, options: ImportOptions | None = None) -> ImportPlan:
-    """Read a file and everything in it; raises ValidationError only when the file is unreadable."""
+def build_plan(
+    path: Path,
+    matrix: Matrix,
+    options: ImportOptions | None = None,
+    today: date | None = None,
+) -> ImportPlan:
+    """Read a file and everything in it; raises ValidationError only when the file is unreadable.
+
+    ``today`` (the register's clock) dates what the file leaves undated.
+    """
     options = options or ImportOptions()
     mapping = load_mapping(options.mapping) if options.mapping else None
     table = read_table(path, sheet=mapping.sheet if mapping else None)
@@ -215,9 +225,10 @@ def build_plan(path: Path, matrix: Matrix, options: ImportOptions | None = None)
     plan.problems.extend(Problem(WARNING, w) for w in table.warnings)
     for column in columns:
         if column.field is None:
+            derived = column.how.startswith("not imported: the register works")
             plan.problems.append(
                 Problem(
-                    WARNING,
+                    NOTE if derived else WARNING,
                     f"{column.how}; not imported (name it in a mapping file to import it)"
                     if column.how == "not recognised"
                     else column.how,
@@ -254,7 +265,7 @@ def build_plan(path: Path, matrix: Matrix, options: ImportOptions | None = None)
     if kind == RISKS and native_fields <= used:
         plan.native = True
     data_rows = [(n, cells) for n, cells in table.rows if header_row is None or n > header_row]
-    reader = _RowReader(plan, matrix, options, path.name, plan.native)
+    reader = _RowReader(plan, matrix, options, path.name, plan.native, today or date.today())
     if kind == RISKS:
         reader.read_risks(data_rows)
     else:
@@ -287,11 +298,31 @@ def _find_header(
             index = next(i for i, (_, cells) in enumerate(rows) if not _blank_row(cells))
     number, headers = rows[index]
     groups = None
+    below = rows[index + 1][1] if index + 1 < len(rows) else []
+    if _is_score_subheader(below):
+        # The group headers ("Gross Risk") sit in this row and their L / I / Total columns in
+        # the row below: the lower row names the score columns, the upper one their block.
+        merged = [
+            sub if not values.is_blank(sub) else top
+            for top, sub in zip_longest(headers, below, fillvalue=None)
+        ]
+        filled = _fill_right(list(headers))
+        groups = [
+            filled[i] if i < len(below) and not values.is_blank(below[i]) else None
+            for i in range(len(merged))
+        ]
+        return rows[index + 1][0], groups, merged
     if index > 0 and not _blank_row(rows[index - 1][1]):
         above = list(rows[index - 1][1])
         if any(group_of(v) for v in above):
             groups = _fill_right(above)
     return number, groups, list(headers)
+
+
+def _is_score_subheader(cells: list[Any]) -> bool:
+    """A row holding only score part headers (L, I, Total) under group headers."""
+    filled = [c for c in cells if not values.is_blank(c)]
+    return len(filled) >= 2 and all(is_score_part(c) for c in filled)
 
 
 def _fill_right(cells: list[Any]) -> list[Any]:
@@ -370,13 +401,21 @@ class _RowReader:
     """Reads data rows into records, noting each problem with its row and column."""
 
     def __init__(
-        self, plan: ImportPlan, matrix: Matrix, options: ImportOptions, name: str, native: bool
+        self,
+        plan: ImportPlan,
+        matrix: Matrix,
+        options: ImportOptions,
+        name: str,
+        native: bool,
+        today: date,
     ) -> None:
         self.plan, self.matrix, self.options, self.name = plan, matrix, options, name
         self.native = native
         self.by_field = {c.field: c for c in plan.columns if c.used and c.field}
         self.row = 0
         self.cells: list[Any] = []
+        self.assessed_on: date | None = None
+        self.today = today
 
     # -- cells -----------------------------------------------------------------------------
 
@@ -473,7 +512,7 @@ class _RowReader:
                 cause, effect = cause or split[0], effect or split[1]
         title = self.text("title")
         if not title:
-            basis = cause or description
+            basis = description or cause
             if not basis:
                 self.problem(ERROR, "no title, description or cause: nothing says what the risk is")
                 return None
@@ -500,7 +539,7 @@ class _RowReader:
         self.people(risk, notes)
         self.choices(risk)
         self.scores(risk)
-        risk.assessed_on = self.date_of("assessed_on", notes)
+        risk.assessed_on = self.assessed_on = self.date_of("assessed_on", notes)
         risk.target_date = self.date_of("target_date", notes)
         risk.next_review_date = self.date_of("next_review_date", notes)
         risk.exempt = values.truthy(self.raw("exempt"))
@@ -615,10 +654,10 @@ class _RowReader:
             if given or stated is not None:
                 if given:
                     missing = "impact" if given[0] == "likelihood" else "likelihood"
-                    what = f"a {kind} {given[0]} without its {missing}"
+                    what = f"{_a(kind)} {given[0]} without its {missing}"
                 else:
                     shown = stated.written if stated else ""
-                    what = f"a {kind} score ('{shown}') without likelihood and impact"
+                    what = f"{_a(kind)} score ('{shown}') without likelihood and impact"
                 self.problem(
                     WARNING,
                     f"{what}: no {kind} assessment imported",
@@ -707,7 +746,14 @@ class _RowReader:
                     )
                 )
             return found
-        return [FurtherActionIn(text) for text in values.bullet_items(raw)]
+        items = [FurtherActionIn(text) for text in values.bullet_items(raw)]
+        due = self.date_of("action_due_date", notes) if "action_due_date" in self.by_field else None
+        for item in items:
+            item.due_date = due
+            # The register does not say when the action was raised: no later than it was due.
+            if due is not None:
+                item.raised_on = min(due, self.assessed_on or self.today)
+        return items
 
     # -- action logs -----------------------------------------------------------------------
 
@@ -827,6 +873,10 @@ class _RowReader:
                         self.plan.unit,
                     )
                 )
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
 def _key(text: str) -> str:
