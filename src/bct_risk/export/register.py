@@ -18,8 +18,8 @@ from bct_risk.export.markdown import (
     inline,
     table,
 )
-from bct_risk.services.papers import RegisterPaper, Withheld
-from bct_risk.services.queries import ActionView, RiskDetail, RiskRow
+from bct_risk.services.papers import RegisterPaper, RiskSection, Withheld
+from bct_risk.services.queries import ActionView, RiskRow
 
 CONFIDENTIAL = "**CONFIDENTIAL**: this paper includes exempt items and is not for publication."
 
@@ -98,7 +98,7 @@ def actions_table(actions: list[ActionView]) -> str:
     return table(("Action", "Owner", "Due", "Status", "Latest update"), rows)
 
 
-def risk_section(matrix: Matrix, detail: RiskDetail, level: int = 3) -> str:
+def risk_section(matrix: Matrix, detail: RiskSection, level: int = 3) -> str:
     """Everything a paper says about one risk, under a heading of the given level."""
     row = detail.row
     sub = "#" * (level + 1)
@@ -136,7 +136,7 @@ def risk_section(matrix: Matrix, detail: RiskDetail, level: int = 3) -> str:
                 + fmt_direction(row.direction)
                 + (f" (from {row.previous_score})" if row.previous_score is not None else ""),
                 f"Appetite: {inline(appetite_text(matrix, row))}",
-                f"Treatment: {detail.treatment}",
+                f"Treatment: {detail.treatment.label}",
                 f"Next review: {review_text(row)}",
             ]
         )
@@ -157,8 +157,8 @@ def risk_section(matrix: Matrix, detail: RiskDetail, level: int = 3) -> str:
     else:
         parts.append("No further actions recorded.")
     parts.append(f"{sub} Last committee review")
-    if detail.reviews:
-        r = detail.reviews[-1]
+    if detail.last_review is not None:
+        r = detail.last_review
         text = f"{inline(r.committee)}, {fmt_date(r.meeting_date)}: {r.outcome}"
         if r.assurance:
             text += f"; assurance {r.assurance.lower()}"

@@ -8,6 +8,7 @@ before the meeting the pack is for (papers go out before the meeting).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -29,27 +30,184 @@ from bct_risk.domain.enums import (
 )
 from bct_risk.domain.models import (
     Action,
+    ActionUpdate,
     Assessment,
     Committee,
+    CommitteeReview,
     Control,
     Escalation,
     Meeting,
     Person,
     Risk,
 )
-from bct_risk.domain.scoring import Score, direction
+from bct_risk.domain.scoring import Score, action_overdue, direction
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_meeting
 from bct_risk.services.queries import (
     ActionFilter,
     ActionView,
-    RiskDetail,
+    ControlView,
+    ReviewView,
     RiskFilter,
     RiskRow,
+    UpdateView,
     list_actions,
     list_risks,
-    risk_detail,
 )
+
+CHUNK = 500
+"""Risks per query when loading sections: keeps IN lists well inside every database's limits."""
+
+# -- what a paper prints about each risk ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskSection:
+    """What a paper prints about one risk: its text, scores, controls, actions, last review."""
+
+    row: RiskRow
+    description: str
+    cause: str
+    effect: str
+    treatment: Treatment
+    closed_reason: str | None
+    closed_on: date | None
+    controls: list[ControlView]
+    further_actions: list[ActionView]
+    last_review: ReviewView | None
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start : start + CHUNK])
+
+
+def risk_sections(ctx: Context, rows: Sequence[RiskRow]) -> list[RiskSection]:
+    """The sections for many risks at once, in the order of ``rows``.
+
+    A fixed number of queries per 500 risks (not several per risk), so a paper of the whole
+    register of a large organisation is written in seconds.
+    """
+    today = ctx.today()
+    risks: dict[int, Risk] = {}
+    controls: dict[int, list[ControlView]] = {}
+    actions: dict[int, list[Action]] = {}
+    updates: dict[int, list[UpdateView]] = {}
+    reviews: dict[int, tuple[date, int, ReviewView]] = {}
+    with ctx.transaction() as session:
+        people = {p.id: p.name for p in session.exec(select(Person))}
+        bodies = {c.id: (c.short_name or c.name) for c in session.exec(select(Committee))}
+        meetings = {
+            m.id: (bodies.get(m.committee_id, ""), m.meeting_date)
+            for m in session.exec(select(Meeting))
+        }
+        for ids in _chunks([r.id for r in rows]):
+            risks.update(
+                (r.id or 0, r) for r in session.exec(select(Risk).where(col(Risk.id).in_(ids)))
+            )
+            for c in session.exec(
+                select(Control).where(col(Control.risk_id).in_(ids)).order_by(col(Control.id))
+            ):
+                controls.setdefault(c.risk_id, []).append(
+                    ControlView(
+                        id=c.id or 0,
+                        description=c.description,
+                        owner=people.get(c.owner_id, ""),
+                        effectiveness=c.effectiveness.label,
+                        assurance_line=c.assurance_line,
+                    )
+                )
+            found = list(
+                session.exec(
+                    select(Action)
+                    .where(
+                        col(Action.risk_id).in_(ids),
+                        col(Action.kind) == ActionKind.FURTHER_ACTION,
+                    )
+                    .order_by(col(Action.raised_on), col(Action.id))
+                )
+            )
+            for a in found:
+                actions.setdefault(a.risk_id or 0, []).append(a)
+            for action_ids in _chunks([a.id or 0 for a in found]):
+                for u in session.exec(
+                    select(ActionUpdate)
+                    .where(col(ActionUpdate.action_id).in_(action_ids))
+                    .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id))
+                ):
+                    updates.setdefault(u.action_id, []).append(
+                        UpdateView(update_date=u.update_date, text=u.text, author=u.author)
+                    )
+            for r in session.exec(
+                select(CommitteeReview).where(col(CommitteeReview.risk_id).in_(ids))
+            ):
+                committee, when = meetings[r.meeting_id]
+                key = (when, r.id or 0)
+                if r.risk_id not in reviews or key > reviews[r.risk_id][:2]:
+                    view = ReviewView(
+                        committee=committee,
+                        meeting_date=when,
+                        outcome=r.outcome.label,
+                        assurance=r.assurance.label if r.assurance else "",
+                        comments=r.comments,
+                        score=(
+                            Score(r.likelihood, r.impact)
+                            if r.likelihood is not None and r.impact is not None
+                            else None
+                        ),
+                    )
+                    reviews[r.risk_id] = (when, r.id or 0, view)
+    sections = []
+    for row in rows:
+        risk = risks[row.id]
+        sections.append(
+            RiskSection(
+                row=row,
+                description=risk.description,
+                cause=risk.cause,
+                effect=risk.effect,
+                treatment=Treatment(risk.treatment),
+                closed_reason=risk.closed_reason,
+                closed_on=risk.closed_on,
+                controls=controls.get(row.id, []),
+                further_actions=[
+                    ActionView(
+                        id=a.id or 0,
+                        kind=ActionKind.FURTHER_ACTION,
+                        description=a.description,
+                        owner=people.get(a.owner_id, ""),
+                        raised_on=a.raised_on,
+                        due_date=a.due_date,
+                        status=ActionStatus(a.status),
+                        completed_on=a.completed_on,
+                        overdue=action_overdue(a.due_date, a.status, today),
+                        risk_reference=row.reference,
+                        committee="",
+                        meeting_date=None,
+                        agenda_item=a.agenda_item,
+                        version=a.version,
+                        updates=updates.get(a.id or 0, []),
+                    )
+                    for a in actions.get(row.id, [])
+                ],
+                last_review=reviews[row.id][2] if row.id in reviews else None,
+            )
+        )
+    return sections
+
+
+def further_action_count(ctx: Context, rows: Sequence[RiskRow]) -> int:
+    """How many further actions (of any status) the risks have: what a public paper withholds."""
+    total = 0
+    with ctx.transaction() as session:
+        for ids in _chunks([r.id for r in rows]):
+            total += session.exec(
+                select(sa.func.count())
+                .select_from(Action)
+                .where(col(Action.risk_id).in_(ids), col(Action.kind) == ActionKind.FURTHER_ACTION)
+            ).one()
+    return total
+
 
 # -- the register export --------------------------------------------------------------------
 
@@ -76,7 +234,7 @@ class RegisterPaper:
     public: bool
     filters: list[str]
     """The filter in words ("lead committee: Finance and Resources"), empty for everything."""
-    risks: list[RiskDetail]
+    risks: list[RiskSection]
     withheld: Withheld
 
 
@@ -115,18 +273,16 @@ def register_paper(
     flt = flt or RiskFilter()
     everything = list_risks(ctx, replace(flt, include_exempt=True))
     shown = [r for r in everything if not (public and r.exempt)]
-    details = [risk_detail(ctx, r.reference) for r in shown]
     withheld = Withheld()
     if public:
         hidden = [r for r in everything if r.exempt]
-        actions = sum(len(risk_detail(ctx, r.reference).further_actions) for r in hidden)
-        withheld = Withheld(risks=len(hidden), actions=actions)
+        withheld = Withheld(risks=len(hidden), actions=further_action_count(ctx, hidden))
     return RegisterPaper(
         title=title or "Risk register",
         today=ctx.today(),
         public=public,
         filters=describe_filter(flt),
-        risks=details,
+        risks=risk_sections(ctx, shown),
         withheld=withheld,
     )
 
@@ -292,7 +448,7 @@ class CommitteePack:
     public: bool
     risks: list[RiskRow]
     """The open risks the committee oversees, by reference."""
-    details: list[RiskDetail]
+    details: list[RiskSection]
     above_appetite: list[RiskRow]
     changes: Changes
     reviews_due: list[RiskRow]
@@ -323,7 +479,7 @@ def committee_pack(
 
     everything = [r for r in list_risks(ctx) if r.id in overseen]
     rows = [r for r in everything if not (public and r.exempt)]
-    details = [risk_detail(ctx, r.reference) for r in rows]
+    details = risk_sections(ctx, rows)
     refs = {r.reference for r in everything}
 
     def withheld_action(action: ActionView) -> bool:
@@ -346,7 +502,7 @@ def committee_pack(
     withheld = Withheld()
     if public:
         hidden = [r for r in everything if r.exempt]
-        hidden_actions = sum(len(risk_detail(ctx, r.reference).further_actions) for r in hidden)
+        hidden_actions = further_action_count(ctx, hidden)
         hidden_actions += sum(1 for t in tracker_all if withheld_action(t))
         withheld = Withheld(risks=len(hidden), actions=hidden_actions)
     return CommitteePack(
