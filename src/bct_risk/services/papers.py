@@ -3,7 +3,9 @@
 A committee *oversees* the risks whose lead committee it is; the Trust Board also oversees every
 risk on the Board tier. "Changes since the previous meeting" cover what happened from the day of
 the committee's previous meeting (so decisions taken at it are reported back) up to the day
-before the meeting the pack is for (papers go out before the meeting).
+before the meeting the pack is for (papers go out before the meeting). The rest of a pack (scores,
+reviews due, actions) is the register as it stands today: a pack is prepared for a coming meeting,
+and one for a past meeting shows today's register with that meeting's changes.
 """
 
 from __future__ import annotations
