@@ -7,15 +7,15 @@ from datetime import date
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from bct_risk.domain.enums import EscalationDirection, ScoreKind
+from bct_risk.domain.enums import ActionKind, EscalationDirection, ScoreKind
 from bct_risk.domain.errors import NotFoundError, ValidationError
 from bct_risk.domain.models import RiskCreate
 from bct_risk.domain.scoring import Score
 from bct_risk.export.pack import render_pack
-from bct_risk.services import escalation, risks
+from bct_risk.services import actions, escalation, risks
 from bct_risk.services.context import Context
 from bct_risk.services.papers import committee_pack
-from bct_risk.services.queries import heat_map, list_risks
+from bct_risk.services.queries import ActionFilter, heat_map, list_actions, list_risks
 from tests.export.commonmark import headings, table_after, tables
 from tests.helpers import fingerprint
 
@@ -236,3 +236,24 @@ def test_changes_on_a_meeting_day_are_reported_in_the_next_pack(seeded_ctx: Cont
     december = {r[0]: r for r in table_after(_pack(seeded_ctx), "Rescored")[1:]}
     assert september == ["SR1", "SR8", "SR9"]  # SR8 moved 9 to 6 between June and September
     assert december["SR8"][2:6] == ["6 (2×3) Moderate", "9 (3×3) High", "▲ worse", "10 Sep 2026"]
+
+
+def test_tracker_keeps_actions_closed_since_the_previous_meeting(seeded_ctx: Context) -> None:
+    item = next(
+        a
+        for a in list_actions(seeded_ctx, ActionFilter(kind=ActionKind.TRACKER, committee=FR))
+        if a.description.startswith("Circulate monthly foster carer")
+    )
+    actions.complete_action(seeded_ctx, item.id, note="Figures now on the Trust dashboard")
+    rows = {r[2]: r for r in table_after(_pack(seeded_ctx), "Action tracker")[1:]}
+    done = rows[f"{item.description} (risk SR7)"]
+    assert done[5] == "Complete"
+    assert done[6] == "23 Nov 2026: Figures now on the Trust dashboard"
+    # Not overdue any more, so it leaves the overdue list.
+    overdue = [r[0] for r in table_after(_pack(seeded_ctx), "Overdue actions")[1:]]
+    assert item.description not in overdue
+
+
+def test_tracker_holds_only_actions_raised_before_the_meeting(seeded_ctx: Context) -> None:
+    dates = {r[0] for r in table_after(_pack(seeded_ctx, SEPTEMBER), "Action tracker")[1:]}
+    assert dates == {"11 Jun 2026"}
