@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -25,7 +27,7 @@ def test_dry_run_prints_the_mapping_counts_and_problems(db_path: Path, fixtures:
     code, out, _ = run(db_path, "import", str(fixtures / "council_register.csv"), "--dry-run")
     assert code == 0
     assert "council_register.csv: CSV, UTF-8 with BOM, semicolons between columns" in out
-    assert "Headers in row 5." in out
+    assert "Headers in rows 4-5." in out
     assert "Residual risk / Likelihood" in out and "current likelihood" in out
     assert "Would add: 5 risks, 9 assessments, 6 controls, 3 further actions, 4 people." in out
     assert "row 6, column 'Target date'" in out and "'Q3 2024' is not a date; kept as text" in out
@@ -77,3 +79,13 @@ def test_mapping_file_on_the_command_line(db_path: Path, fixtures: Path) -> None
     assert code == 0
     assert "mapping file; scale 1-10 mapped to 1-5" in out
     assert "likelihood '8' on a 1-10 scale read as 4 of 5" in out
+
+
+def test_the_importer_needs_no_terminal_libraries() -> None:
+    """The importer sits below the CLI and the TUI: it must not pull in Rich or Textual."""
+    code = (
+        "import sys, bct_risk.io; "
+        "print(sorted(m for m in ('rich', 'textual', 'typer') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -26,7 +26,11 @@ def import_command(
     ] = False,
     mapping: Annotated[
         Path | None,
-        typer.Option("--mapping", help="YAML file naming each column's field (column: field)."),
+        typer.Option(
+            "--mapping",
+            help="YAML file: 'columns:' maps each header to a field (or ignore); 'scales:' gives "
+            "a scale of 3, 4, 6 or 10 (likelihood: 10); also kind, sheet and header_row.",
+        ),
     ] = None,
     register_name: Annotated[
         str | None,
@@ -75,8 +79,8 @@ def print_report(result: ImportResult) -> None:
     plan, counts = result.plan, result.counts
     console.print(f"[bold]{plan.path.name}[/]: {plan.description}")
     console.print(f"Read as {plan.kind_reason}.")
-    if plan.header_row:
-        console.print(f"Headers in row {plan.header_row}.")
+    if plan.header_rows:
+        console.print(f"Headers in {plan.header_rows}.")
     mapping = Table(title="Column mapping", title_justify="left")
     for name in ("Column", "Imported as", "How"):
         mapping.add_column(name, overflow="fold")

@@ -173,6 +173,7 @@ class ImportPlan:
     description: str
     unit: str
     header_row: int | None
+    """The last header row: data starts below it."""
     columns: list[ColumnMap]
     problems: list[Problem] = field(default_factory=list)
     risks: list[RiskIn] = field(default_factory=list)
@@ -180,6 +181,9 @@ class ImportPlan:
     rows_read: int = 0
     rows_skipped: int = 0
     native: bool = False
+
+    header_rows: str = ""
+    """Where the headers are, as the report says it: "row 5", or "rows 4-5" for two rows."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -222,6 +226,9 @@ def build_plan(
         columns,
         native=table.native,
     )
+    if header_row:
+        top = header_row - 1 if groups is not None else header_row
+        plan.header_rows = f"rows {top}-{header_row}" if top != header_row else f"row {header_row}"
     plan.problems.extend(Problem(WARNING, w) for w in table.warnings)
     for column in columns:
         if column.field is None:
