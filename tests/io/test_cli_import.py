@@ -52,6 +52,8 @@ def test_errors_exit_non_zero_and_write_nothing(db_path: Path, fixtures: Path) -
     assert "Nothing was imported." in out
     assert "row 3, column 'Likelihood'" in out and "likelihood 7 is outside the 1-5 scale" in out
     assert "Error: 1 problem stops the import; nothing was written." in err
+    code, out, _ = run(db_path, "import", str(fixtures / "score_seven.csv"), "--dry-run")
+    assert code == 1 and "Dry run: nothing was written." in out
     assert fingerprint(make_context(db_path)) == before
 
 

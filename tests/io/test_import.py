@@ -267,3 +267,54 @@ def test_group_headers_above_their_l_i_total_columns(ctx: Context, fixtures: Pat
     assert action.due_date == date(2026, 3, 31) and action.raised_on == date(2025, 2, 12)
     assert assessed is not None and assessed.assessed_on == date(2025, 2, 12)
     assert owner_of(ctx, "SCC02") == "Director of Digital & Customer Services"
+
+
+def test_yaml_register_keyed_by_reference(ctx: Context, tmp_path: Path) -> None:
+    path = tmp_path / "register.yml"
+    path.write_text(
+        "Y1:\n  title: Winter pressures\n  likelihood: Likely\n  impact: Moderate\n"
+        "  owner: Director of Operations\n  status: open\n  appetite: Cautious\n"
+        "Y2:\n  title: Only a title\n",
+        "utf-8",
+    )
+    result = import_file(ctx, path)
+    assert result.ok and result.counts.risks == ["Y1", "Y2"]
+    assert scores_of(ctx, "Y1") == {CUR: (4, 3)}
+    assert scores_of(ctx, "Y2") == {}
+    assert result.plan.description == "YAML, UTF-8, 2 records"
+
+
+def test_action_log_links_risks_and_names_committees_per_row(
+    seeded_ctx: Context, tmp_path: Path
+) -> None:
+    path = tmp_path / "actions.csv"
+    path.write_text(
+        "Committee,Date of meeting,Action,Owner,Risk ref,Status\n"
+        "Finance and Resources Committee,11/06/2026,Review SR9 controls,"
+        "Chief Executive / Director of Finance and Resources,sr9,In progress\n",
+        "utf-8",
+    )
+    result = import_file(seeded_ctx, path)
+    assert result.ok and result.counts.tracker_actions == 1 and result.counts.committees == []
+    with seeded_ctx.transaction() as session:
+        action = session.exec(
+            select(Action).where(Action.description == "Review SR9 controls")
+        ).one()
+        sr9 = session.exec(select(Risk).where(Risk.reference == "SR9")).one()
+        meeting = session.get(Meeting, action.meeting_id)
+        update = session.exec(select(ActionUpdate).where(ActionUpdate.action_id == action.id)).one()
+    assert action.risk_id == sr9.id and action.status == ActionStatus.IN_PROGRESS
+    assert meeting is not None and meeting.meeting_date == date(2026, 6, 11)
+    assert "Other owners: Director of Finance and Resources" in update.text
+
+
+def test_an_action_linked_to_an_unknown_risk_stops_the_import(
+    seeded_ctx: Context, tmp_path: Path
+) -> None:
+    path = tmp_path / "actions.csv"
+    path.write_text("Meeting date,Action,Risk\n2026-06-11,Check it,SR99\n", "utf-8")
+    before = fingerprint(seeded_ctx)
+    result = import_file(seeded_ctx, path)
+    assert not result.ok and not result.written
+    assert [str(p) for p in result.plan.errors] == ["row 2: no risk has the reference 'SR99'"]
+    assert fingerprint(seeded_ctx) == before

@@ -462,7 +462,8 @@ class _RowReader:
         if not filled:
             self.plan.rows_skipped += 1
             return True
-        if len(filled) == 1 and len(self.by_field) >= 4 and not self.native:
+        records = self.plan.unit == "record"
+        if len(filled) == 1 and len(self.by_field) >= 4 and not self.native and not records:
             self.plan.rows_skipped += 1
             self.plan.problems.append(
                 Problem(
@@ -892,7 +893,7 @@ def _key(text: str) -> str:
 
 
 def _original_product(likelihood: Level, impact: Level) -> int | None:
-    first, second = values._number(likelihood.written), values._number(impact.written)
+    first, second = values.number_in(likelihood.written), values.number_in(impact.written)
     if first is None or second is None:
         return None
     return int(first * second)

@@ -107,7 +107,8 @@ def to_five(value: int, scale: int) -> int:
     return math.floor(1 + (value - 1) * 4 / (scale - 1) + 0.5)
 
 
-def _number(value: Any) -> float | None:
+def number_in(value: Any) -> float | None:
+    """The number a cell holds: ``4``, ``4.0``, ``4 - Likely``, ``Likely (4)``; else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -124,7 +125,7 @@ def parse_level(value: Any, axis: str, matrix: Matrix, scale: int = 5) -> Level 
     if is_blank(value):
         return None
     written = clean_text(value)
-    number = _number(value)
+    number = number_in(value)
     if number is not None:
         if not number.is_integer():
             raise CellError(f"{axis} {written} is not a whole number")
@@ -173,7 +174,7 @@ def parse_score(value: Any) -> StatedScore | None:
         first, second = int(float(match.group(1))), int(float(match.group(2)))
         stated = int(float(match.group(3))) if match.group(3) else first * second
         return StatedScore(stated, first, second, written)
-    number = _number(value)
+    number = number_in(value)
     if number is None or not number.is_integer():
         return StatedScore(None, written=written)
     return StatedScore(int(number), written=written)
