@@ -318,3 +318,18 @@ def test_an_action_linked_to_an_unknown_risk_stops_the_import(
     assert not result.ok and not result.written
     assert [str(p) for p in result.plan.errors] == ["row 2: no risk has the reference 'SR99'"]
     assert fingerprint(seeded_ctx) == before
+
+
+def test_cause_and_effect_in_the_risk_column(ctx: Context, tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    path.write_text(
+        'Ref,Risk,L,I\nK1,"Cause: Storms damage the depot. Effect: Bin collections stop.",2,4\n',
+        "utf-8",
+    )
+    assert import_file(ctx, path).ok
+    depot = risk(ctx, "K1")
+    assert (depot.title, depot.cause, depot.effect) == (
+        "Storms damage the depot",
+        "Storms damage the depot.",
+        "Bin collections stop.",
+    )

@@ -519,6 +519,10 @@ class _RowReader:
             else:
                 cause, effect = cause or split[0], effect or split[1]
         title = self.text("title")
+        labelled = values.split_cause_effect(self.raw("title")) if title else None
+        if labelled is not None and labelled[1]:
+            # The only risk column holds "Risk:- … Effects:- …": it is cause and effect.
+            cause, effect, title = cause or labelled[0], effect or labelled[1], ""
         if not title:
             basis = description or cause
             if not basis:
