@@ -103,7 +103,10 @@ class HeatMapScreen(Screen[None]):
             self._list(*self.chosen)
 
     def _list(self, likelihood: int, impact: int) -> None:
+        if self.chosen:
+            self._button(*self.chosen).remove_class("-chosen")
         self.chosen = (likelihood, impact)
+        self._button(likelihood, impact).add_class("-chosen")
         refs = self.cells.get((likelihood, impact), [])
         titles = {r.reference: r.title for r in self.rows}
         options = self.query_one("#cell-risks", OptionList)
@@ -111,6 +114,8 @@ class HeatMapScreen(Screen[None]):
         count = f"{len(refs)} risk" + ("" if len(refs) == 1 else "s")
         options.border_title = f"Likelihood {likelihood} x impact {impact}: {count}"
         options.add_options(Option(f"{escape(r)}  {escape(titles.get(r, ''))}", id=r) for r in refs)
+        if refs:
+            options.highlighted = 0
 
     @on(Button.Pressed, ".cell")
     def _cell(self, event: Button.Pressed) -> None:

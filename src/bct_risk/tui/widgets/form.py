@@ -112,7 +112,9 @@ class FormScreen(ModalScreen[bool]):
 
     def show_error(self, exc: DomainError) -> None:
         """Show a broken rule beside the form, and focus the field it is about."""
-        message = exc.message[:1].upper() + exc.message[1:]
+        # Pydantic prefixes its own rules' messages with "Value error, ": not the user's words.
+        text = exc.message.replace("Value error, ", "")
+        message = text[:1].upper() + text[1:]
         self.query_one("#form-error", Static).update(message)
         self.app.notify(message, title="Not saved", severity="error", timeout=8)
         target = self.FIELD_IDS.get(exc.field or "")

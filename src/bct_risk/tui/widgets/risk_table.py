@@ -152,6 +152,10 @@ class RiskTable(Vertical):
     ) -> DataTable:
         labels = [c.label for c in COLUMNS]
         widths = [c.width if c.width is not None else title for c in COLUMNS]
+        if 0 < self.size.width < 120:
+            # Narrow terminals: shorter owner and committee, so the scores come into view.
+            narrow = {"owner": 10, "committee": 9, "title": 18}
+            widths = [narrow.get(c.name, w) for c, w in zip(COLUMNS, widths, strict=True)]
         if rows and matrix is not None and colours is not None:
             backend = create_backend([cells(r, matrix, colours) for r in rows], column_names=labels)
         else:
@@ -161,8 +165,11 @@ class RiskTable(Vertical):
             column_labels=list(labels),
             column_widths=list(widths),
             cursor_type="row",
+            # Scores are badges whose text colour is chosen against the band: keep it.
+            cursor_foreground_priority="renderable",
             show_row_labels=False,
             zebra_stripes=True,
+            fixed_columns=1,
         )
 
     @property

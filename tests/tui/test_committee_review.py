@@ -1,0 +1,88 @@
+"""Committees: a meeting's risks, and the committee's review of each recorded in sequence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Input, Label, OptionList, Select, Static
+
+from bct_risk.domain.enums import Assurance, ReviewOutcome
+from bct_risk.services.context import Context
+from bct_risk.services.meeting_reviews import reviews_at
+from bct_risk.tui.app import RiskApp
+from bct_risk.tui.screens.committees import CommitteesScreen
+from bct_risk.tui.screens.review import ReviewScreen
+from tests.helpers import fingerprint
+from tests.tui.conftest import press, settle
+
+DECEMBER = date(2026, 12, 10)
+
+
+async def open_meeting(app: RiskApp, pilot: object, held: date) -> None:
+    await press(pilot, "4")  # type: ignore[arg-type]
+    assert isinstance(app.screen, CommitteesScreen)
+    committees = app.screen.query_one("#committee-list", OptionList)
+    committees.highlighted = app.screen.committee_keys.index("fr")
+    await settle(pilot)  # type: ignore[arg-type]
+    meetings = app.screen.query_one("#meeting-list", OptionList)
+    meetings.focus()
+    meetings.highlighted = app.screen.meeting_dates.index(held)
+    await press(pilot, "enter")  # type: ignore[arg-type]
+
+
+async def test_the_latest_meeting_shows_its_reviews(app: RiskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_meeting(app, pilot, date(2026, 9, 10))
+        title = str(app.screen.query_one("#meeting-title", Label).render())
+        assert title == "Finance and Resources Committee, 10 Sep 2026: 4 of 5 reviewed"
+        risks = app.screen.query_one("#meeting-risk-list", OptionList)
+        assert risks.option_count == 5
+        assert "Challenged, limited assurance" in str(risks.get_option_at_index(4).prompt)
+
+
+async def test_record_reviews_in_sequence(app: RiskApp, app_ctx: Context) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_meeting(app, pilot, DECEMBER)
+        assert "0 of 5 reviewed" in str(app.screen.query_one("#meeting-title", Label).render())
+        await press(pilot, "r")
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.row.reference == "OR2026-01"
+        app.screen.query_one("#outcome", Select).value = ReviewOutcome.NOTED.value
+        app.screen.query_one("#assurance", Select).value = Assurance.REASONABLE.value
+        app.screen.query_one("#comments", Input).value = "Legal advice awaited"
+        await press(pilot, "ctrl+s")
+        # Saving moves straight on to the next risk at the meeting.
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.row.reference == "SR1"
+        app.screen.query_one("#outcome", Select).value = ReviewOutcome.ESCALATED_TO_BOARD.value
+        await press(pilot, "ctrl+s")
+        assert app.screen.row.reference == "SR7"
+        await press(pilot, "escape")
+        assert isinstance(app.screen, CommitteesScreen)
+        await settle(pilot)
+        assert "2 of 5 reviewed" in str(app.screen.query_one("#meeting-title", Label).render())
+    recorded = reviews_at(app_ctx, "fr", DECEMBER)
+    assert set(recorded) == {"OR2026-01", "SR1"}
+    first = recorded["OR2026-01"]
+    assert (first.outcome, first.assurance, first.comments, first.score) == (
+        "Noted",
+        "Reasonable",
+        "Legal advice awaited",
+        12,
+    )
+    assert recorded["SR1"].outcome == "Escalated to board"
+
+
+async def test_an_outcome_is_required(app: RiskApp, app_ctx: Context) -> None:
+    unchanged = fingerprint(app_ctx)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_meeting(app, pilot, DECEMBER)
+        await press(pilot, "r", "ctrl+s")
+        assert isinstance(app.screen, ReviewScreen)
+        assert str(app.screen.query_one("#form-error", Static).render()) == (
+            "Choose the outcome of the review"
+        )
+    assert fingerprint(app_ctx) == unchanged
