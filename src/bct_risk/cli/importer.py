@@ -10,7 +10,7 @@ from rich.table import Table
 
 from bct_risk.cli.app import app, console, err, register
 from bct_risk.io import ImportOptions, ImportResult, import_file
-from bct_risk.io.plan import ERROR, NOTE, WARNING
+from bct_risk.io.records import ERROR, NOTE, WARNING
 
 _STYLE = {ERROR: "bold red", WARNING: "yellow", NOTE: "dim"}
 

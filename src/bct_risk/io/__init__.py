@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from bct_risk.io.headers import ACTIONS, RISKS, ColumnMap, MappingFile, load_mapping
 from bct_risk.io.importer import ImportResult, import_file
-from bct_risk.io.plan import ImportOptions, ImportPlan, Problem, build_plan
+from bct_risk.io.plan import build_plan
+from bct_risk.io.records import ImportOptions, ImportPlan, Problem
 from bct_risk.io.write import ImportCounts
 
 __all__ = [

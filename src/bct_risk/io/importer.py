@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bct_risk.io.plan import ImportOptions, ImportPlan, build_plan
+from bct_risk.io.plan import build_plan
+from bct_risk.io.records import ImportOptions, ImportPlan
 from bct_risk.io.write import ImportCounts, write_plan
 from bct_risk.services.context import Context
 

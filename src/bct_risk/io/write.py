@@ -31,7 +31,7 @@ from bct_risk.domain.models import (
 )
 from bct_risk.domain.scoring import Score
 from bct_risk.io.headers import RISKS
-from bct_risk.io.plan import (
+from bct_risk.io.records import (
     ERROR,
     NOTE,
     WARNING,

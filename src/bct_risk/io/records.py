@@ -1,0 +1,174 @@
+"""What the importer reads a file into: risks and tracker actions, problems, options, the plan.
+
+Plain data, no database: built by :func:`bct_risk.io.plan.build_plan`, written by
+:func:`bct_risk.io.write.write_plan`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bct_risk.domain.enums import (
+    ActionStatus,
+    Appetite,
+    Effectiveness,
+    RiskStatus,
+    ScoreKind,
+    Tier,
+    Treatment,
+)
+from bct_risk.io.headers import ColumnMap
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
+"""How serious a problem is: an error stops the import; warnings and notes are for reading."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the importer could not read as written, with where it is."""
+
+    severity: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    unit: str = "row"
+
+    @property
+    def where(self) -> str:
+        """ "row 4, column 'Likelihood'", or "" for the file as a whole."""
+        parts = []
+        if self.row is not None:
+            parts.append(f"{self.unit} {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user asked for: kind of file, register, mapping file, duplicates."""
+
+    kind: str | None = None
+    """risks or actions; None to tell from the columns."""
+    register: str | None = None
+    """For risks, the tier (or lead committee) they go on; for actions, the committee."""
+    mapping: Path | None = None
+    allow_duplicates: bool = False
+    """Import rows that match a risk or action already in the register."""
+
+
+@dataclass
+class ScoreIn:
+    """A likelihood x impact read from a row, and how the register wrote it."""
+
+    likelihood: int
+    impact: int
+    written: str
+
+
+@dataclass
+class ControlIn:
+    """A control read from a row (one per bullet)."""
+
+    description: str
+    owner: str | None = None
+    effectiveness: Effectiveness = Effectiveness.NOT_ASSESSED
+
+
+@dataclass
+class FurtherActionIn:
+    """A further action read from a row (one per bullet)."""
+
+    description: str
+    owner: str | None = None
+    raised_on: date | None = None
+    due_date: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+
+
+@dataclass
+class RiskIn:
+    """A risk as read from one row, ready to be written."""
+
+    row: int
+    source: str
+    title: str
+    reference: str | None = None
+    description: str = ""
+    cause: str = ""
+    effect: str = ""
+    category: str = ""
+    tier: Tier = Tier.OPERATIONAL
+    status: RiskStatus = RiskStatus.OPEN
+    closed_reason: str | None = None
+    owner: str | None = None
+    lead_committee: str | None = None
+    appetite: Appetite | None = None
+    treatment: Treatment = Treatment.TREAT
+    scores: dict[ScoreKind, ScoreIn] = field(default_factory=dict)
+    assessed_on: date | None = None
+    target_date: date | None = None
+    next_review_date: date | None = None
+    exempt: bool = False
+    controls: list[ControlIn] = field(default_factory=list)
+    further_actions: list[FurtherActionIn] = field(default_factory=list)
+
+
+@dataclass
+class TrackerIn:
+    """An action from the log: one per distinct action, however many meetings carried it."""
+
+    rows: list[int]
+    source: str
+    committee: str
+    meeting_date: date
+    description: str
+    agenda_item: str = ""
+    owner: str | None = None
+    due_date: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    completed_on: date | None = None
+    risk: str | None = None
+    updates: list[tuple[date, str]] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    """What a file holds and how it was read: the columns, the records, the problems."""
+
+    path: Path
+    kind: str
+    kind_reason: str
+    description: str
+    unit: str
+    header_row: int | None
+    """The last header row: data starts below it."""
+    columns: list[ColumnMap]
+    problems: list[Problem] = field(default_factory=list)
+    risks: list[RiskIn] = field(default_factory=list)
+    actions: list[TrackerIn] = field(default_factory=list)
+    rows_read: int = 0
+    rows_skipped: int = 0
+    native: bool = False
+
+    header_rows: str = ""
+    """Where the headers are, as the report says it: "row 5", or "rows 4-5" for two rows."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop the import."""
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems to read before importing."""
+        return [p for p in self.problems if p.severity == WARNING]
+
+
+DEFAULT_COMMITTEE = "Imported"
+"""The committee an action log's meetings belong to when the user names none."""

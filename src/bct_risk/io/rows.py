@@ -1,0 +1,93 @@
+"""Reading data rows cell by cell, each problem noted with its row and column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from bct_risk.domain.errors import ValidationError
+from bct_risk.domain.scoring import Matrix
+from bct_risk.io import values
+from bct_risk.io.records import ERROR, NOTE, WARNING, ImportOptions, ImportPlan, Problem
+from bct_risk.io.values import CellError
+
+
+class RowReader:
+    """Reads data rows into records, noting each problem with its row and column."""
+
+    def __init__(
+        self,
+        plan: ImportPlan,
+        matrix: Matrix,
+        options: ImportOptions,
+        name: str,
+        native: bool,
+        today: date,
+    ) -> None:
+        self.plan, self.matrix, self.options, self.name = plan, matrix, options, name
+        self.native = native
+        self.by_field = {c.field: c for c in plan.columns if c.used and c.field}
+        self.row = 0
+        self.cells: list[Any] = []
+        self.assessed_on: date | None = None
+        self.today = today
+
+    # -- cells -----------------------------------------------------------------------------
+
+    def raw(self, name: str) -> Any:
+        column = self.by_field.get(name)
+        if column is None or column.index >= len(self.cells):
+            return None
+        return self.cells[column.index]
+
+    def text(self, name: str) -> str:
+        return values.clean_text(self.raw(name))
+
+    def problem(self, severity: str, message: str, name: str | None = None) -> None:
+        column = self.by_field[name].header if name and name in self.by_field else None
+        self.plan.problems.append(Problem(severity, message, self.row, column, self.plan.unit))
+
+    def read_rows(self, rows: list[tuple[int, list[Any]]]) -> None:
+        """Read every data row into the plan."""
+        raise NotImplementedError
+
+    def read(self, name: str, reader: Callable[[Any], Any]) -> Any:
+        """A cell through a value reader; a CellError becomes an error on this row and column."""
+        try:
+            return reader(self.raw(name))
+        except (CellError, ValidationError, ValueError) as exc:
+            self.problem(ERROR, str(exc), name)
+            return None
+
+    def date_of(self, name: str, notes: list[str]) -> date | None:
+        value = self.read(name, values.parse_date_cell)
+        if isinstance(value, str):
+            label = self.by_field[name].header
+            notes.append(f"{label} as written: {value}")
+            self.problem(WARNING, f"'{value}' is not a date; kept as text", name)
+            return None
+        return value if isinstance(value, date) else None
+
+    def skip(self, cells: list[Any]) -> bool:
+        """Blank rows, divider rows, and section headings (one cell filled) are skipped."""
+        filled = [c for c in cells if not values.is_blank(c)]
+        if not filled:
+            self.plan.rows_skipped += 1
+            return True
+        records = self.plan.unit == "record"
+        if len(filled) == 1 and len(self.by_field) >= 4 and not self.native and not records:
+            self.plan.rows_skipped += 1
+            self.plan.problems.append(
+                Problem(
+                    NOTE,
+                    f"only one cell filled ('{values.clean_text(filled[0])[:60]}'): "
+                    "read as a section heading and skipped",
+                    self.row,
+                    unit=self.plan.unit,
+                )
+            )
+            return True
+        return False
+
+    # -- risks -----------------------------------------------------------------------------
