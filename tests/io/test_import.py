@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from sqlmodel import select
 
 from bct_risk.domain.enums import ActionKind, ActionStatus, RiskStatus, ScoreKind, Tier
+from bct_risk.domain.errors import ValidationError
 from bct_risk.domain.models import (
     Action,
     ActionUpdate,
@@ -333,3 +335,31 @@ def test_cause_and_effect_in_the_risk_column(ctx: Context, tmp_path: Path) -> No
         "Storms damage the depot.",
         "Bin collections stop.",
     )
+
+
+def test_a_mapping_file_chooses_the_sheet_and_header_row(ctx: Context, tmp_path: Path) -> None:
+    book = Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "Cover"
+    cover["A1"] = "Read me first"
+    log = book.create_sheet("Action log")
+    log.append(["Minutes of the Audit Committee"])
+    log.append(["When", "What was agreed", "Who"])
+    log.append([date(2026, 3, 4), "Refresh the fraud policy", "Head of Audit"])
+    workbook = tmp_path / "log.xlsx"
+    book.save(workbook)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "kind: actions\nsheet: Action log\nheader_row: 2\n"
+        "columns:\n  When: meeting_date\n  What was agreed: action\n  Who: owner\n",
+        "utf-8",
+    )
+    result = import_file(ctx, workbook, ImportOptions(mapping=mapping, register="Audit"))
+    assert result.ok and result.counts.tracker_actions == 1
+    assert result.plan.description == "Excel workbook, sheet 'Action log'"
+    mapping.write_text("sheet: Actions\n", "utf-8")
+    with pytest.raises(
+        ValidationError, match="has no sheet 'Actions'; its sheets are: Cover, Action log"
+    ):
+        import_file(ctx, workbook, ImportOptions(mapping=mapping))
