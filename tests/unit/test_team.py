@@ -237,3 +237,19 @@ def test_a_process_killed_mid_write_leaves_the_register_as_it_was(seeded_databas
         with ctx.engine.connect() as c:
             assert c.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     ctx.engine.dispose()
+
+
+def test_only_an_administrator_imports_once_roles_apply(team: Context, tmp_path: Path) -> None:
+    from bct_risk.io import import_file
+
+    path = tmp_path / "register.csv"
+    path.write_text("Ref,Title,Likelihood,Impact\nX1,New risk,3,4\n", "utf-8")
+    before = fingerprint(team)
+    with pytest.raises(
+        PermissionDeniedError, match=r"Sam Secretary \(secretariat\) may not import"
+    ):
+        import_file(team.acting_as("sam"), path)
+    assert fingerprint(team) == before
+    preview = import_file(team.acting_as("sam"), path, dry_run=True)
+    assert preview.counts.risks == ["X1"] and not preview.written
+    assert import_file(team.acting_as("ada"), path).written

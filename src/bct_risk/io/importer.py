@@ -13,6 +13,7 @@ from bct_risk.io.plan import build_plan
 from bct_risk.io.records import ImportOptions, ImportPlan
 from bct_risk.io.write import ImportCounts, write_plan
 from bct_risk.services.context import Context
+from bct_risk.services.permissions import Change, authorize
 
 
 class _RollBackError(Exception):
@@ -51,6 +52,8 @@ def import_file(
         return ImportResult(plan, counts, dry_run, written=False)
     try:
         with ctx.transaction() as session:
+            if not dry_run:
+                authorize(session, ctx, Change.IMPORT)
             counts = write_plan(ctx, session, plan, options)
             if dry_run or plan.errors:
                 raise _RollBackError
