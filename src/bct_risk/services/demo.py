@@ -562,7 +562,7 @@ class _Generator:
                 seeds.append(_RiskSeed(rid, owner_id, committees[committee_key], created, closed))
                 yield {
                     "id": rid,
-                    "reference": f"{code}-{rid:06d}",
+                    "reference": f"{code}{rid}",
                     "title": rng.choice(titles).format(area=service),
                     "description": f"There is a risk that {cause} in {service} means {effect}.",
                     "cause": cause[:1].upper() + cause[1:] + ".",
