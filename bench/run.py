@@ -365,7 +365,7 @@ class Session:
     heat_map: float
 
 
-def app_session(database: Path, exp: Expected, timeout: float) -> Session:
+def app_session(database: Path, exp: Expected, timeout: float, quick: bool = False) -> Session:
     """Start ``bct-risk`` cold on a pty and walk through the register as a user would."""
     term = Terminal(app_argv(database), child_env())
     try:
@@ -383,8 +383,8 @@ def app_session(database: Path, exp: Expected, timeout: float) -> Session:
                 term.settle(0.08)
             return times
 
-        cursor = key_to_frame("down", 15)
-        page = key_to_frame("pagedown", 5)
+        cursor = key_to_frame("down", 3 if quick else 15)
+        page = key_to_frame("pagedown", 2 if quick else 5)
 
         mark, sent = term.send(KEYS["enter"])
         detail = term.wait_for(b"Risk owner", mark, timeout) - sent
@@ -438,13 +438,13 @@ class FloorSession:
     memory_mb: float
 
 
-def floor_session(timeout: float) -> FloorSession:
+def floor_session(timeout: float, quick: bool = False) -> FloorSession:
     term = Terminal([sys.executable, "-c", FLOOR_APP], child_env())
     try:
         first = term.wait_for(b"floor ready", 0, timeout) - term.started
         term.settle()
         keys = []
-        for _ in range(10):
+        for _ in range(3 if quick else 10):
             mark, sent = term.send(b"x")
             keys.append(term.wait_output(mark, timeout) - sent)
             term.settle(0.08)
@@ -726,7 +726,7 @@ def import_figure(run: Run, source: Path, workdir: Path, rows: int, runs: int, t
     )
 
 
-def import_costs(run: Run) -> None:
+def import_costs(run: Run, runs: int) -> None:
     """Is sqlmodel imported before the first frame, and what do the imports cost cold?"""
     probe = (
         "import sys, time; t = time.perf_counter(); import bct_risk.cli; "
@@ -734,7 +734,7 @@ def import_costs(run: Run) -> None:
         "b = time.perf_counter() - t; print(a, b, 'sqlmodel' in sys.modules)"
     )
     samples, textual_app, before = [], [], False
-    for _ in range(3):
+    for _ in range(runs):
         out = subprocess.run(
             [sys.executable, "-c", probe], capture_output=True, text=True, check=True
         ).stdout.split()
@@ -792,7 +792,7 @@ def measure_size(run: Run, size: str, args: argparse.Namespace, floor: FloorSess
     sessions: list[Session] = []
     for _ in range(args.runs):
         try:
-            sessions.append(app_session(database, exp, timeout))
+            sessions.append(app_session(database, exp, timeout, args.quick))
         except (TimeoutError, RuntimeError) as exc:
             print(f"  app session failed: {exc}", flush=True)
     raw_fetch = _raw_fetch(database)
@@ -848,7 +848,7 @@ def measure_size(run: Run, size: str, args: argparse.Namespace, floor: FloorSess
                 "bct-risk on an empty register",
             )
         )
-    data_figures(run, size, database, max(3, args.runs))
+    data_figures(run, size, database, 1 if args.quick else max(3, args.runs))
     if size in args.paper_sizes:
         paper_figures(run, size, database, max(1, min(args.runs, 3)), args.paper_timeout)
     if size == args.import_from:
@@ -992,6 +992,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--paper-timeout", type=float, default=300, help="Seconds allowed for one paper or import."
     )
     parser.add_argument("--json", type=Path, help="Also write the results to this file.")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="Fewer repetitions: a smoke check that the suite works.",
+    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -1008,7 +1013,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--workdir must be outside the project (generated registers are large)")
     run = Run(started=datetime.now(UTC).isoformat(timespec="seconds"), machine=machine())
     print(f"Floors and the empty app (timeout {args.timeout:.0f} s) …", flush=True)
-    floors = [floor_session(args.timeout) for _ in range(args.runs)]
+    floors = [floor_session(args.timeout, args.quick) for _ in range(args.runs)]
     floor = FloorSession(
         statistics.median(f.first_frame for f in floors),
         [k for f in floors for k in f.key],
@@ -1019,7 +1024,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.empty_memory = statistics.median(
         empty_app_memory(args.workdir, args.timeout) for _ in range(min(2, args.runs))
     )
-    import_costs(run)
+    import_costs(run, 1 if args.quick else 3)
     for size in sizes:
         measure_size(run, size, args, floor)
     budgets(run)

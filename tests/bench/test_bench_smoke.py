@@ -1,0 +1,78 @@
+"""A smoke run of the benchmark suite at size S: every figure is measured and reported.
+
+No timing is asserted (the figures depend on the machine); the test fails when the runner
+breaks: a screen it waits for never appears, a worker fails, or a figure goes missing.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.bench
+
+ROOT = Path(__file__).resolve().parents[2]
+
+EXPECTED = {
+    "cold start to first frame",
+    "cold start to register rows on screen",
+    "filter keystroke to updated rows",
+    "cursor move (key to frame)",
+    "page move (key to frame)",
+    "sort by title (key to rows)",
+    "heat map after a filter (key to counts)",
+    "open a risk's detail (key to detail)",
+    "peak memory with the register open",
+    "register data load",
+    "heat map data after a filter",
+    "risk detail data",
+    "Markdown export of the register",
+    "committee pack",
+    "import of a 200-row CSV",
+}
+
+
+def test_bench_runs_at_size_s(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--sizes",
+            "S",
+            "--runs",
+            "1",
+            "--quick",
+            "--papers",
+            "S",
+            "--import-rows",
+            "200",
+            "--timeout",
+            "60",
+            "--paper-timeout",
+            "60",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=170,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "app session failed" not in done.stdout, done.stdout[-2000:]
+    results = json.loads(out.read_text(encoding="utf-8"))
+    measured = {f["name"] for f in results["figures"] if f["samples"]}
+    assert measured >= EXPECTED, EXPECTED - measured
+    for figure in results["figures"]:
+        if figure["name"] in EXPECTED and figure["floor"] is not None:
+            assert figure["floor"] > 0 and figure["ratio"] > 0
+    budgets = {b["text"] for b in results["budgets"]}
+    assert "filter keystroke median <= 150 ms" in budgets
+    assert "| Budget | Size | Measured | Limit | Result |" in done.stdout
