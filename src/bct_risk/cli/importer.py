@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from bct_risk.cli.app import app, console, err, register
@@ -118,19 +119,18 @@ def print_report(result: ImportResult) -> None:
         key=lambda p: ((ERROR, WARNING, NOTE).index(p.severity), p.row or 0),
     )
     if problems:
-        table = Table(
-            title=f"Problems ({_count(len(plan.errors), 'error')}, "
-            f"{_count(len(plan.warnings), 'warning')})",
-            title_justify="left",
+        console.print(
+            f"[bold]Problems ({_count(len(plan.errors), 'error')}, "
+            f"{_count(len(plan.warnings), 'warning')})[/]"
         )
-        for name in ("", "Where", "What"):
-            table.add_column(name, overflow="fold")
         for problem in problems:
+            # One line each, never wrapped by us: a secretariat can search and copy them.
             style = _STYLE[problem.severity]
-            table.add_row(
-                f"[{style}]{problem.severity}[/]", problem.where or "file", problem.message
+            console.print(
+                f"[{style}]{problem.severity}[/] {escape(problem.where or 'file')}: "
+                f"{escape(problem.message)}",
+                soft_wrap=True,
             )
-        console.print(table)
     if result.dry_run:
         console.print("[bold]Dry run: nothing was written.[/]")
     elif result.written:
