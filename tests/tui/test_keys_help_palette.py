@@ -1,4 +1,4 @@
-"""Every action has one definition: its binding (with an id), footer, palette entry and help line."""
+"""Each action has one definition: binding (with an id), footer, palette entry and help line."""
 
 from __future__ import annotations
 

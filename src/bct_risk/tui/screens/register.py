@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from bct_risk.domain.enums import RiskStatus, Tier
@@ -20,6 +21,9 @@ from bct_risk.tui.colours import palette
 from bct_risk.tui.screens.choice import ChoiceScreen
 from bct_risk.tui.services import call_service
 from bct_risk.tui.widgets.risk_table import COLUMNS, RiskTable, sort_rows
+
+SEARCH_PAUSE = 0.15
+"""Seconds of no typing before the search runs."""
 
 STATUS_CYCLE: tuple[tuple[RiskStatus | None, bool, str], ...] = (
     (None, False, "open"),
@@ -63,6 +67,7 @@ class RegisterScreen(Screen[None]):
         self.descending = False
         self.rows: list[RiskRow] = []
         """The rows last loaded (the filter applied, unsorted)."""
+        self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -135,7 +140,13 @@ class RegisterScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search(self, event: Input.Changed) -> None:
-        self._apply(replace(self.filter, text=event.value))
+        # Wait for a pause in typing, so a fast typist starts one query, not one per key.
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        text = event.value
+        self._search_timer = self.set_timer(
+            SEARCH_PAUSE, lambda: self._apply(replace(self.filter, text=text))
+        )
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:

@@ -20,7 +20,8 @@ from textual.message import Message
 from textual_fastdatatable import DataTable
 from textual_fastdatatable.backend import create_backend
 
-from bct_risk.domain.scoring import Matrix
+from bct_risk.domain.enums import Appetite, Direction
+from bct_risk.domain.scoring import Matrix, Score
 from bct_risk.services.queries import RiskRow
 from bct_risk.tui.colours import Palette
 from bct_risk.tui.format import fmt_date
@@ -71,28 +72,68 @@ def sort_rows(rows: Sequence[RiskRow], column: str, descending: bool) -> list[Ri
     return sorted(ordered, key=by.sort_key, reverse=descending)
 
 
-def cells(row: RiskRow, matrix: Matrix, colours: Palette) -> list[str]:
-    """The markup of one register row."""
-    appetite = ""
-    if row.appetite is not None:
-        appetite = row.appetite.label
-    appetite = colours.alert_text(f"▲ {appetite}") if row.above_appetite else escape(appetite)
-    review = fmt_date(row.next_review_date)
-    review_cell = colours.alert_text(f"{review} !") if row.review_overdue else review
-    return [
-        escape(row.reference),
-        escape(row.title),
-        escape(row.owner),
-        escape(row.lead_committee),
-        colours.score(matrix, row.inherent),
-        colours.score(matrix, row.current),
-        colours.score(matrix, row.target),
-        colours.direction(row.direction),
-        appetite,
-        review_cell,
-        row.tier.label,
-        row.status.label,
-    ]
+class RowPainter:
+    """Draws register rows as markup, reusing each distinct cell.
+
+    A register has only 14 possible scores, 4 arrows and a few hundred dates, so a large
+    register is drawn from small caches rather than by building markup per cell.
+    """
+
+    def __init__(self, matrix: Matrix, colours: Palette) -> None:
+        self.matrix = matrix
+        self.colours = colours
+        self._scores: dict[int, str] = {}
+        self._arrows: dict[Direction, str] = {}
+        self._dates: dict[tuple[date | None, bool], str] = {}
+        self._appetites: dict[tuple[Appetite | None, bool], str] = {}
+
+    def score(self, score: Score | None) -> str:
+        """A score badge in its band's colour."""
+        if score is None:
+            return ""
+        value = score.value
+        if value not in self._scores:
+            self._scores[value] = self.colours.score(self.matrix, score)
+        return self._scores[value]
+
+    def arrow(self, value: Direction) -> str:
+        """A direction of travel arrow."""
+        if value not in self._arrows:
+            self._arrows[value] = self.colours.direction(value)
+        return self._arrows[value]
+
+    def review(self, when: date | None, overdue: bool) -> str:
+        """The next review date, marked when overdue."""
+        key = (when, overdue)
+        if key not in self._dates:
+            text = fmt_date(when)
+            self._dates[key] = self.colours.alert_text(f"{text} !") if overdue else text
+        return self._dates[key]
+
+    def appetite(self, appetite: Appetite | None, above: bool) -> str:
+        """The appetite, marked when the current score is above it."""
+        key = (appetite, above)
+        if key not in self._appetites:
+            text = appetite.label if appetite is not None else ""
+            self._appetites[key] = self.colours.alert_text(f"▲ {text}") if above else text
+        return self._appetites[key]
+
+    def cells(self, row: RiskRow) -> list[str]:
+        """The markup of one register row."""
+        return [
+            escape(row.reference),
+            escape(row.title),
+            escape(row.owner),
+            escape(row.lead_committee),
+            self.score(row.inherent),
+            self.score(row.current),
+            self.score(row.target),
+            self.arrow(row.direction),
+            self.appetite(row.appetite, row.above_appetite),
+            self.review(row.next_review_date, row.review_overdue),
+            row.tier.label,
+            row.status.label,
+        ]
 
 
 class RiskTable(Vertical):
@@ -140,12 +181,13 @@ class RiskTable(Vertical):
         title_width = max(20, self.size.width - 125) if self.size.width else 30
         table = self._table(rows, matrix, colours, title_width)
         old, self._current = self._current, table
-        await old.remove()
-        await self.mount(table)
+        # Mount the new table before removing the old, so focus never falls to another widget.
+        await self.mount(table, before=old)
         if keep in self.references:
             table.move_cursor(row=self.references.index(keep), column=0)
         if had_focus:
             table.focus()
+        await old.remove()
 
     def _table(
         self, rows: Sequence[RiskRow], matrix: Matrix | None, colours: Palette | None, title: int
@@ -157,7 +199,8 @@ class RiskTable(Vertical):
             narrow = {"owner": 10, "committee": 9, "title": 18}
             widths = [narrow.get(c.name, w) for c, w in zip(COLUMNS, widths, strict=True)]
         if rows and matrix is not None and colours is not None:
-            backend = create_backend([cells(r, matrix, colours) for r in rows], column_names=labels)
+            painter = RowPainter(matrix, colours)
+            backend = create_backend([painter.cells(r) for r in rows], column_names=labels)
         else:
             backend = create_backend(None, column_names=labels)
         return DataTable(
