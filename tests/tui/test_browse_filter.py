@@ -94,3 +94,26 @@ async def test_sort_by_current_score_and_reverse(app: RiskApp) -> None:
         await settle(pilot)
         assert shown(app)[0] == "SR9"  # 25, the highest
         assert "sorted by Cur ▼" in state(app)
+
+
+async def test_filter_to_a_risk_owner(app: RiskApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "o")
+        assert isinstance(app.screen, ChoiceScreen)
+        labels = [label for label, _ in app.screen.choices]
+        await press(pilot, *["down"] * labels.index("James Thomas"), "enter")
+        assert shown(app) == ["SR1", "SR2"]
+        assert "owner: James Thomas" in state(app)
+
+
+async def test_a_theme_change_redraws_the_band_colours(app: RiskApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(RiskTable)
+        dark = str(table.table.get_row_at(0)[5])
+        app.theme = "nord"  # a theme whose warning and error colours differ from the default
+        await settle(pilot)
+        light = str(app.screen.query_one(RiskTable).table.get_row_at(0)[5])
+        assert dark != light
+        assert "12" in light

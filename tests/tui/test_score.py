@@ -129,3 +129,22 @@ async def test_likelihood_must_be_chosen(app: RiskApp, app_ctx: Context) -> None
         error = str(app.screen.query_one("#form-error", Static).render())
         assert error == "Choose a likelihood"
     assert fingerprint(app_ctx) == unchanged
+
+
+async def test_a_change_made_meanwhile_is_not_overwritten(app: RiskApp, app_ctx: Context) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_score_form(app, pilot)
+        # Someone else rescores SR9 while the form is open.
+        from bct_risk.services.risks import score_risk
+
+        score_risk(app_ctx.acting_as("colleague"), "SR9", likelihood=3, impact=5, rationale="Mine")
+        unchanged = fingerprint(app_ctx)
+        choose(app, 4, 4)
+        app.screen.query_one("#rationale", Input).value = "Savings plan agreed"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ScoreScreen)
+        error = str(app.screen.query_one("#form-error", Static).render())
+        assert error.startswith("SR9 was changed by")
+        assert "after you opened it" in error and "reload it and make your change again" in error
+    assert fingerprint(app_ctx) == unchanged

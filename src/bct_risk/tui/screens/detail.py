@@ -79,7 +79,12 @@ class DetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.reference
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.reload()
+
+    def _theme_changed(self, _theme: object) -> None:
+        if self.detail is not None:
+            self._show(self.detail)
 
     def reload(self) -> None:
         """Load the risk afresh, off the UI thread."""

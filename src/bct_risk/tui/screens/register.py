@@ -79,12 +79,18 @@ class RegisterScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Strategic risk register"
+        # Band colours come from the theme: redraw the rows when the user changes it.
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.reload()
 
     def on_screen_resume(self) -> None:
         # Back from a risk or a form: show what changed there.
         if self.rows:
             self.reload()
+
+    async def _theme_changed(self, _theme: object) -> None:
+        if self.rows:
+            await self._refresh_table()
 
     # -- loading ----------------------------------------------------------------------------
 
