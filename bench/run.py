@@ -962,15 +962,15 @@ def table(run: Run) -> str:
     return "\n".join(lines)
 
 
-def write_results(run: Run) -> Path:
-    RESULTS.mkdir(exist_ok=True)
+def write_results(run: Run, folder: Path = RESULTS) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     data = asdict(run)
     for figure, raw in zip(run.figures, data["figures"], strict=True):
         raw.update(median=figure.median, ratio=figure.ratio)
     stamp = run.started.replace(":", "").replace("-", "")[:15]
-    path = RESULTS / f"bench-{stamp}.json"
+    path = folder / f"bench-{stamp}.json"
     path.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
-    (RESULTS / "latest.json").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "latest.json").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 
@@ -991,7 +991,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--paper-timeout", type=float, default=300, help="Seconds allowed for one paper or import."
     )
-    parser.add_argument("--json", type=Path, help="Also write the results to this file.")
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help="Folder for the JSON (bench/results)."
+    )
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -1035,9 +1037,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Textual {run.machine['textual']}; load {run.machine['load_average']}"
     )
     print(table(run))
-    path = write_results(run)
-    if args.json:
-        args.json.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    path = write_results(run, args.results)
     print(f"\nResults: {path}")
     return 0
 

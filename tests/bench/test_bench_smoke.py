@@ -37,7 +37,7 @@ EXPECTED = {
 
 
 def test_bench_runs_at_size_s(tmp_path: Path) -> None:
-    out = tmp_path / "results.json"
+    out = tmp_path / "results" / "latest.json"
     done = subprocess.run(
         [
             sys.executable,
@@ -57,8 +57,8 @@ def test_bench_runs_at_size_s(tmp_path: Path) -> None:
             "60",
             "--workdir",
             str(tmp_path / "work"),
-            "--json",
-            str(out),
+            "--results",
+            str(out.parent),
         ],
         capture_output=True,
         text=True,
