@@ -110,6 +110,16 @@ def test_the_second_of_two_editors_is_told_and_nothing_is_lost(seeded_database: 
         ctx.engine.dispose()
 
 
+def test_the_conflict_names_whoever_changed_the_risk_last(seeded_database: str) -> None:
+    alice, bob = make_context(seeded_database, "alice"), make_context(seeded_database, "bob")
+    opened = queries.risk_detail(alice, "SR2").version
+    risks.score_risk(bob, "SR2", likelihood=4, impact=4, rationale="Agency share up again")
+    with pytest.raises(ConflictError, match="SR2 was changed by bob at 23 Nov 2026 10:00 UTC"):
+        risks.update_risk(alice, "SR2", RiskUpdate(category="People"), expected_version=opened)
+    for ctx in (alice, bob):
+        ctx.engine.dispose()
+
+
 def test_history_appended_by_several_people_at_once_loses_nothing(seeded_database: str) -> None:
     contexts = [make_context(seeded_database, f"user{n}") for n in range(4)]
     before = len(queries.risk_detail(contexts[0], "SR3").history)

@@ -49,14 +49,21 @@ def snapshot(risk: Risk) -> dict[str, Any]:
     return {name: getattr(risk, name) for name in EDITABLE}
 
 
+VERSIONED_BY = {"risk", "assessment", "escalation"}
+"""Audit entities whose changes move a risk to a new version (edits, scores, moves)."""
+
+
 def check_version(risk: Risk, expected: int | None, session: Session) -> None:
     """Refuse a save made over someone else's newer change, naming who and when."""
     if expected is None or risk.version == expected:
         return
-    from bct_risk.services.audit import events_for_risk
-
     last = next(
-        (e for e in reversed(events_for_risk(session, risk.id or 0)) if e.entity == "risk"), None
+        (
+            e
+            for e in reversed(audit.events_for_risk(session, risk.id or 0))
+            if e.entity in VERSIONED_BY
+        ),
+        None,
     )
     who = f" by {last.actor} at {last.at:%d %b %Y %H:%M} UTC" if last else ""
     raise ConflictError(
