@@ -41,6 +41,9 @@ class CommitteesScreen(Screen[None]):
     ACTIONS: ClassVar[tuple[UserAction, ...]] = (
         UserAction("record_review", "r", "Review", "Record the committee's review of the risk"),
         UserAction("open_risk", "o", "Open risk", "Open the highlighted risk"),
+        UserAction(
+            "pack", "p", "Pack", "Preview the committee's pack for the meeting, and save it"
+        ),
         UserAction("back", "escape", "Back", "Back to the register"),
     )
     BINDINGS = bindings(ACTIONS)
@@ -212,6 +215,20 @@ class CommitteesScreen(Screen[None]):
         row = self.current_risk
         if row is not None:
             self.app.push_screen(DetailScreen(self.ctx, row.reference))
+
+    def action_pack(self) -> None:
+        """The pack for the highlighted meeting, to preview and save."""
+        from bct_risk.tui.screens.paper import PaperScreen, pack_source
+
+        # The meeting list always holds the highlighted committee's meetings, and its highlight
+        # is the meeting whose risks are shown once one is chosen.
+        index = self.query_one("#meeting-list", OptionList).highlighted
+        committee = self.committee
+        if committee is None or index is None or index >= len(self.meeting_dates):
+            self.app.notify("Choose a committee and a meeting first", severity="warning")
+            return
+        held = self.meeting_dates[index]
+        self.app.push_screen(PaperScreen(self.ctx, pack_source(self.ctx, committee, held)))
 
     def action_back(self) -> None:
         """Back to the register."""

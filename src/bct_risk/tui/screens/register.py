@@ -51,6 +51,10 @@ class RegisterScreen(Screen[None]):
         UserAction("cycle_status", "x", "Open/closed", "Show open, closed, or all risks"),
         UserAction("sort", "s", "Sort", "Sort by a column (again to reverse)"),
         UserAction("clear_filters", "0", "Clear", "Clear every filter and the search"),
+        UserAction(
+            "paper", "p", "Paper", "Preview the register as filtered as a paper, and save it"
+        ),
+        UserAction("import_file", "i", "Import", "Import a register or action log from a file"),
     )
     BINDINGS = bindings(ACTIONS)
     AUTO_FOCUS = "DataTable"
@@ -283,6 +287,18 @@ class RegisterScreen(Screen[None]):
             self.sort_column, self.descending = column, False
         await self._refresh_table()
         self._show_state()
+
+    def action_paper(self) -> None:
+        """The register as filtered, as a paper to preview and save."""
+        from bct_risk.tui.screens.paper import PaperScreen, register_source
+
+        self.app.push_screen(PaperScreen(self.ctx, register_source(self.ctx, self.filter)))
+
+    def action_import_file(self) -> None:
+        """Import a file; the register reloads when the user comes back."""
+        from bct_risk.tui.screens.import_screen import ImportScreen
+
+        self.app.push_screen(ImportScreen(self.ctx))
 
     def action_clear_filters(self) -> None:
         """Back to every open risk."""
