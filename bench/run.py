@@ -985,7 +985,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="Where the generated registers are kept (never inside the project).",
     )
     parser.add_argument("--papers", default="M,L", help="Sizes to export papers at (default M,L).")
-    parser.add_argument("--import-from", default="M", help="Size to take the CSV import from.")
+    parser.add_argument(
+        "--import-from", default="M", help="Size to take the CSV import from (none: no import)."
+    )
     parser.add_argument("--import-rows", type=int, default=10_000, help="Rows in the CSV import.")
     parser.add_argument("--timeout", type=float, default=120, help="Seconds to wait for a screen.")
     parser.add_argument(
@@ -1008,7 +1010,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     args.paper_sizes = {s.strip().upper() for s in args.papers.split(",") if s.strip()}
     args.import_from = args.import_from.strip().upper()
-    if args.import_from not in sizes:
+    if args.import_from not in (*sizes, "NONE"):
         args.import_from = sizes[0]
     args.workdir.mkdir(parents=True, exist_ok=True)
     if args.workdir.resolve().is_relative_to(ROOT):
