@@ -1,0 +1,150 @@
+"""Importing: the dry run's report on screen, the import only once it is clean and confirmed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select, Static
+
+from bct_risk.services import queries
+from bct_risk.services.context import Context
+from bct_risk.services.queries import RiskFilter
+from bct_risk.tui.app import RiskApp
+from bct_risk.tui.screens.confirm import ConfirmScreen
+from bct_risk.tui.screens.import_screen import ImportScreen
+from bct_risk.tui.screens.register import RegisterScreen
+from tests.helpers import fingerprint
+from tests.tui.conftest import notices, press, screen_text, settle, type_text
+
+FIXTURES = Path(__file__).parent.parent / "io" / "fixtures"
+
+
+def shown(app: RiskApp, part: str) -> str:
+    return str(app.screen.query_one(f"#import-{part}", Static).render())
+
+
+async def check(app: RiskApp, pilot: object, path: Path | str) -> ImportScreen:
+    """From the register: 'i', the file's path, Enter."""
+    await press(pilot, "i")  # type: ignore[arg-type]
+    assert isinstance(app.screen, ImportScreen)
+    app.screen.query_one("#import-path", Input).value = str(path)
+    await press(pilot, "enter")  # type: ignore[arg-type]
+    return app.screen
+
+
+async def test_dry_run_shows_every_problem_and_writes_nothing(
+    app: RiskApp, app_ctx: Context
+) -> None:
+    unchanged = fingerprint(app_ctx)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await check(app, pilot, FIXTURES / "score_seven.csv")
+        assert screen.checked is not None
+        assert "score_seven.csv: CSV, UTF-8, commas between columns" in shown(app, "summary")
+        assert "Would add: 2 risks" in shown(app, "summary")
+        problems = shown(app, "problems")
+        assert "Problems (1 error, 0 warnings)" in problems
+        assert "error row 3, column 'Likelihood': likelihood 7 is outside the 1-5 scale" in problems
+        assert shown(app, "status").startswith("1 problem stops the import")
+        # The mapping is shown column by column.
+        lines = screen_text(app).splitlines()
+        assert any("Likelihood" in line and "current likelihood" in line for line in lines)
+        # Import is refused while there are errors.
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ImportScreen)
+        assert "The file has errors: fix them and check it again" in notices(app)
+    assert fingerprint(app_ctx) == unchanged
+
+
+async def test_a_clean_file_imports_once_confirmed_and_shows_in_the_register(
+    app: RiskApp, app_ctx: Context
+) -> None:
+    before = {r.title for r in queries.list_risks(app_ctx, RiskFilter())}
+    assert "Cyber attack" not in before
+    unchanged = fingerprint(app_ctx)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await check(app, pilot, FIXTURES / "council_register.csv")
+        assert "Problems (0 errors" in shown(app, "problems")
+        assert shown(app, "status").startswith(
+            "Checked: nothing was written. ctrl+s imports 5 risks"
+        )
+        assert fingerprint(app_ctx) == unchanged
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ConfirmScreen)
+        # No leaves the register as it was.
+        await press(pilot, "n")
+        assert isinstance(app.screen, ImportScreen)
+        assert fingerprint(app_ctx) == unchanged
+        await press(pilot, "ctrl+s", "y")
+        assert isinstance(app.screen, RegisterScreen)
+        assert any(n.startswith("Imported 5 risks") for n in notices(app))
+        titles = {row.title for row in app.screen.rows}
+        assert {"Cyber attack", "Budget gap", "Data breach"} <= titles
+    after = {r.title for r in queries.list_risks(app_ctx, RiskFilter())}
+    assert "Cyber attack" in after
+
+
+async def test_a_change_after_the_check_needs_a_new_check(app: RiskApp, app_ctx: Context) -> None:
+    unchanged = fingerprint(app_ctx)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await check(app, pilot, FIXTURES / "council_register.csv")
+        screen.query_one("#import-register", Input).focus()
+        await type_text(pilot, "board")
+        assert screen.checked is None
+        assert "Changed since the check" in shown(app, "status")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ImportScreen)
+        assert "Check the file first (Enter or ctrl+r)" in notices(app)
+        # Checked again with the new register, it may go ahead.
+        await press(pilot, "ctrl+r")
+        assert screen.checked is not None
+        assert screen.checked[0].options.register == "board"
+    assert fingerprint(app_ctx) == unchanged
+
+
+async def test_the_kind_can_be_chosen(app: RiskApp, app_ctx: Context) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await check(app, pilot, FIXTURES / "action_log.yaml")
+        assert "Read as an action log" in shown(app, "summary") or "action" in shown(app, "summary")
+        screen.query_one("#import-kind", Select).value = "risks"
+        await press(pilot, "ctrl+r")
+        assert screen.checked is not None and screen.checked[0].options.kind == "risks"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "No file at {path}"),
+        (b"", "Empty.csv is empty: there is nothing to import"),
+        ("Ref,Title\nA1,Risk\n".encode("utf-16-le"), "is not text in a known encoding"),
+    ],
+)
+async def test_a_bad_file_shows_its_message(
+    app: RiskApp, app_ctx: Context, tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / ("Empty.csv" if content == b"" else "register.csv")
+    if content is not None:
+        path.write_bytes(content)
+    unchanged = fingerprint(app_ctx)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await check(app, pilot, path)
+        status = shown(app, "status")
+        assert message.format(path=path) in status
+        assert any(message.format(path=path) in n for n in notices(app))
+        assert screen.checked is None
+        assert shown(app, "problems") == ""
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ImportScreen)
+    assert fingerprint(app_ctx) == unchanged
+
+
+async def test_no_file_named(app: RiskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await check(app, pilot, "")
+        assert shown(app, "status") == "Give the file to import."
