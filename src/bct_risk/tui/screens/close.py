@@ -13,10 +13,10 @@ from bct_risk.domain.models import Risk
 from bct_risk.services.context import Context
 from bct_risk.services.queries import RiskDetail
 from bct_risk.services.risks import close_risk, reopen_risk
-from bct_risk.tui.widgets.form import FormScreen, field
+from bct_risk.tui.widgets.form import OneRiskForm, field
 
 
-class CloseScreen(FormScreen):
+class CloseScreen(OneRiskForm):
     """Close or reopen a risk; the reason is required and kept in the audit trail."""
 
     FIELD_IDS: ClassVar[dict[str, str]] = {
@@ -27,7 +27,7 @@ class CloseScreen(FormScreen):
     def __init__(self, ctx: Context, detail: RiskDetail) -> None:
         super().__init__()
         self.ctx = ctx
-        self.detail = detail
+        self.detail: RiskDetail = detail
         self.closing = detail.row.status == RiskStatus.OPEN
         verb = "Close" if self.closing else "Reopen"
         self.title_text = f"{verb} {detail.row.reference} {detail.row.title}"

@@ -18,7 +18,7 @@ from bct_risk.services.escalation import move_risk
 from bct_risk.services.queries import RiskDetail
 from bct_risk.tui.format import fmt_date
 from bct_risk.tui.services import call_service
-from bct_risk.tui.widgets.form import FormScreen, field
+from bct_risk.tui.widgets.form import OneRiskForm, field
 
 TRUST_BODIES = (CommitteeKind.BOARD, CommitteeKind.BOARD_COMMITTEE, CommitteeKind.EXECUTIVE)
 """Bodies a risk can be moved to (Council bodies are outside the Trust)."""
@@ -35,7 +35,7 @@ def route(detail: RiskDetail) -> str:
     return "\n".join(escape(line) for line in lines)
 
 
-class EscalateScreen(FormScreen):
+class EscalateScreen(OneRiskForm):
     """Choose the tier or committee and give the reason; the move is recorded with who and when."""
 
     FIELD_IDS: ClassVar[dict[str, str]] = {"to": "destination", "reason": "reason"}
@@ -43,7 +43,7 @@ class EscalateScreen(FormScreen):
     def __init__(self, ctx: Context, detail: RiskDetail, direction: EscalationDirection) -> None:
         super().__init__()
         self.ctx = ctx
-        self.detail = detail
+        self.detail: RiskDetail = detail
         self.direction = direction
         verb = "Escalate" if direction == EscalationDirection.ESCALATE else "De-escalate"
         self.title_text = f"{verb} {detail.row.reference} {detail.row.title}"

@@ -16,10 +16,10 @@ from bct_risk.services.queries import RiskDetail
 from bct_risk.services.risks import create_risk, update_risk
 from bct_risk.services.validation import validate
 from bct_risk.tui.services import call_service
-from bct_risk.tui.widgets.form import FormScreen, field
+from bct_risk.tui.widgets.form import OneRiskForm, field
 
 
-class RiskFormScreen(FormScreen):
+class RiskFormScreen(OneRiskForm):
     """A new risk (no detail given) or an edit of one; dismisses True once saved."""
 
     FIELD_IDS: ClassVar[dict[str, str]] = {
@@ -33,7 +33,7 @@ class RiskFormScreen(FormScreen):
     def __init__(self, ctx: Context, detail: RiskDetail | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.detail = detail
+        self.detail: RiskDetail | None = detail
         self.saved_reference: str | None = None
         self.title_text = (
             "Add a risk" if detail is None else f"Edit {detail.row.reference} {detail.row.title}"

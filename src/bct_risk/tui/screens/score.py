@@ -18,10 +18,10 @@ from bct_risk.services.queries import RiskDetail
 from bct_risk.services.risks import score_risk
 from bct_risk.tui.colours import palette
 from bct_risk.tui.format import fmt_date, score_words
-from bct_risk.tui.widgets.form import FormScreen, field
+from bct_risk.tui.widgets.form import OneRiskForm, field
 
 
-class ScoreScreen(FormScreen):
+class ScoreScreen(OneRiskForm):
     """Pick likelihood and impact; the score and band update; a rationale is required."""
 
     FIELD_IDS: ClassVar[dict[str, str]] = {
@@ -34,7 +34,7 @@ class ScoreScreen(FormScreen):
     def __init__(self, ctx: Context, detail: RiskDetail) -> None:
         super().__init__()
         self.ctx = ctx
-        self.detail = detail
+        self.detail: RiskDetail = detail
         self.title_text = f"Score {detail.row.reference} {detail.row.title}"
 
     def _now(self, kind: ScoreKind) -> Score | None:

@@ -12,7 +12,9 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
-from bct_risk.domain.errors import DomainError, ValidationError
+from bct_risk.domain.errors import ConflictError, DomainError, ValidationError
+from bct_risk.services.context import Context
+from bct_risk.services.queries import RiskDetail, risk_detail
 from bct_risk.services.validation import parse_date
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.services import call_service
@@ -124,3 +126,45 @@ class FormScreen(ModalScreen[bool]):
     def action_cancel(self) -> None:
         """Close without saving."""
         self.dismiss(False)
+
+
+class OneRiskForm(FormScreen):
+    """A form about one risk. When a save is refused because someone else changed the risk
+    after the form opened, ctrl+r loads their change (what was typed stays), so the user can
+    look again and save over the newest version."""
+
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = (
+        *FormScreen.ACTIONS,
+        UserAction("reload", "ctrl+r", "Reload", "Load someone else's newer change to the risk"),
+    )
+    BINDINGS = bindings(ACTIONS)
+
+    ctx: Context
+    detail: Any
+    """The risk the form is about (a ``RiskDetail``); None on the form that adds a new risk."""
+
+    def show_error(self, exc: DomainError) -> None:
+        """Show the refusal; on a conflict, offer to reload."""
+        super().show_error(exc)
+        if isinstance(exc, ConflictError) and self.detail is not None:
+            error = self.query_one("#form-error", Static)
+            error.update(
+                f"{exc.message[:1].upper()}{exc.message[1:]}\n"
+                "Press ctrl+r to load their change; what you typed stays."
+            )
+
+    def action_reload(self) -> None:
+        """Fetch the newest version of the risk, off the UI thread."""
+        if self.detail is None:
+            return
+        ctx, reference = self.ctx, self.detail.row.reference
+        call_service(self, lambda: risk_detail(ctx, reference), self._reloaded, group="reload")
+
+    def _reloaded(self, detail: RiskDetail) -> None:
+        self.detail = detail
+        latest = next((e for e in reversed(detail.audit)), None)
+        by = f", last changed by {latest.actor}: {latest.summary}" if latest else ""
+        self.query_one("#form-error", Static).update(
+            f"Reloaded {detail.row.reference} (version {detail.version}{by}). "
+            "Check your change and save again."
+        )
