@@ -62,7 +62,7 @@ def counts_text(result: ImportResult) -> str:
             _count(len(counts.meetings), "meeting"),
             _count(len(counts.committees), "committee"),
         ]
-    parts.append(_count(len(counts.people), "person", "people"))
+    parts.append(_count(len(counts.people), "new person", "new people"))
     return ", ".join(parts)
 
 
@@ -144,13 +144,18 @@ class ImportScreen(Screen[None]):
                 "File to import (.xlsx, .csv, .json or .yaml), then Enter to check it",
                 classes="field-label",
             )
-            yield Input(placeholder="e.g. registers/corporate-risks.xlsx", id="import-path")
+            yield Input(
+                placeholder="e.g. registers/corporate-risks.xlsx", id="import-path", compact=True
+            )
             with Horizontal(id="import-options"):
                 yield Input(
                     placeholder="Register: tier or lead committee (optional)",
                     id="import-register",
+                    compact=True,
                 )
-                yield Select(KINDS, prompt="Kind: told from the columns", id="import-kind")
+                yield Select(
+                    KINDS, prompt="Kind: told from the columns", id="import-kind", compact=True
+                )
         yield Static(
             "Nothing is written until you check the file and confirm the import.",
             id="import-status",

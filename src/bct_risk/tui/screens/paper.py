@@ -77,7 +77,7 @@ class PaperScreen(Screen[None]):
 
     ACTIONS: ClassVar[tuple[UserAction, ...]] = (
         UserAction(
-            "toggle_public", "p", "Public", "Switch the paper between public and confidential"
+            "toggle_public", "p", "Marking", "Switch the paper between public and confidential"
         ),
         UserAction("save_paper", "s", "Save", "Save the paper to a Markdown file"),
         UserAction("back", "escape", "Back", "Close the paper"),
@@ -117,11 +117,13 @@ class PaperScreen(Screen[None]):
         self._show_state()
 
     def _show_state(self) -> None:
-        marking = "[b]Public[/b]: exempt risks left out" if self.public else "[b]Confidential[/b]"
-        doing = f" · {self.paper.title}" if self.paper else " · rendering…"
-        self.query_one("#paper-state", Static).update(
-            f"{marking}{doing} · p public/confidential · s save"
-        )
+        # The title is in the header; this line says which marking is shown, and how to change.
+        if self.public:
+            marking = "[b]Public[/b]: exempt risks left out · p for confidential"
+        else:
+            marking = "[b]Confidential[/b]: not for publication · p for public"
+        doing = " · s save" if self.paper else " · rendering…"
+        self.query_one("#paper-state", Static).update(marking + doing)
 
     def action_toggle_public(self) -> None:
         """Render the other marking."""
