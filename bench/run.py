@@ -638,6 +638,18 @@ def plain_import(database: Path, path: Path) -> str:
     return ""
 
 
+class WorkerError(RuntimeError):
+    """A paper or import failed: the figure records the error instead of a time."""
+
+    def __init__(self, kind: str, stderr: str) -> None:
+        lines = [
+            line for line in stderr.splitlines() if re.match(r"^\w+(\.\w+)*(Error|Exception)", line)
+        ]
+        found = lines[-1] if lines else (stderr.strip().splitlines() or [""])[-1]
+        self.summary = found[:300]
+        super().__init__(f"{kind} failed: {self.summary}")
+
+
 def in_worker(kind: str, database: Path, extra: str, timeout: float) -> dict[str, float] | None:
     """Run :func:`worker` in a fresh process (its memory is its own); None when it timed out."""
     argv = [sys.executable, str(Path(__file__)), "--worker", kind, str(database), extra]
@@ -646,7 +658,7 @@ def in_worker(kind: str, database: Path, extra: str, timeout: float) -> dict[str
     except subprocess.TimeoutExpired:
         return None
     if done.returncode != 0:
-        raise RuntimeError(f"worker {kind} failed: {done.stderr[-2000:]}")
+        raise WorkerError(kind, done.stderr)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -664,7 +676,11 @@ def paper_figures(run: Run, size: str, database: Path, runs: int, timeout: float
     for kind, name in (("export", "Markdown export of the register"), ("pack", "committee pack")):
         samples, growth, note = [], [], ""
         for _ in range(runs):
-            result = in_worker(kind, database, day or "", timeout)
+            try:
+                result = in_worker(kind, database, day or "", timeout)
+            except WorkerError as exc:
+                note = f"failed: {exc.summary}"
+                break
             if result is None:
                 note = f"did not finish within {timeout:.0f} s"
                 break
@@ -704,9 +720,14 @@ def import_figure(run: Run, source: Path, workdir: Path, rows: int, runs: int, t
     for n in range(runs):
         target = workdir / f"import-target-{n}.sqlite"
         shutil.copy(empty, target)
-        result = in_worker("import", target, str(path), timeout)
-        floor = in_worker("plain-import", target, str(path), timeout)
-        target.unlink()
+        try:
+            result = in_worker("import", target, str(path), timeout)
+            floor = in_worker("plain-import", target, str(path), timeout)
+        except WorkerError as exc:
+            note = f"failed: {exc.summary}"
+            break
+        finally:
+            target.unlink()
         if result is None:
             note = f"did not finish within {timeout:.0f} s"
             break
