@@ -3,6 +3,7 @@ and a refusal to mix demonstration risks into a register that already holds risk
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,11 @@ def contents(ctx: Context) -> list[tuple[object, ...]]:
         actions = conn.execute(
             sa.text("SELECT kind, risk_id, description, status, due_date FROM action ORDER BY id")
         ).all()
-    return [tuple(r) for r in (*risks, *scores, *actions)]
+    # Raw SQL gives dates as text on SQLite and as dates on PostgreSQL: compare them as ISO text.
+    return [
+        tuple(v.isoformat() if isinstance(v, date) else v for v in r)
+        for r in (*risks, *scores, *actions)
+    ]
 
 
 def test_gives_the_counts_asked_for(ctx: Context) -> None:
