@@ -403,6 +403,17 @@ class _Generator:
             count += len(chunk)
         return count
 
+    def _sync_sequence(self, table: str) -> None:
+        # Ids were given explicitly (updates and actions refer to them before they exist), so
+        # on PostgreSQL the table's sequence must catch up for rows added later.
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" (SELECT max(id) FROM {table}))"
+                )
+            )
+
     def run(self) -> DemoReport:
         people = self._people()
         committees = self._committees()
@@ -415,7 +426,8 @@ class _Generator:
         controls = self._insert(CONTROL, self._controls(risks))
         self.say("actions")
         first_action = self._next_id(ACTION)
-        actions = self._insert(ACTION, self._actions(risks, people, meetings))
+        actions = self._insert(ACTION, self._actions(first_action, risks, people, meetings))
+        self._sync_sequence("action")
         self.say("action updates")
         updates = self._insert(ACTIONUPDATE, self._updates(first_action, first_action + actions))
         self.say("committee reviews")
@@ -590,14 +602,7 @@ class _Generator:
                 }
 
         self._insert(RISK, rows())
-        if self.conn.dialect.name == "postgresql":
-            # Ids were given explicitly, so the sequence must catch up for risks added later.
-            self.conn.execute(
-                sa.text(
-                    "SELECT setval(pg_get_serial_sequence('risk', 'id'),"
-                    " (SELECT max(id) FROM risk))"
-                )
-            )
+        self._sync_sequence("risk")
         return seeds
 
     def _assessments(self, risks: Sequence[_RiskSeed]) -> Iterator[dict[str, Any]]:
@@ -665,6 +670,7 @@ class _Generator:
 
     def _actions(
         self,
+        first: int,
         risks: Sequence[_RiskSeed],
         people: list[tuple[int, str]],
         meetings: list[tuple[int, int, date]],
@@ -682,6 +688,7 @@ class _Generator:
             done = status is ActionStatus.COMPLETE
             text = rng.choice(ACTION_TEXTS).format(n=rng.randrange(5, 60))
             yield {
+                "id": first + n,
                 "kind": (ActionKind.TRACKER if tracker else ActionKind.FURTHER_ACTION).value,
                 "risk_id": risk.id if not tracker or rng.random() < 0.5 else None,
                 "meeting_id": meeting[0] if meeting else None,
