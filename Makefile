@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest pytest-sqlite clean
+.PHONY: run test lint typecheck pytest pytest-sqlite bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ pytest: $(STAMP)
 	scripts/with-postgres $(BIN)/pytest -n 2
 
 test: lint typecheck pytest
+
+# Benchmarks (not part of `make test`): sizes S and M, a table and JSON in bench/results/.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
