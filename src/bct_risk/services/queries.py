@@ -91,7 +91,11 @@ class RiskRow:
     gap_to_appetite: int | None
 
 
-def _latest(kind: ScoreKind, rank: int, name: str) -> Any:
+def _latest(kind: ScoreKind, rank: int, name: str, risk_id: int | None = None) -> Any:
+    """The n-th newest assessment of a kind for each risk (or for one risk only)."""
+    where = [col(Assessment.kind) == kind]
+    if risk_id is not None:
+        where.append(col(Assessment.risk_id) == risk_id)
     ranked = (
         sa.select(
             col(Assessment.risk_id),
@@ -105,7 +109,7 @@ def _latest(kind: ScoreKind, rank: int, name: str) -> Any:
             )
             .label("rn"),
         )
-        .where(col(Assessment.kind) == kind)
+        .where(*where)
         .subquery()
     )
     return (
@@ -115,12 +119,17 @@ def _latest(kind: ScoreKind, rank: int, name: str) -> Any:
     )
 
 
-def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
-    """The SQL of the register list for a filter (exposed for benchmarks)."""
-    inh = _latest(ScoreKind.INHERENT, 1, "inh")
-    cur = _latest(ScoreKind.CURRENT, 1, "cur")
-    prev = _latest(ScoreKind.CURRENT, 2, "prev")
-    tgt = _latest(ScoreKind.TARGET, 1, "tgt")
+def register_statement(
+    ctx: Context, flt: RiskFilter, session: Session, risk_id: int | None = None
+) -> Any:
+    """The SQL of the register list for a filter, or of one risk's line (exposed for benchmarks).
+
+    For one risk, the window functions rank only that risk's assessments.
+    """
+    inh = _latest(ScoreKind.INHERENT, 1, "inh", risk_id)
+    cur = _latest(ScoreKind.CURRENT, 1, "cur", risk_id)
+    prev = _latest(ScoreKind.CURRENT, 2, "prev", risk_id)
+    tgt = _latest(ScoreKind.TARGET, 1, "tgt", risk_id)
     committee_name = sa.func.coalesce(
         sa.func.nullif(col(Committee.short_name), ""), col(Committee.name), ""
     )
@@ -209,10 +218,14 @@ def list_risks(ctx: Context, flt: RiskFilter | None = None) -> list[RiskRow]:
     return [_row(ctx.matrix, today, r) for r in rows]
 
 
+_SCORES = {(lk, im): Score(lk, im) for lk in range(1, 6) for im in range(1, 6)}
+"""The 25 possible scores, made once: a list of 10,000 risks reuses them."""
+
+
 def _score(likelihood: int | None, impact: int | None) -> Score | None:
     if likelihood is None or impact is None:
         return None
-    return Score(likelihood, impact)
+    return _SCORES.get((likelihood, impact)) or Score(likelihood, impact)
 
 
 def _row(matrix: Matrix, today: date, r: Any) -> RiskRow:
@@ -380,9 +393,9 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
             for r in (
                 _row(ctx.matrix, ctx.today(), x)
                 for x in session.execute(
-                    register_statement(ctx, RiskFilter(include_closed=True), session).where(
-                        col(Risk.id) == rid
-                    )
+                    register_statement(
+                        ctx, RiskFilter(include_closed=True), session, risk_id=rid
+                    ).where(col(Risk.id) == rid)
                 ).all()
             )
         )
@@ -553,6 +566,11 @@ def list_actions(ctx: Context, flt: ActionFilter | None = None) -> list[ActionVi
     return actions
 
 
+def _batches(ids: list[int], size: int = 500) -> list[list[int]]:
+    """Ids in groups small enough for one statement's parameters on any database."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
 def _actions(
     ctx: Context,
     session: Session,
@@ -563,24 +581,24 @@ def _actions(
     records = list(
         session.exec(select(Action).where(*where).order_by(col(Action.raised_on), col(Action.id)))
     )
-    ids = [a.id for a in records]
     updates: dict[int, list[UpdateView]] = {}
-    if ids:
+    # In batches: a register of 100,000 actions would pass SQLite's limit on parameters.
+    for batch in _batches([a.id for a in records if a.id is not None]):
         for u in session.exec(
             select(ActionUpdate)
-            .where(col(ActionUpdate.action_id).in_(ids))
+            .where(col(ActionUpdate.action_id).in_(batch))
             .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id))
         ):
             updates.setdefault(u.action_id, []).append(
                 UpdateView(update_date=u.update_date, text=u.text, author=u.author)
             )
-    refs: dict[int, str] = dict(
-        session.execute(
-            sa.select(col(Risk.id), col(Risk.reference)).where(
-                col(Risk.id).in_({a.risk_id for a in records if a.risk_id})
-            )
-        ).all()
-    )
+    refs: dict[int, str] = {}
+    for batch in _batches(sorted({a.risk_id for a in records if a.risk_id})):
+        refs.update(
+            session.execute(
+                sa.select(col(Risk.id), col(Risk.reference)).where(col(Risk.id).in_(batch))
+            ).all()
+        )
     today = ctx.today()
     return [
         ActionView(
