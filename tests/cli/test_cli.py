@@ -153,6 +153,7 @@ BAD_INPUTS = [
     (["add", "SR10", "--title", "New", "--likelihood", "3"], "give both likelihood and impact"),
     (["edit", "SR1"], "nothing to change"),
     (["list", "--band", "purple"], "'purple' is not a band"),
+    (["list", "--status", "shut"], "'shut' is not a risk status; use one of: open, closed"),
 ]
 
 

@@ -13,15 +13,26 @@ from typing import Annotated
 
 import typer
 
-from bct_risk.cli.app import app, done, fmt_date, parse_choice, register, to_date
-from bct_risk.domain.enums import RiskStatus, Tier
+from bct_risk.cli.app import app, done, fmt_date, register, to_date
+from bct_risk.cli.filters import (
+    AboveAppetiteOption,
+    AllOption,
+    BandOption,
+    CategoryOption,
+    CommitteeOption,
+    OverdueOption,
+    OwnerOption,
+    SearchOption,
+    StatusOption,
+    TierOption,
+    risk_filter,
+)
 from bct_risk.domain.errors import ValidationError
 from bct_risk.export.data import register_csv, register_json
 from bct_risk.export.files import check_target, save_text
 from bct_risk.export.pack import render_pack
 from bct_risk.export.register import render_register
 from bct_risk.services.papers import committee_pack, register_paper, register_records
-from bct_risk.services.queries import RiskFilter
 
 export_app = typer.Typer(help="Export the register as Markdown, CSV or JSON.")
 app.add_typer(export_app, name="export")
@@ -71,28 +82,16 @@ def _format(given: str | None, path: Path | None) -> str:
 @export_app.command("register")
 def export_register(
     ctx: typer.Context,
-    all_: Annotated[bool, typer.Option("--all", help="Closed risks too.")] = False,
-    status: Annotated[
-        str | None, typer.Option(help="Only open or only closed risks (overrides --all).")
-    ] = None,
-    search: Annotated[
-        str, typer.Option("--search", "-s", help="Text in reference, title or owner.")
-    ] = "",
-    owner: Annotated[str, typer.Option(help="Risk owner (name or job title, partial).")] = "",
-    committee: Annotated[str, typer.Option(help="Lead committee.")] = "",
-    band: Annotated[
-        str, typer.Option(help="Band of the current score (Low, Moderate, High, Extreme).")
-    ] = "",
-    tier: Annotated[
-        str | None, typer.Option(help="Register tier: operational, strategic, committee, board.")
-    ] = None,
-    category: Annotated[str, typer.Option(help="Category.")] = "",
-    above_appetite: Annotated[
-        bool, typer.Option("--above-appetite", help="Only risks above appetite.")
-    ] = False,
-    overdue: Annotated[
-        bool, typer.Option("--overdue", help="Only risks whose review is overdue.")
-    ] = False,
+    all_: AllOption = False,
+    status: StatusOption = None,
+    search: SearchOption = "",
+    owner: OwnerOption = "",
+    committee: CommitteeOption = "",
+    band: BandOption = "",
+    tier: TierOption = None,
+    category: CategoryOption = "",
+    above_appetite: AboveAppetiteOption = False,
+    overdue: OverdueOption = False,
     fmt: Annotated[
         str | None,
         typer.Option("--format", "-f", help="md, csv or json (default: from -o, else md)."),
@@ -105,18 +104,10 @@ def export_register(
     kind = _format(fmt, output)
     check_output(output, force)
     reg = register(ctx)
-    flt = RiskFilter(
-        text=search,
-        include_closed=all_,
-        status=parse_choice(RiskStatus, status),
-        owner=owner,
-        committee=committee,
-        band=band,
-        tier=parse_choice(Tier, tier),
-        category=category,
-        above_appetite=above_appetite,
-        review_overdue=overdue,
-    )
+    flt = risk_filter(
+        all_=all_, status=status, search=search, owner=owner, committee=committee, band=band,
+        tier=tier, category=category, above_appetite=above_appetite, overdue=overdue,
+    )  # fmt: skip
     if kind == "md":
         paper = register_paper(reg, flt, public=public)
         text, count = render_register(reg.matrix, paper), len(paper.risks)

@@ -19,6 +19,19 @@ from bct_risk.cli.app import (
     to_date,
     to_score,
 )
+from bct_risk.cli.filters import (
+    AboveAppetiteOption,
+    AllOption,
+    BandOption,
+    CategoryOption,
+    CommitteeOption,
+    OverdueOption,
+    OwnerOption,
+    SearchOption,
+    StatusOption,
+    TierOption,
+    risk_filter,
+)
 from bct_risk.domain.enums import (
     Appetite,
     EscalationDirection,
@@ -91,40 +104,24 @@ def show_register(ctx: Context, flt: RiskFilter | None = None) -> None:
 @app.command("list")
 def list_command(
     ctx: typer.Context,
-    all_: Annotated[bool, typer.Option("--all", help="Closed risks too.")] = False,
-    search: Annotated[
-        str, typer.Option("--search", "-s", help="Text in reference, title or owner.")
-    ] = "",
-    owner: Annotated[str, typer.Option(help="Risk owner (name or job title, partial).")] = "",
-    committee: Annotated[str, typer.Option(help="Lead committee.")] = "",
-    band: Annotated[
-        str, typer.Option(help="Band of the current score (Low, Moderate, High, Extreme).")
-    ] = "",
-    tier: Annotated[
-        str | None, typer.Option(help="Register tier: operational, strategic, committee, board.")
-    ] = None,
-    category: Annotated[str, typer.Option(help="Category.")] = "",
-    above_appetite: Annotated[
-        bool, typer.Option("--above-appetite", help="Only risks above appetite.")
-    ] = False,
-    overdue: Annotated[
-        bool, typer.Option("--overdue", help="Only risks whose review is overdue.")
-    ] = False,
+    all_: AllOption = False,
+    status: StatusOption = None,
+    search: SearchOption = "",
+    owner: OwnerOption = "",
+    committee: CommitteeOption = "",
+    band: BandOption = "",
+    tier: TierOption = None,
+    category: CategoryOption = "",
+    above_appetite: AboveAppetiteOption = False,
+    overdue: OverdueOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List the risks on the register (open ones unless --all)."""
     reg = register(ctx)
-    flt = RiskFilter(
-        text=search,
-        include_closed=all_,
-        owner=owner,
-        committee=committee,
-        band=band,
-        tier=parse_choice(Tier, tier),
-        category=category,
-        above_appetite=above_appetite,
-        review_overdue=overdue,
-    )
+    flt = risk_filter(
+        all_=all_, status=status, search=search, owner=owner, committee=committee, band=band,
+        tier=tier, category=category, above_appetite=above_appetite, overdue=overdue,
+    )  # fmt: skip
     rows = queries.list_risks(reg, flt)
     if as_json:
         print_json(rows)
