@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, Static
+from textual.widgets import DirectoryTree, Input, Select, Static
 
 from bct_risk.services import queries
 from bct_risk.services.context import Context
 from bct_risk.services.queries import RiskFilter
 from bct_risk.tui.app import RiskApp
 from bct_risk.tui.screens.confirm import ConfirmScreen
-from bct_risk.tui.screens.import_screen import ImportScreen
+from bct_risk.tui.screens.import_screen import FilePickScreen, ImportScreen
 from bct_risk.tui.screens.register import RegisterScreen
 from tests.helpers import fingerprint
 from tests.tui.conftest import notices, press, screen_text, settle, type_text
@@ -148,3 +148,40 @@ async def test_no_file_named(app: RiskApp) -> None:
         await settle(pilot)
         await check(app, pilot, "")
         assert shown(app, "status") == "Give the file to import."
+
+
+async def test_pick_the_file_from_a_folder_tree(
+    app: RiskApp, app_ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(FIXTURES)
+    unchanged = fingerprint(app_ctx)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "i")
+        # The folder tree loads in a worker that lives as long as the tree: pause, not settle.
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, FilePickScreen)
+        tree = app.screen.query_one(DirectoryTree)
+        names = []
+        for line in range(tree.last_line + 1):
+            node = tree.get_node_at_line(line)
+            assert node is not None and node.data is not None
+            names.append(node.data.path.name)
+        # Only files the importer reads are offered.
+        assert "score_seven.csv" in names and "action_log.yaml" in names
+        assert all(Path(name).suffix in {".csv", ".yaml", ".json", ""} for name in names[1:])
+        tree.cursor_line = names.index("score_seven.csv")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        # Choosing a file fills in its name and checks it straight away.
+        assert isinstance(app.screen, ImportScreen)
+        assert app.screen.query_one("#import-path", Input).value == "score_seven.csv"
+        assert "likelihood 7 is outside the 1-5 scale" in shown(app, "problems")
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ImportScreen)
+    assert fingerprint(app_ctx) == unchanged

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, MarkdownViewer, OptionList, Static
+from textual.widgets import Input, Markdown, OptionList, Static
 
 from bct_risk.export.pack import render_pack
 from bct_risk.export.register import render_register
@@ -49,7 +49,7 @@ async def open_pack(app: RiskApp, pilot: object, held: date) -> PaperScreen:
 
 
 def shown_headings(screen: PaperScreen) -> list[str]:
-    return [title for _, title, _ in screen.query_one(MarkdownViewer).document.table_of_contents]
+    return [title for _, title, _ in screen.query_one(Markdown).table_of_contents]
 
 
 def form_error(app: RiskApp) -> str:
@@ -69,6 +69,9 @@ async def test_pack_preview_shows_its_headings_and_saves_what_the_cli_writes(
         assert shown == headings(expected)
         assert "Finance and Resources Committee: risk report" in shown[0]
         assert any(title.startswith("Changes since the meeting of") for title in shown)
+        # The paper has the focus, so the keyboard reads on through it.
+        await press(pilot, "pagedown")
+        assert screen.query_one("#paper").scroll_y > 0
         await press(pilot, "s")
         assert isinstance(app.screen, SaveScreen)
         # The name offered says what the paper is; a bare name is saved in the current folder.

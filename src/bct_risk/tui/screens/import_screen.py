@@ -7,6 +7,7 @@ import will do. Importing is offered only for the file and options just checked,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -16,8 +17,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DirectoryTree, Footer, Header, Input, Label, Select, Static
 
 from bct_risk.domain.errors import DomainError
 from bct_risk.io import ImportOptions, ImportResult, import_file
@@ -26,6 +27,9 @@ from bct_risk.services.context import Context
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.screens.confirm import ConfirmScreen
 from bct_risk.tui.services import call_service
+
+READABLE = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".json", ".yaml", ".yml"}
+"""The files the importer reads, as the file picker offers them."""
 
 KINDS: tuple[tuple[str, str], ...] = (("Risks", "risks"), ("Action log", "actions"))
 """What a file can hold, as the kind picker offers it."""
@@ -125,6 +129,7 @@ class ImportScreen(Screen[None]):
 
     ACTIONS: ClassVar[tuple[UserAction, ...]] = (
         UserAction("check", "ctrl+r", "Check", "Read the file and show what would be imported"),
+        UserAction("browse", "ctrl+o", "Browse", "Choose the file to import from a folder tree"),
         UserAction("import_checked", "ctrl+s", "Import", "Import the checked file, after asking"),
         UserAction("back", "escape", "Back", "Back to the register without importing"),
     )
@@ -141,7 +146,8 @@ class ImportScreen(Screen[None]):
         yield Header()
         with Vertical(id="import-form"):
             yield Label(
-                "File to import (.xlsx, .csv, .json or .yaml), then Enter to check it",
+                "File to import (.xlsx, .csv, .json or .yaml): type it and press Enter, "
+                "or ctrl+o to browse",
                 classes="field-label",
             )
             yield Input(
@@ -298,6 +304,72 @@ class ImportScreen(Screen[None]):
         self._show_report(result)
         self._status("Nothing was imported: see the problems below.", error=True)
 
+    def action_browse(self) -> None:
+        """Pick the file from a folder tree, then check it."""
+        typed = self.query_one("#import-path", Input).value.strip()
+        start = Path(typed).expanduser().parent if typed else Path.cwd()
+
+        def picked(path: Path | None) -> None:
+            if path is None:
+                return
+            field = self.query_one("#import-path", Input)
+            field.value = str(
+                path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+            )
+            field.focus()
+            self.action_check()
+
+        self.app.push_screen(FilePickScreen(start if start.is_dir() else Path.cwd()), picked)
+
     def action_back(self) -> None:
         """Back without importing."""
         self.app.pop_screen()
+
+
+class ReadableTree(DirectoryTree):
+    """Folders, and only the files the importer can read; hidden ones left out."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            p
+            for p in paths
+            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in READABLE)
+        ]
+
+
+class FilePickScreen(ModalScreen[Path | None]):
+    """A folder tree to choose the file to import from; Enter on a file chooses it."""
+
+    ACTIONS: ClassVar[tuple[UserAction, ...]] = (
+        UserAction("up_folder", "backspace", "Up", "Show the folder above"),
+        UserAction("cancel", "escape", "Cancel", "Close without choosing a file"),
+    )
+    BINDINGS = bindings(ACTIONS)
+
+    def __init__(self, start: Path) -> None:
+        super().__init__()
+        self.start = start.resolve()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Label(f"Choose the file to import: {self.start}", classes="dialog-title")
+            yield ReadableTree(self.start, id="file-tree")
+
+    def on_mount(self) -> None:
+        self.query_one(ReadableTree).focus()
+
+    @on(DirectoryTree.FileSelected)
+    def _chosen(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.dismiss(event.path)
+
+    def action_up_folder(self) -> None:
+        """Show the folder above this one."""
+        tree = self.query_one(ReadableTree)
+        self.start = self.start.parent
+        tree.path = self.start
+        self.query_one(".dialog-title", Label).update(f"Choose the file to import: {self.start}")
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)

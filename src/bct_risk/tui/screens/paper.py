@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, MarkdownViewer, Static
+from textual.widgets import Footer, Header, Input, Markdown, Static
 
 from bct_risk.domain.errors import ValidationError
 from bct_risk.export.files import save_text
@@ -96,7 +97,9 @@ class PaperScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="paper-state")
-        yield MarkdownViewer(id="paper", show_table_of_contents=False, open_links=False)
+        # A focusable scroll around the document: arrows, Page Up/Down, Home and End read it.
+        with VerticalScroll(id="paper"):
+            yield Markdown(open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -111,7 +114,7 @@ class PaperScreen(Screen[None]):
         call_service(self, lambda: source(public), self._shown, group="paper")
 
     async def _shown(self, paper: Paper) -> None:
-        await self.query_one(MarkdownViewer).document.update(paper.text)
+        await self.query_one(Markdown).update(paper.text)
         self.paper = paper
         self.sub_title = paper.title
         self._show_state()
