@@ -41,7 +41,15 @@ def save_text(text: str, path: Path, *, overwrite: bool = False, hint: str = "")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
+        # mkstemp makes the file private; a paper gets the permissions any new file would.
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise ValidationError(f"cannot write {path}: {exc.strerror}", field="output") from exc
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
