@@ -49,14 +49,29 @@ def _cover(matrix: Matrix, pack: CommitteePack) -> list[str]:
         f"**Previous meeting:** {fmt_date(pack.previous_meeting)}",
         f"**Prepared on:** {fmt_date(pack.today)}",
     ]
+    # An ask with nothing in it is left out: no "review the 0 risks due for review".
     asks = [
         f"note the register extract and the heat map of the {_plural(len(pack.risks), 'risk')} "
         "it oversees;",
-        f"consider the {_plural(len(pack.above_appetite), 'risk')} above appetite and whether "
-        "their further actions will bring them within it;",
+        *(
+            [
+                f"consider the {_plural(len(pack.above_appetite), 'risk')} above appetite and "
+                "whether their further actions will bring them within it;"
+            ]
+            if pack.above_appetite
+            else []
+        ),
         f"note the changes since {since}, and confirm the escalations and de-escalations;",
-        f"review the {_plural(len(pack.reviews_due), 'risk')} due or overdue for review;",
-        f"challenge the owners of the {_plural(len(pack.overdue_actions), 'overdue action')};",
+        *(
+            [f"review the {_plural(len(pack.reviews_due), 'risk')} due or overdue for review;"]
+            if pack.reviews_due
+            else []
+        ),
+        *(
+            [f"challenge the owners of the {_plural(len(pack.overdue_actions), 'overdue action')};"]
+            if pack.overdue_actions
+            else []
+        ),
         "agree the updates to the action tracker and close the actions that are complete.",
     ]
     return [
