@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -24,11 +25,14 @@ CORE = [
 
 @pytest.mark.parametrize("module", CORE)
 def test_core_module_does_not_import_textual(module: str) -> None:
-    code = f"import sys, {module}; print([m for m in ('textual', 'rich') if m in sys.modules])"
+    code = (
+        f"import json, sys, {module}; "
+        "print(json.dumps([m for m in ('textual', 'rich') if m in sys.modules]))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    found = eval(result.stdout.strip())
+    found = json.loads(result.stdout)
     allowed_rich = module == "bct_risk.cli"
     assert "textual" not in found
     if not allowed_rich:

@@ -12,7 +12,7 @@ from bct_risk.domain.errors import ConflictError, ValidationError
 from bct_risk.domain.models import Assessment, Risk, RiskCreate, RiskLink, RiskUpdate
 from bct_risk.domain.scoring import Score, check_scale
 from bct_risk.services import audit
-from bct_risk.services.audit import id_of as _id
+from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import (
     find_committee,
@@ -152,7 +152,7 @@ def update_risk(
             session,
             ctx,
             entity="risk",
-            entity_id=_id(risk),
+            entity_id=id_of(risk),
             action="update",
             summary=f"Edited {risk.reference}: {', '.join(changed)}",
             changes=changed,
@@ -203,7 +203,7 @@ def _add_assessment(
     meeting_id: int | None,
 ) -> Assessment:
     assessment = Assessment(
-        risk_id=_id(risk),
+        risk_id=id_of(risk),
         kind=kind,
         likelihood=score.likelihood,
         impact=score.impact,
@@ -239,7 +239,7 @@ def _add_assessment(
         session,
         ctx,
         entity="assessment",
-        entity_id=_id(assessment),
+        entity_id=id_of(assessment),
         risk_id=risk.id,
         action="score",
         summary=f"Scored {risk.reference} {kind.value} {score} ({band})",
@@ -274,7 +274,7 @@ def close_risk(
             session,
             ctx,
             entity="risk",
-            entity_id=_id(risk),
+            entity_id=id_of(risk),
             action="close",
             summary=f"Closed {risk.reference}: {why}",
             changes={"status": ["open", "closed"], "reason": why, "closed_on": risk.closed_on},
@@ -304,7 +304,7 @@ def reopen_risk(
             session,
             ctx,
             entity="risk",
-            entity_id=_id(risk),
+            entity_id=id_of(risk),
             action="reopen",
             summary=f"Reopened {risk.reference}: {why}",
             changes={"status": ["closed", "open"], "reason": why, "closed_reason": previous},
@@ -319,7 +319,7 @@ def link_risks(ctx: Context, reference: str, other: str, note: str = "") -> Risk
         authorize(session, ctx, Change.EDIT_RISK, risk=first)
         if first.id == second.id:
             raise ValidationError("a risk cannot be linked to itself", field="other")
-        low, high = sorted((_id(first), _id(second)))
+        low, high = sorted((id_of(first), id_of(second)))
         existing = session.exec(
             select(RiskLink).where(RiskLink.risk_id == low, RiskLink.linked_risk_id == high)
         ).first()
@@ -333,7 +333,7 @@ def link_risks(ctx: Context, reference: str, other: str, note: str = "") -> Risk
                 session,
                 ctx,
                 entity="risk_link",
-                entity_id=_id(link),
+                entity_id=id_of(link),
                 risk_id=risk.id,
                 action="link",
                 summary=f"Linked {risk.reference} to {partner.reference}",
