@@ -215,7 +215,7 @@ def list_risks(ctx: Context, flt: RiskFilter | None = None) -> list[RiskRow]:
     today = ctx.today()
     with ctx.transaction() as session:
         rows = session.execute(register_statement(ctx, flt, session)).all()
-    return [_row(ctx.matrix, today, r) for r in rows]
+    return [risk_row(ctx.matrix, today, r) for r in rows]
 
 
 _SCORES = {(lk, im): Score(lk, im) for lk in range(1, 6) for im in range(1, 6)}
@@ -228,7 +228,8 @@ def _score(likelihood: int | None, impact: int | None) -> Score | None:
     return _SCORES.get((likelihood, impact)) or Score(likelihood, impact)
 
 
-def _row(matrix: Matrix, today: date, r: Any) -> RiskRow:
+def risk_row(matrix: Matrix, today: date, r: Any) -> RiskRow:
+    """A register line from one row of :func:`register_statement`."""
     (rid, ref, title, owner, committee, tier, status, category, appetite, exempt, review,
      target_date, il, ii, cl, ci, prev, tl, ti) = r  # fmt: skip
     current = _score(cl, ci)
@@ -391,7 +392,7 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
         row = next(
             r
             for r in (
-                _row(ctx.matrix, ctx.today(), x)
+                risk_row(ctx.matrix, ctx.today(), x)
                 for x in session.execute(
                     register_statement(
                         ctx, RiskFilter(include_closed=True), session, risk_id=rid
