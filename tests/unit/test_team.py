@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bct_risk.domain.enums import Appetite, Assurance, ReviewOutcome, Role
+from bct_risk.domain.enums import Appetite, Assurance, Direction, ReviewOutcome, Role
 from bct_risk.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from bct_risk.domain.models import RiskUpdate
+from bct_risk.domain.scoring import Score
 from bct_risk.services import actions, committees, people, queries, risks
 from bct_risk.services.backup import backup_register, restore_register
 from bct_risk.services.context import Context
@@ -164,17 +165,22 @@ def test_upgrading_a_database_from_the_first_migration_keeps_every_row(blank_dat
         c.exec_driver_sql(
             "INSERT INTO assessment (id, risk_id, kind, likelihood, impact, score, assessed_on, "
             "rationale, assessed_by, illustrative, created_at) VALUES "
-            f"(1, 1, 'current', 4, 4, 16, '2026-01-01', 'first', 'ann', false, '{now}')"
+            f"(1, 1, 'current', 4, 4, 16, '2026-01-01', 'first', 'ann', false, '{now}'), "
+            f"(2, 1, 'current', 5, 4, 20, '2025-10-01', 'earlier', 'ann', false, '{now}')"
         )
     migrate.upgrade(engine)
     engine.dispose()
     ctx = make_context(blank_database)
     detail = queries.risk_detail(ctx, "SR1")
-    assert (detail.row.title, detail.row.owner, detail.row.current.value) == (
+    # The latest scores are copied onto the risk as the schema gains them (0003).
+    row = detail.row
+    assert (row.title, row.owner, row.current, row.previous_score, row.direction) == (
         "Old risk",
         "Ann Owner",
-        16,
-    )  # type: ignore[union-attr]
+        Score(4, 4),
+        20,
+        Direction.BETTER,
+    )
     assert queries.people(ctx)[0].role is Role.RISK_OWNER
     ctx.engine.dispose()
 

@@ -120,7 +120,13 @@ class RiskBase(SQLModel):
 
 
 class Risk(RiskBase, table=True):
-    """A risk on a register. Scores live in its assessments, never on the risk itself."""
+    """A risk on a register.
+
+    Scores are history: they live in its assessments. The risk keeps a copy of the latest of
+    each kind (and the current score before the latest), written only by
+    :func:`bct_risk.services.latest.refresh_latest_scores` whenever assessments are added, so
+    the register list is a plain fetch rather than a ranking of every assessment.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=40, unique=True)
@@ -133,6 +139,16 @@ class Risk(RiskBase, table=True):
     """Which values are illustrative rather than from the source (``scores``, ``owner``…)."""
     version: int = 1
     """Incremented on every change; a save made against an older version is refused."""
+    inherent_likelihood: int | None = None
+    inherent_impact: int | None = None
+    current_likelihood: int | None = None
+    current_impact: int | None = None
+    current_score: int | None = Field(default=None, index=True)
+    """The latest current score; the band and appetite filters use it."""
+    previous_score: int | None = None
+    """The current score before the latest: the direction of travel compares the two."""
+    target_likelihood: int | None = None
+    target_impact: int | None = None
     created_at: datetime
     updated_at: datetime
 

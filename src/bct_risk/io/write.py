@@ -44,6 +44,7 @@ from bct_risk.io.records import (
 from bct_risk.services import audit
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
+from bct_risk.services.latest import refresh_latest_scores
 from bct_risk.services.lookup import find_committee, find_or_add_person, find_person, find_risk
 
 GENERATED_PREFIX = "IMP-"
@@ -297,6 +298,7 @@ class _Writer:
                             (AuditEvent, events)):  # fmt: skip
             if rows:
                 self.session.execute(sa.insert(model), rows)
+        refresh_latest_scores(self.session, ids)
         self.counts.assessments += len(assessments)
         self.counts.controls += len(controls)
         self.counts.further_actions += len(actions)

@@ -41,6 +41,7 @@ from bct_risk.domain.enums import (
 )
 from bct_risk.domain.errors import ConflictError, ValidationError
 from bct_risk.services.context import Context
+from bct_risk.services.latest import refresh_latest_scores
 
 RISK = SQLModel.metadata.tables["risk"]
 ASSESSMENT = SQLModel.metadata.tables["assessment"]
@@ -422,6 +423,7 @@ class _Generator:
         risks = self._risks(people, committees)
         self.say("assessments")
         assessments = self._insert(ASSESSMENT, self._assessments(risks))
+        refresh_latest_scores(self.conn)
         self.say("controls")
         controls = self._insert(CONTROL, self._controls(risks))
         self.say("actions")

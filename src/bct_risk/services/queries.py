@@ -91,45 +91,12 @@ class RiskRow:
     gap_to_appetite: int | None
 
 
-def _latest(kind: ScoreKind, rank: int, name: str, risk_id: int | None = None) -> Any:
-    """The n-th newest assessment of a kind for each risk (or for one risk only)."""
-    where = [col(Assessment.kind) == kind]
-    if risk_id is not None:
-        where.append(col(Assessment.risk_id) == risk_id)
-    ranked = (
-        sa.select(
-            col(Assessment.risk_id),
-            col(Assessment.likelihood),
-            col(Assessment.impact),
-            col(Assessment.score),
-            sa.func.row_number()
-            .over(
-                partition_by=col(Assessment.risk_id),
-                order_by=(col(Assessment.assessed_on).desc(), col(Assessment.id).desc()),
-            )
-            .label("rn"),
-        )
-        .where(*where)
-        .subquery()
-    )
-    return (
-        sa.select(ranked.c.risk_id, ranked.c.likelihood, ranked.c.impact, ranked.c.score)
-        .where(ranked.c.rn == rank)
-        .subquery(name)
-    )
+def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
+    """The SQL of the register list for a filter (exposed for benchmarks and streamed papers).
 
-
-def register_statement(
-    ctx: Context, flt: RiskFilter, session: Session, risk_id: int | None = None
-) -> Any:
-    """The SQL of the register list for a filter, or of one risk's line (exposed for benchmarks).
-
-    For one risk, the window functions rank only that risk's assessments.
+    Each risk carries its latest scores (see :mod:`bct_risk.services.latest`), so this is a
+    plain fetch of the risks with their owner and lead committee.
     """
-    inh = _latest(ScoreKind.INHERENT, 1, "inh", risk_id)
-    cur = _latest(ScoreKind.CURRENT, 1, "cur", risk_id)
-    prev = _latest(ScoreKind.CURRENT, 2, "prev", risk_id)
-    tgt = _latest(ScoreKind.TARGET, 1, "tgt", risk_id)
     committee_name = sa.func.coalesce(
         sa.func.nullif(col(Committee.short_name), ""), col(Committee.name), ""
     )
@@ -147,21 +114,17 @@ def register_statement(
             col(Risk.exempt),
             col(Risk.next_review_date),
             col(Risk.target_date),
-            inh.c.likelihood,
-            inh.c.impact,
-            cur.c.likelihood,
-            cur.c.impact,
-            prev.c.score,
-            tgt.c.likelihood,
-            tgt.c.impact,
+            col(Risk.inherent_likelihood),
+            col(Risk.inherent_impact),
+            col(Risk.current_likelihood),
+            col(Risk.current_impact),
+            col(Risk.previous_score),
+            col(Risk.target_likelihood),
+            col(Risk.target_impact),
         )
         .select_from(Risk)
         .outerjoin(Person, col(Person.id) == col(Risk.owner_id))
         .outerjoin(Committee, col(Committee.id) == col(Risk.lead_committee_id))
-        .outerjoin(inh, inh.c.risk_id == col(Risk.id))
-        .outerjoin(cur, cur.c.risk_id == col(Risk.id))
-        .outerjoin(prev, prev.c.risk_id == col(Risk.id))
-        .outerjoin(tgt, tgt.c.risk_id == col(Risk.id))
         .order_by(col(Risk.reference))
     )
     if flt.status is not None:
@@ -196,12 +159,12 @@ def register_statement(
         stmt = stmt.where(sa.func.lower(col(Risk.category)) == flt.category.strip().lower())
     if flt.band.strip():
         band = ctx.matrix.band_by_name(flt.band)
-        stmt = stmt.where(cur.c.score.between(band.min, band.max))
+        stmt = stmt.where(col(Risk.current_score).between(band.min, band.max))
     if flt.above_appetite:
         ceiling = sa.case(
             *((col(Risk.appetite) == a, ctx.matrix.appetite[a]) for a in Appetite), else_=None
         )
-        stmt = stmt.where(cur.c.score > ceiling)
+        stmt = stmt.where(col(Risk.current_score) > ceiling)
     if flt.review_overdue:
         stmt = stmt.where(
             col(Risk.next_review_date) < ctx.today(), col(Risk.status) == RiskStatus.OPEN
@@ -394,9 +357,9 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
             for r in (
                 risk_row(ctx.matrix, ctx.today(), x)
                 for x in session.execute(
-                    register_statement(
-                        ctx, RiskFilter(include_closed=True), session, risk_id=rid
-                    ).where(col(Risk.id) == rid)
+                    register_statement(ctx, RiskFilter(include_closed=True), session).where(
+                        col(Risk.id) == rid
+                    )
                 ).all()
             )
         )

@@ -14,6 +14,7 @@ from bct_risk.domain.scoring import Score, check_scale
 from bct_risk.services import audit
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
+from bct_risk.services.latest import refresh_latest_scores
 from bct_risk.services.lookup import (
     find_committee,
     find_meeting,
@@ -223,6 +224,7 @@ def _add_assessment(
     _touch(risk, ctx)
     session.add(risk)
     session.flush()
+    refresh_latest_scores(session, [risk.id])
     band = ctx.matrix.band(score.value).name
     changes: dict[str, Any] = {
         "kind": kind,

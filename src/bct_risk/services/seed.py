@@ -48,6 +48,7 @@ from bct_risk.domain.scoring import Score
 from bct_risk.services import audit
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
+from bct_risk.services.latest import refresh_latest_scores
 from bct_risk.storage.paths import SEEDS_DIR
 
 
@@ -283,6 +284,7 @@ class _Loader:
                     latest_current is None or assessment.assessed_on >= latest_current.assessed_on
                 ):
                     latest_current = assessment
+        refresh_latest_scores(self.session, [rid])
         if (
             latest_current is not None
             and risk.next_review_date is None
