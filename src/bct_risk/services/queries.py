@@ -35,7 +35,12 @@ from bct_risk.domain.models import (
     Risk,
     RiskLink,
 )
-from bct_risk.domain.scoring import Matrix, Score, action_overdue, direction, gap, review_overdue
+from bct_risk.domain.scoring import (
+    POSSIBLE_SCORES,
+    Matrix,
+    Score,
+    action_overdue,
+)
 from bct_risk.services.audit import events_for_risk
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_risk
@@ -61,10 +66,28 @@ class RiskFilter:
     include_exempt: bool = True
     """False for public papers: exempt (confidential) risks are left out."""
 
+    @property
+    def needle(self) -> str:
+        """The search text as it is matched: trimmed, in lower case."""
+        return self.text.strip().lower()
 
-@dataclass(frozen=True, slots=True)
+
+def search_key(row: RiskRow) -> str:
+    """What the search text is looked for in: reference, title and risk owner, in lower case.
+
+    The register screen filters loaded rows with ``flt.needle in search_key(row)``; the SQL of
+    :func:`register_statement` matches the same fields the same way.
+    """
+    return f"{row.reference}\n{row.title}\n{row.owner}".lower()
+
+
+@dataclass(slots=True)
 class RiskRow:
-    """One line of the register, with the derived values a reader looks for."""
+    """One line of the register, with the derived values a reader looks for.
+
+    Read-only by convention: not frozen, because a frozen dataclass costs ten times as much to
+    build and a large register builds tens of thousands of lines.
+    """
 
     id: int
     reference: str
@@ -133,21 +156,23 @@ def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
         stmt = stmt.where(col(Risk.status) == RiskStatus.OPEN)
     if not flt.include_exempt:
         stmt = stmt.where(sa.not_(col(Risk.exempt)))
-    if flt.text.strip():
-        like = f"%{flt.text.strip().lower()}%"
+    if flt.needle:
+        # contains(autoescape) reads % and _ as themselves, as the in-memory search does.
         stmt = stmt.where(
             sa.or_(
-                sa.func.lower(col(Risk.reference)).like(like),
-                sa.func.lower(col(Risk.title)).like(like),
-                sa.func.lower(sa.func.coalesce(col(Person.name), "")).like(like),
+                sa.func.lower(col(Risk.reference)).contains(flt.needle, autoescape=True),
+                sa.func.lower(col(Risk.title)).contains(flt.needle, autoescape=True),
+                sa.func.lower(sa.func.coalesce(col(Person.name), "")).contains(
+                    flt.needle, autoescape=True
+                ),
             )
         )
     if flt.owner.strip():
-        like = f"%{flt.owner.strip().lower()}%"
+        who = flt.owner.strip().lower()
         stmt = stmt.where(
             sa.or_(
-                sa.func.lower(col(Person.name)).like(like),
-                sa.func.lower(col(Person.job_title)).like(like),
+                sa.func.lower(col(Person.name)).contains(who, autoescape=True),
+                sa.func.lower(col(Person.job_title)).contains(who, autoescape=True),
             )
         )
     if flt.committee.strip():
@@ -175,57 +200,92 @@ def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
 def list_risks(ctx: Context, flt: RiskFilter | None = None) -> list[RiskRow]:
     """The register, filtered; open risks only unless the filter says otherwise."""
     flt = flt or RiskFilter()
-    today = ctx.today()
+    reader = RowReader(ctx.matrix, ctx.today())
     with ctx.transaction() as session:
-        rows = session.execute(register_statement(ctx, flt, session)).all()
-    return [risk_row(ctx.matrix, today, r) for r in rows]
+        result = session.connection().execute(register_statement(ctx, flt, session))
+        # The driver's own tuples: RowReader converts the few typed values itself, which
+        # costs a fraction of building a result row per risk.
+        rows = result.cursor.fetchall()
+        result.close()
+    return [reader(r) for r in rows]
 
 
-_SCORES = {(lk, im): Score(lk, im) for lk in range(1, 6) for im in range(1, 6)}
+_SCORES: dict[tuple[int | None, int | None], Score] = {
+    (lk, im): Score(lk, im) for lk in range(1, 6) for im in range(1, 6)
+}
 """The 25 possible scores, made once: a list of 10,000 risks reuses them."""
 
 
-def _score(likelihood: int | None, impact: int | None) -> Score | None:
-    if likelihood is None or impact is None:
-        return None
-    return _SCORES.get((likelihood, impact)) or Score(likelihood, impact)
+_TIERS = {t.value: t for t in Tier}
+_STATUSES = {s.value: s for s in RiskStatus}
+_APPETITES = {a.value: a for a in Appetite}
+_UNREAD = object()
+
+
+class _Days(dict[Any, "date | None"]):
+    """Dates as the driver gives them (dates, or ISO text from SQLite), each read once."""
+
+    def __missing__(self, value: Any) -> date | None:
+        day = value if value is None or isinstance(value, date) else date.fromisoformat(value)
+        self[value] = day
+        return day
+
+
+class RowReader:
+    """Turns rows of :func:`register_statement` into register lines.
+
+    A register of 10,000 risks has only 25 possible scores, a few bands and a few hundred
+    dates, so each is looked up in a small table made once rather than worked out per line;
+    the rest is written inline (this loop is most of the cost of opening a large register).
+    The rules are those of :mod:`bct_risk.domain.scoring`; tests compare the two.
+    """
+
+    def __init__(self, matrix: Matrix, today: date) -> None:
+        self.today = today
+        self._bands: dict[int | None, tuple[str, str]] = {
+            value: (band.name, band.colour)
+            for value in POSSIBLE_SCORES
+            for band in (matrix.band(value),)
+        }
+        self._bands[None] = ("", "")
+        self._ceilings: dict[Appetite | None, int | None] = {a: matrix.ceiling(a) for a in Appetite}
+        self._ceilings[None] = None
+        self._days = _Days()
+
+    def __call__(self, r: Any) -> RiskRow:
+        (rid, ref, title, owner, committee, tier, status, category, appetite, exempt, review,
+         target_date, il, ii, cl, ci, prev, tl, ti) = r  # fmt: skip
+        # Enum members equal their values, so these look-ups take text or members alike.
+        status, appetite = _STATUSES[status], _APPETITES.get(appetite)
+        review = self._days[review]
+        current, target = _SCORES.get((cl, ci)), _SCORES.get((tl, ti))
+        if current is None:
+            value = None
+            travel = Direction.NEW
+        else:
+            value = current.likelihood * current.impact
+            travel = (
+                Direction.NEW if prev is None
+                else Direction.WORSE if value > prev
+                else Direction.BETTER if value < prev
+                else Direction.UNCHANGED
+            )  # fmt: skip
+        band, colour = self._bands[value]
+        ceiling = self._ceilings[appetite]
+        return RiskRow(
+            rid, ref, title, owner, committee, _TIERS[tier], status, category, appetite,
+            bool(exempt), review, self._days[target_date], _SCORES.get((il, ii)), current, prev,
+            target, band, colour, travel,
+            value is not None and ceiling is not None and value > ceiling,
+            status is RiskStatus.OPEN and review is not None and review < self.today,
+            None if value is None or target is None else value - target.likelihood * target.impact,
+            None if value is None or ceiling is None else value - ceiling,
+        )  # fmt: skip
 
 
 def risk_row(matrix: Matrix, today: date, r: Any) -> RiskRow:
-    """A register line from one row of :func:`register_statement`."""
-    (rid, ref, title, owner, committee, tier, status, category, appetite, exempt, review,
-     target_date, il, ii, cl, ci, prev, tl, ti) = r  # fmt: skip
-    current = _score(cl, ci)
-    target = _score(tl, ti)
-    appetite = Appetite(appetite) if appetite else None
-    band = matrix.band(current.value) if current else None
-    ceiling = matrix.ceiling(appetite)
-    status = RiskStatus(status)
-    return RiskRow(
-        id=rid,
-        reference=ref,
-        title=title,
-        owner=owner,
-        lead_committee=committee,
-        tier=Tier(tier),
-        status=status,
-        category=category,
-        appetite=appetite,
-        exempt=bool(exempt),
-        next_review_date=review,
-        target_date=target_date,
-        inherent=_score(il, ii),
-        current=current,
-        previous_score=prev,
-        target=target,
-        band=band.name if band else "",
-        band_colour=band.colour if band else "",
-        direction=direction(prev, current.value if current else None),
-        above_appetite=matrix.above_appetite(current.value if current else None, appetite),
-        review_overdue=review_overdue(review, today, status),
-        gap_to_target=gap(current.value if current else None, target.value if target else None),
-        gap_to_appetite=gap(current.value if current else None, ceiling),
-    )
+    """One register line from one row of :func:`register_statement` (lists use RowReader)."""
+    return RowReader(matrix, today)(r)
 
 
 # -- one risk -------------------------------------------------------------------------------
@@ -405,7 +465,7 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
                 outcome=r.outcome.label,
                 assurance=r.assurance.label if r.assurance else "",
                 comments=r.comments,
-                score=_score(r.likelihood, r.impact),
+                score=_SCORES[(r.likelihood, r.impact)],
             )
             for r in session.exec(
                 select(CommitteeReview).where(col(CommitteeReview.risk_id) == rid)
