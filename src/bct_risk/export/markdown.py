@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from bct_risk.domain.enums import Direction
 from bct_risk.domain.scoring import Matrix, Score
@@ -25,19 +26,26 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")
 _LINE_START = re.compile(r"^([-+=])")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
-# Any of the above: most text needs no escaping, and one search says so (fast on large papers).
-_NEEDS_ESCAPE = re.compile(r"[\\`*_\[\]<>|~#]|&#?\w+;|^[-+=]|^\d{1,9}[.)]")
+# Most text needs no escaping: one search for a character any of the above needs (a character
+# class is several times faster than the patterns themselves), and a look at the first
+# character, say so. Papers of a large register escape hundreds of thousands of strings.
+_MARKUP = re.compile(r"[\\`*_\[\]<>|~#&]")
+_LINE_MARKERS = frozenset("-+=")
 
 
 def inline(text: str) -> str:
     """User text for one line of Markdown: markup characters escaped, line breaks as spaces."""
-    flat = " ".join(part.strip() for part in _NEWLINES.split(text.strip()) if part.strip())
+    flat = text.strip()
+    if "\n" in flat or "\r" in flat:
+        flat = " ".join(part.strip() for part in _NEWLINES.split(flat) if part.strip())
     return _escape_line(flat)
 
 
 def _escape_line(line: str) -> str:
-    if not _NEEDS_ESCAPE.search(line):
-        return line
+    if not _MARKUP.search(line):
+        first = line[:1]
+        if first not in _LINE_MARKERS and not first.isdecimal():
+            return line
     escaped = _ENTITY.sub(r"\\&", _INLINE_SPECIAL.sub(r"\\\1", line))
     escaped = _LINE_START.sub(r"\\\1", escaped)
     return _ORDERED.sub(r"\1\\\2", escaped)
@@ -50,6 +58,9 @@ def cell(text: str) -> str:
 
 def block(text: str) -> str:
     """User text as paragraphs: blank lines split paragraphs, single line breaks are kept."""
+    stripped = text.strip()
+    if "\n" not in stripped and "\r" not in stripped:
+        return _escape_line(stripped)
     paragraphs: list[str] = []
     for chunk in re.split(r"(?:\r\n|\r|\n)\s*(?:\r\n|\r|\n)", text.strip()):
         lines = [_escape_line(line.strip()) for line in _NEWLINES.split(chunk) if line.strip()]
@@ -87,7 +98,13 @@ def bullets(items: Sequence[str]) -> str:
 
 def fmt_date(value: date | None) -> str:
     """A date as papers print it: 23 Nov 2026 (an en dash when there is none)."""
-    return f"{value.day} {value:%b %Y}" if value else "–"
+    return _day(value) if value else "–"
+
+
+@lru_cache(maxsize=8192)
+def _day(value: date) -> str:
+    # strftime is slow and a register holds a few thousand distinct dates: each is made once.
+    return f"{value.day} {value:%b %Y}"
 
 
 def fmt_score(matrix: Matrix, score: Score | None) -> str:
