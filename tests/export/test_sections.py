@@ -25,8 +25,24 @@ def test_sections_match_risk_detail_for_every_seeded_risk(seeded_ctx: Context) -
             detail.closed_reason,
             detail.closed_on,
         )
-        assert section.controls == detail.controls
-        assert section.further_actions == detail.further_actions
+        assert [(c.description, c.owner, c.effectiveness) for c in section.controls] == [
+            (c.description, c.owner, c.effectiveness) for c in detail.controls
+        ]
+        assert [
+            (a.id, a.description, a.owner, a.due_date, a.status, a.overdue, a.latest_update)
+            for a in section.further_actions
+        ] == [
+            (
+                a.id,
+                a.description,
+                a.owner,
+                a.due_date,
+                a.status,
+                a.overdue,
+                (a.updates[-1].update_date, a.updates[-1].text) if a.updates else None,
+            )
+            for a in detail.further_actions
+        ]
         assert section.last_review == (detail.reviews[-1] if detail.reviews else None)
 
 

@@ -13,7 +13,7 @@ from bct_risk.export.markdown import (
     inline,
     table,
 )
-from bct_risk.export.register import appetite_text, marking, review_text, risk_section
+from bct_risk.export.register import Phrases, appetite_text, marking, review_text
 from bct_risk.services.papers import Changes, CommitteePack, RiskEvent
 from bct_risk.services.queries import ActionView, RiskRow, heat_map
 
@@ -260,7 +260,7 @@ def render_pack(matrix: Matrix, pack: CommitteePack) -> str:
     )
     parts.append("## The risks")
     if pack.details:
-        parts.extend(risk_section(matrix, d) for d in pack.details)
+        parts.extend(map(Phrases(matrix).section, pack.details))
     else:
         parts.append("The committee oversees no open risks.")
     return "\n\n".join(parts) + "\n"

@@ -1,14 +1,20 @@
 """The register as a Markdown paper: a summary table, then a section per risk.
 
 The risk section is shared with the committee pack, so a risk reads the same in both papers.
+:func:`write_register` writes the paper as the register is read (a chunk of risks at a time),
+so a register of 100,000 risks is written in the memory of a few hundred;
+:func:`render_register` gives a whole paper as text, for the app's preview and the tests.
 """
 
 from __future__ import annotations
 
-from bct_risk.domain.scoring import Matrix
+import io
+from typing import TextIO
+
+from bct_risk.domain.enums import ActionStatus, Direction, RiskStatus, Tier, Treatment
+from bct_risk.domain.scoring import SCALE, Matrix, Score
 from bct_risk.export.markdown import (
     block,
-    bullets,
     cell,
     fmt_date,
     fmt_direction,
@@ -18,8 +24,16 @@ from bct_risk.export.markdown import (
     inline,
     table,
 )
-from bct_risk.services.papers import RegisterPaper, RiskSection, Withheld
-from bct_risk.services.queries import ActionView, RiskRow
+from bct_risk.export.spool import Spool
+from bct_risk.services.papers import (
+    RegisterPaper,
+    RegisterStream,
+    RiskSection,
+    SectionAction,
+    SectionChunk,
+    Withheld,
+)
+from bct_risk.services.queries import RiskRow
 
 CONFIDENTIAL = "**CONFIDENTIAL**: this paper includes exempt items and is not for publication."
 
@@ -35,6 +49,9 @@ SUMMARY_HEADERS = (
     "Appetite",
     "Next review",
 )
+
+ACTION_HEADERS = ("Action", "Owner", "Due", "Status", "Latest update")
+CONTROL_HEADERS = ("Control", "Owner", "Effectiveness")
 
 
 def marking(public: bool, withheld: Withheld) -> str:
@@ -65,129 +82,196 @@ def review_text(row: RiskRow) -> str:
     return f"{text} (overdue)" if row.review_overdue else text
 
 
+class Phrases:
+    """The words a paper repeats, made once per paper for its matrix: scores, labels, appetite.
+
+    A register paper prints hundreds of thousands of them; looking each up costs a fraction
+    of making it again.
+    """
+
+    def __init__(self, matrix: Matrix) -> None:
+        self.matrix = matrix
+        scores = [Score(likelihood, impact) for likelihood in SCALE for impact in SCALE]
+        self.score: dict[Score | None, str] = {s: fmt_score(matrix, s) for s in scores}
+        self.score[None] = fmt_score(matrix, None)
+        self.score_labels: dict[Score | None, str] = {
+            s: fmt_score_labels(matrix, s) for s in scores
+        }
+        self.score_labels[None] = fmt_score_labels(matrix, None)
+        self.direction = {d: fmt_direction(d) for d in Direction}
+        self.tier = {t: t.label for t in Tier}
+        self.status = {s: s.label for s in RiskStatus}
+        self.treatment = {t: t.label for t in Treatment}
+        self.action_status = {
+            (s, overdue): s.label + (" (overdue)" if overdue else "")
+            for s in ActionStatus
+            for overdue in (False, True)
+        }
+
+    def score_of(self, score: Score | None) -> str:
+        """16 (4×4) Extreme."""
+        found = self.score.get(score)
+        return found if found is not None else fmt_score(self.matrix, score)
+
+    def score_labels_of(self, score: Score | None) -> str:
+        """16 (4×4) Extreme: likelihood 4 Likely, impact 4 Major."""
+        found = self.score_labels.get(score)
+        return found if found is not None else fmt_score_labels(self.matrix, score)
+
+    def summary_line(self, row: RiskRow) -> str:
+        """The risk's line of the summary table."""
+        return (
+            f"| {cell(row.reference)} | {cell(row.title)} | {cell(row.owner)} | "
+            f"{cell(row.lead_committee)} | {self.score_of(row.inherent)} | "
+            f"{self.score_of(row.current)} | {self.score_of(row.target)} | "
+            f"{self.direction[row.direction]} | {cell(appetite_text(self.matrix, row))} | "
+            f"{review_text(row)} |"
+        )
+
+    def action_line(self, action: SectionAction) -> str:
+        """A further action's line: owner, due date, status and the latest update."""
+        latest = action.latest_update
+        update = f"{fmt_date(latest.update_date)}: {inline(latest.text)}" if latest else "–"
+        return (
+            f"| {cell(action.description)} | {cell(action.owner)} | "
+            f"{fmt_date(action.due_date)} | {self.action_status[action.status, action.overdue]} | "
+            f"{update} |"
+        )
+
+    def section(self, detail: RiskSection, level: int = 3) -> str:
+        """Everything a paper says about one risk, under a heading of the given level."""
+        row = detail.row
+        sub = "#" * (level + 1)
+        facts = (
+            f"**Risk owner:** {cell(row.owner)} · **Lead committee:** {cell(row.lead_committee)}"
+            f" · **Tier:** {self.tier[row.tier]} · **Status:** {self.status[row.status]}"
+            f" · **Category:** {cell(row.category)}"
+        )
+        if row.exempt:
+            facts += " · **Exempt:** left out of public papers"
+        parts = [heading(level, f"{row.reference} {row.title}"), facts]
+        if detail.closed_reason:
+            parts.append(f"Closed on {fmt_date(detail.closed_on)}: {inline(detail.closed_reason)}")
+        parts += [
+            f"{sub} Description",
+            block(detail.description) or "Not recorded.",
+            f"{sub} Cause",
+            block(detail.cause) or "Not recorded.",
+            f"{sub} Effect",
+            block(detail.effect) or "Not recorded.",
+            f"{sub} Scores",
+        ]
+        target = self.score_labels_of(row.target)
+        if row.target is not None and row.target_date is not None:
+            target += f", by {fmt_date(row.target_date)}"
+        previous = f" (from {row.previous_score})" if row.previous_score is not None else ""
+        parts.append(
+            f"- Inherent: {self.score_labels_of(row.inherent)}\n"
+            f"- Current: {self.score_labels_of(row.current)}\n"
+            f"- Target: {target}\n"
+            f"- Direction of travel: {self.direction[row.direction]}{previous}\n"
+            f"- Appetite: {inline(appetite_text(self.matrix, row))}\n"
+            f"- Treatment: {self.treatment[detail.treatment]}\n"
+            f"- Next review: {review_text(row)}"
+        )
+        parts.append(f"{sub} Controls")
+        if detail.controls:
+            rows = [[cell(c.description), cell(c.owner), c.effectiveness] for c in detail.controls]
+            parts.append(table(CONTROL_HEADERS, rows))
+        else:
+            parts.append("No controls recorded.")
+        parts.append(f"{sub} Further actions")
+        if detail.further_actions:
+            parts.append("\n".join([_ACTIONS_HEAD, *map(self.action_line, detail.further_actions)]))
+        else:
+            parts.append("No further actions recorded.")
+        parts.append(f"{sub} Last committee review")
+        if detail.last_review is not None:
+            r = detail.last_review
+            text = f"{inline(r.committee)}, {fmt_date(r.meeting_date)}: {r.outcome}"
+            if r.assurance:
+                text += f"; assurance {r.assurance.lower()}"
+            if r.score is not None:
+                text += f"; score at the time {self.score_of(r.score)}"
+            text += "."
+            if r.comments.strip():
+                text += "\n\n" + block(r.comments)
+            parts.append(text)
+        else:
+            parts.append("Not yet reviewed by a committee.")
+        return "\n\n".join(parts)
+
+
+_ACTIONS_HEAD = table(ACTION_HEADERS, [])
+_SUMMARY_HEAD = table(SUMMARY_HEADERS, [])
+
+
 def summary_table(matrix: Matrix, rows: list[RiskRow]) -> str:
     """One line per risk: scores, direction of travel, appetite and next review."""
-    return table(
-        SUMMARY_HEADERS,
-        [
-            [
-                cell(r.reference),
-                cell(r.title),
-                cell(r.owner),
-                cell(r.lead_committee),
-                fmt_score(matrix, r.inherent),
-                fmt_score(matrix, r.current),
-                fmt_score(matrix, r.target),
-                fmt_direction(r.direction),
-                cell(appetite_text(matrix, r)),
-                review_text(r),
-            ]
-            for r in rows
-        ],
-    )
+    phrases = Phrases(matrix)
+    return "\n".join([_SUMMARY_HEAD, *map(phrases.summary_line, rows)])
 
 
-def actions_table(actions: list[ActionView]) -> str:
+def actions_table(matrix: Matrix, actions: list[SectionAction]) -> str:
     """Further actions with owners, due dates, status and the latest update."""
-    rows = []
-    for a in actions:
-        latest = a.updates[-1] if a.updates else None
-        status = a.status.label + (" (overdue)" if a.overdue else "")
-        update = f"{fmt_date(latest.update_date)}: {inline(latest.text)}" if latest else "–"
-        rows.append([cell(a.description), cell(a.owner), fmt_date(a.due_date), status, update])
-    return table(("Action", "Owner", "Due", "Status", "Latest update"), rows)
+    phrases = Phrases(matrix)
+    return "\n".join([_ACTIONS_HEAD, *map(phrases.action_line, actions)])
 
 
 def risk_section(matrix: Matrix, detail: RiskSection, level: int = 3) -> str:
-    """Everything a paper says about one risk, under a heading of the given level."""
-    row = detail.row
-    sub = "#" * (level + 1)
-    parts = [heading(level, f"{row.reference} {row.title}")]
-    facts = [
-        f"**Risk owner:** {cell(row.owner)}",
-        f"**Lead committee:** {cell(row.lead_committee)}",
-        f"**Tier:** {row.tier.label}",
-        f"**Status:** {row.status.label}",
-        f"**Category:** {cell(row.category)}",
-    ]
-    if row.exempt:
-        facts.append("**Exempt:** left out of public papers")
-    parts.append(" · ".join(facts))
-    if detail.closed_reason:
-        parts.append(f"Closed on {fmt_date(detail.closed_on)}: {inline(detail.closed_reason)}")
-    for title, text in (
-        ("Description", detail.description),
-        ("Cause", detail.cause),
-        ("Effect", detail.effect),
-    ):
-        parts.append(f"{sub} {title}")
-        parts.append(block(text) or "Not recorded.")
-    parts.append(f"{sub} Scores")
-    target = fmt_score_labels(matrix, row.target)
-    if row.target is not None and row.target_date is not None:
-        target += f", by {fmt_date(row.target_date)}"
-    parts.append(
-        bullets(
-            [
-                f"Inherent: {fmt_score_labels(matrix, row.inherent)}",
-                f"Current: {fmt_score_labels(matrix, row.current)}",
-                f"Target: {target}",
-                "Direction of travel: "
-                + fmt_direction(row.direction)
-                + (f" (from {row.previous_score})" if row.previous_score is not None else ""),
-                f"Appetite: {inline(appetite_text(matrix, row))}",
-                f"Treatment: {detail.treatment.label}",
-                f"Next review: {review_text(row)}",
-            ]
-        )
-    )
-    parts.append(f"{sub} Controls")
-    if detail.controls:
-        parts.append(
-            table(
-                ("Control", "Owner", "Effectiveness"),
-                [[cell(c.description), cell(c.owner), c.effectiveness] for c in detail.controls],
-            )
-        )
-    else:
-        parts.append("No controls recorded.")
-    parts.append(f"{sub} Further actions")
-    if detail.further_actions:
-        parts.append(actions_table(detail.further_actions))
-    else:
-        parts.append("No further actions recorded.")
-    parts.append(f"{sub} Last committee review")
-    if detail.last_review is not None:
-        r = detail.last_review
-        text = f"{inline(r.committee)}, {fmt_date(r.meeting_date)}: {r.outcome}"
-        if r.assurance:
-            text += f"; assurance {r.assurance.lower()}"
-        if r.score is not None:
-            text += f"; score at the time {fmt_score(matrix, r.score)}"
-        text += "."
-        if r.comments.strip():
-            text += "\n\n" + block(r.comments)
-        parts.append(text)
-    else:
-        parts.append("Not yet reviewed by a committee.")
-    return "\n\n".join(parts)
+    """Everything a paper says about one risk, under a heading of the given level.
+
+    For many risks, make one :class:`Phrases` and call its ``section``.
+    """
+    return Phrases(matrix).section(detail, level)
+
+
+def write_register(matrix: Matrix, paper: RegisterStream, out: TextIO) -> int:
+    """Write the register paper to ``out`` as its risks are read; the number of risks.
+
+    The opening lines say how many risks there are and what a public version withholds, so
+    the summary lines and the sections wait in spools (a temporary file once large) until
+    every chunk is read; then the paper is written in order, ending with a newline.
+    """
+    phrases = Phrases(matrix)
+    count = 0
+    withheld = Withheld()
+    with Spool() as summary, Spool() as sections:
+        for chunk in paper.chunks:
+            for detail in chunk.sections:
+                summary.write("\n" + phrases.summary_line(detail.row))
+                sections.write("\n\n" + phrases.section(detail))
+            count += len(chunk.sections)
+            withheld += chunk.withheld
+        opening = [
+            marking(paper.public, withheld),
+            heading(1, paper.title),
+            f"Prepared on {fmt_date(paper.today)}. {count} risk{'' if count == 1 else 's'}; "
+            + inline("; ".join(paper.filters))
+            + ".",
+            "## Summary",
+        ]
+        out.write("\n\n".join(opening) + "\n\n")
+        if not count:
+            out.write("No risks match.\n")
+            return 0
+        out.write(_SUMMARY_HEAD)
+        summary.copy_to(out)
+        out.write("\n\n## Risks")
+        sections.copy_to(out)
+        out.write("\n")
+    return count
 
 
 def render_register(matrix: Matrix, paper: RegisterPaper) -> str:
     """The register paper as Markdown, ending with a newline."""
-    count = len(paper.risks)
-    parts = [
-        marking(paper.public, paper.withheld),
-        heading(1, paper.title),
-        f"Prepared on {fmt_date(paper.today)}. {count} risk{'' if count == 1 else 's'}; "
-        + inline("; ".join(paper.filters))
-        + ".",
-        "## Summary",
-    ]
-    if paper.risks:
-        parts.append(summary_table(matrix, [d.row for d in paper.risks]))
-        parts.append("## Risks")
-        parts.extend(risk_section(matrix, d) for d in paper.risks)
-    else:
-        parts.append("No risks match.")
-    return "\n\n".join(parts) + "\n"
+    out = io.StringIO()
+    stream = RegisterStream(
+        title=paper.title,
+        today=paper.today,
+        public=paper.public,
+        filters=paper.filters,
+        chunks=iter([SectionChunk(paper.risks, paper.withheld)]),
+    )
+    write_register(matrix, stream, out)
+    return out.getvalue()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -21,10 +22,12 @@ from bct_risk.domain.enums import (
     ActionKind,
     ActionStatus,
     Appetite,
+    Assurance,
     CommitteeKind,
     Direction,
     Effectiveness,
     EscalationDirection,
+    ReviewOutcome,
     RiskStatus,
     ScoreKind,
     Tier,
@@ -42,28 +45,70 @@ from bct_risk.domain.models import (
     Person,
     Risk,
 )
-from bct_risk.domain.scoring import Score, action_overdue, direction
+from bct_risk.domain.scoring import Score, direction
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_meeting
 from bct_risk.services.queries import (
-    ActionFilter,
     ActionView,
-    ControlView,
     ReviewView,
     RiskFilter,
     RiskRow,
+    RowReader,
     UpdateView,
-    list_actions,
     list_risks,
+    register_statement,
 )
 
 CHUNK = 500
 """Risks per query when loading sections: keeps IN lists well inside every database's limits."""
 
+_LIVE = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
+# Rows are read as the driver gives them (see _fetch): vocabularies arrive as their stored
+# values, and these tables turn them into members or labels. A member equals its value, so a
+# driver that gives members is looked up just the same.
+_ACTION_STATUSES = {s.value: s for s in ActionStatus}
+_ACTION_KINDS = {k.value: k for k in ActionKind}
+_TREATMENTS = {t.value: t for t in Treatment}
+_EFFECTIVENESS = {e.value: e.label for e in Effectiveness}
+_OUTCOMES = {o.value: o.label for o in ReviewOutcome}
+_ASSURANCES = {a.value: a.label for a in Assurance}
+
 # -- what a paper prints about each risk ------------------------------------------------------
 
 
-@dataclass(frozen=True)
+class SectionControl(NamedTuple):
+    """A control as a risk's section prints it."""
+
+    description: str
+    owner: str
+    effectiveness: str
+    """The label: "Partially effective"."""
+
+
+class LatestUpdate(NamedTuple):
+    """The newest progress note on an action."""
+
+    update_date: date
+    text: str
+
+
+class SectionAction(NamedTuple):
+    """A further action as a risk's section prints it: its newest update only.
+
+    A plain tuple rather than an :class:`~bct_risk.services.queries.ActionView`: the register
+    of a large organisation holds a million of them, and a paper reads each once.
+    """
+
+    id: int
+    description: str
+    owner: str
+    due_date: date | None
+    status: ActionStatus
+    overdue: bool
+    latest_update: LatestUpdate | None
+
+
+@dataclass(frozen=True, slots=True)
 class RiskSection:
     """What a paper prints about one risk: its text, scores, controls, actions, last review."""
 
@@ -74,14 +119,217 @@ class RiskSection:
     treatment: Treatment
     closed_reason: str | None
     closed_on: date | None
-    controls: list[ControlView]
-    further_actions: list[ActionView]
+    controls: list[SectionControl]
+    further_actions: list[SectionAction]
     last_review: ReviewView | None
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield list(ids[start : start + CHUNK])
+class Days(dict[Any, "date | None"]):
+    """Dates as the driver gives them (ISO text on SQLite, dates elsewhere), each read once."""
+
+    def __missing__(self, value: Any) -> date | None:
+        day = value if value is None or isinstance(value, date) else date.fromisoformat(value)
+        self[value] = day
+        return day
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """The small tables a paper looks names up in, read once per paper, and the dates it read."""
+
+    people: dict[int | None, str]
+    committees: dict[int | None, str]
+    """Short name where there is one, else the name."""
+    meetings: dict[int | None, tuple[str, date]]
+    """A meeting's committee (short name) and date."""
+    days: Days
+
+    @classmethod
+    def read(cls, session: Session) -> Lookups:
+        """Everyone, every committee and every meeting on the register."""
+        days = Days()
+        people: dict[int | None, str] = dict(
+            _fetch(session, sa.select(col(Person.id), col(Person.name)))
+        )
+        committees: dict[int | None, str] = {
+            cid: short or name
+            for cid, name, short in _fetch(
+                session,
+                sa.select(col(Committee.id), col(Committee.name), col(Committee.short_name)),
+            )
+        }
+        meetings: dict[int | None, tuple[str, date]] = {}
+        for mid, cid, when in _fetch(
+            session,
+            sa.select(col(Meeting.id), col(Meeting.committee_id), col(Meeting.meeting_date)),
+        ):
+            meetings[mid] = (committees.get(cid, ""), days[when] or date.min)
+        return cls(people, committees, meetings, days)
+
+
+def _fetch(session: Session, stmt: Any) -> list[Any]:
+    """The driver's own rows for a statement: no result row objects, no type conversion.
+
+    A paper of a large register reads hundreds of thousands of rows, and building a typed
+    result row for each costs more than the rest of the work on it; the few typed values
+    (vocabularies, dates) are converted by look-up tables instead.
+    """
+    result = session.connection().execute(stmt)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield list(items[start : start + CHUNK])
+
+
+def load_sections(
+    session: Session, lookups: Lookups, today: date, rows: Sequence[RiskRow]
+) -> list[RiskSection]:
+    """The sections of up to :data:`CHUNK` risks, in the order of ``rows``: five queries.
+
+    Selected columns, not ORM objects, and the look-ups by the chunk's ids.
+    """
+    ids = [r.id for r in rows]
+    if not ids:
+        return []
+    people, days = lookups.people, lookups.days
+    texts = {
+        rid: rest
+        for rid, *rest in _fetch(
+            session,
+            sa.select(
+                col(Risk.id),
+                col(Risk.description),
+                col(Risk.cause),
+                col(Risk.effect),
+                col(Risk.treatment),
+                col(Risk.closed_reason),
+                col(Risk.closed_on),
+            ).where(col(Risk.id).in_(ids)),
+        )
+    }
+    controls: dict[int, list[SectionControl]] = {}
+    for rid, text, owner_id, effectiveness in _fetch(
+        session,
+        sa.select(
+            col(Control.risk_id),
+            col(Control.description),
+            col(Control.owner_id),
+            col(Control.effectiveness),
+        )
+        .where(col(Control.risk_id).in_(ids))
+        .order_by(col(Control.id)),
+    ):
+        controls.setdefault(rid, []).append(
+            SectionControl(text, people.get(owner_id, ""), _EFFECTIVENESS[effectiveness])
+        )
+    # Tracker items are told apart in Python, not in SQL: with "kind = ?" in the WHERE clause,
+    # SQLite reads the index on kind (most of the table) rather than the one on the risk.
+    further = ActionKind.FURTHER_ACTION.value
+    latest: dict[int, LatestUpdate] = {}
+    for action_id, kind, day, text in _fetch(
+        session,
+        sa.select(
+            col(ActionUpdate.action_id),
+            col(Action.kind),
+            col(ActionUpdate.update_date),
+            col(ActionUpdate.text),
+        )
+        .join(Action, col(Action.id) == col(ActionUpdate.action_id))
+        .where(col(Action.risk_id).in_(ids))
+        .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id)),
+    ):
+        if kind == further:
+            latest[action_id] = LatestUpdate(days[day] or date.min, text)
+    actions: dict[int, list[SectionAction]] = {}
+    for aid, kind, rid, text, owner_id, due, status in _fetch(
+        session,
+        sa.select(
+            col(Action.id),
+            col(Action.kind),
+            col(Action.risk_id),
+            col(Action.description),
+            col(Action.owner_id),
+            col(Action.due_date),
+            col(Action.status),
+        )
+        .where(col(Action.risk_id).in_(ids))
+        .order_by(col(Action.raised_on), col(Action.id)),
+    ):
+        if kind != further:
+            continue
+        due = days[due]
+        status = _ACTION_STATUSES[status]
+        actions.setdefault(rid, []).append(
+            SectionAction(
+                aid,
+                text,
+                people.get(owner_id, ""),
+                due,
+                status,
+                due is not None and due < today and status in _LIVE,
+                latest.get(aid),
+            )
+        )
+    reviews = _last_reviews(session, lookups, ids)
+    sections = []
+    for row in rows:
+        description, cause, effect, treatment, closed_reason, closed_on = texts[row.id]
+        sections.append(
+            RiskSection(
+                row=row,
+                description=description,
+                cause=cause,
+                effect=effect,
+                treatment=_TREATMENTS[treatment],
+                closed_reason=closed_reason,
+                closed_on=days[closed_on],
+                controls=controls.get(row.id, []),
+                further_actions=actions.get(row.id, []),
+                last_review=reviews.get(row.id),
+            )
+        )
+    return sections
+
+
+def _last_reviews(session: Session, lookups: Lookups, ids: list[int]) -> dict[int, ReviewView]:
+    """Each risk's newest committee review (by meeting date, then as recorded)."""
+    newest: dict[int, tuple[date, int, Any]] = {}
+    for review in _fetch(
+        session,
+        sa.select(
+            col(CommitteeReview.risk_id),
+            col(CommitteeReview.id),
+            col(CommitteeReview.meeting_id),
+            col(CommitteeReview.outcome),
+            col(CommitteeReview.assurance),
+            col(CommitteeReview.comments),
+            col(CommitteeReview.likelihood),
+            col(CommitteeReview.impact),
+        ).where(col(CommitteeReview.risk_id).in_(ids)),
+    ):
+        rid, review_id, meeting_id = review[:3]
+        when = lookups.meetings[meeting_id][1]
+        if rid not in newest or (when, review_id) > newest[rid][:2]:
+            newest[rid] = (when, review_id, review)
+    views = {}
+    for rid, (when, _, review) in newest.items():
+        meeting_id, outcome, assurance, comments, likelihood, impact = review[2:]
+        views[rid] = ReviewView(
+            committee=lookups.meetings[meeting_id][0],
+            meeting_date=when,
+            outcome=_OUTCOMES[outcome],
+            assurance=_ASSURANCES[assurance] if assurance else "",
+            comments=comments,
+            score=(
+                Score(likelihood, impact) if likelihood is not None and impact is not None else None
+            ),
+        )
+    return views
 
 
 def risk_sections(ctx: Context, rows: Sequence[RiskRow]) -> list[RiskSection]:
@@ -91,124 +339,31 @@ def risk_sections(ctx: Context, rows: Sequence[RiskRow]) -> list[RiskSection]:
     register of a large organisation is written in seconds.
     """
     today = ctx.today()
-    risks: dict[int, Risk] = {}
-    controls: dict[int, list[ControlView]] = {}
-    actions: dict[int, list[Action]] = {}
-    updates: dict[int, list[UpdateView]] = {}
-    reviews: dict[int, tuple[date, int, ReviewView]] = {}
+    sections: list[RiskSection] = []
     with ctx.transaction() as session:
-        people = {p.id: p.name for p in session.exec(select(Person))}
-        bodies = {c.id: (c.short_name or c.name) for c in session.exec(select(Committee))}
-        meetings = {
-            m.id: (bodies.get(m.committee_id, ""), m.meeting_date)
-            for m in session.exec(select(Meeting))
-        }
-        for ids in _chunks([r.id for r in rows]):
-            risks.update(
-                (r.id or 0, r) for r in session.exec(select(Risk).where(col(Risk.id).in_(ids)))
-            )
-            for c in session.exec(
-                select(Control).where(col(Control.risk_id).in_(ids)).order_by(col(Control.id))
-            ):
-                controls.setdefault(c.risk_id, []).append(
-                    ControlView(
-                        id=c.id or 0,
-                        description=c.description,
-                        owner=people.get(c.owner_id, ""),
-                        effectiveness=c.effectiveness.label,
-                        assurance_line=c.assurance_line,
-                    )
-                )
-            found = list(
-                session.exec(
-                    select(Action)
-                    .where(
-                        col(Action.risk_id).in_(ids),
-                        col(Action.kind) == ActionKind.FURTHER_ACTION,
-                    )
-                    .order_by(col(Action.raised_on), col(Action.id))
-                )
-            )
-            for a in found:
-                actions.setdefault(a.risk_id or 0, []).append(a)
-            for action_ids in _chunks([a.id or 0 for a in found]):
-                for u in session.exec(
-                    select(ActionUpdate)
-                    .where(col(ActionUpdate.action_id).in_(action_ids))
-                    .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id))
-                ):
-                    updates.setdefault(u.action_id, []).append(
-                        UpdateView(update_date=u.update_date, text=u.text, author=u.author)
-                    )
-            for r in session.exec(
-                select(CommitteeReview).where(col(CommitteeReview.risk_id).in_(ids))
-            ):
-                committee, when = meetings[r.meeting_id]
-                key = (when, r.id or 0)
-                if r.risk_id not in reviews or key > reviews[r.risk_id][:2]:
-                    view = ReviewView(
-                        committee=committee,
-                        meeting_date=when,
-                        outcome=r.outcome.label,
-                        assurance=r.assurance.label if r.assurance else "",
-                        comments=r.comments,
-                        score=(
-                            Score(r.likelihood, r.impact)
-                            if r.likelihood is not None and r.impact is not None
-                            else None
-                        ),
-                    )
-                    reviews[r.risk_id] = (when, r.id or 0, view)
-    sections = []
-    for row in rows:
-        risk = risks[row.id]
-        sections.append(
-            RiskSection(
-                row=row,
-                description=risk.description,
-                cause=risk.cause,
-                effect=risk.effect,
-                treatment=Treatment(risk.treatment),
-                closed_reason=risk.closed_reason,
-                closed_on=risk.closed_on,
-                controls=controls.get(row.id, []),
-                further_actions=[
-                    ActionView(
-                        id=a.id or 0,
-                        kind=ActionKind.FURTHER_ACTION,
-                        description=a.description,
-                        owner=people.get(a.owner_id, ""),
-                        raised_on=a.raised_on,
-                        due_date=a.due_date,
-                        status=ActionStatus(a.status),
-                        completed_on=a.completed_on,
-                        overdue=action_overdue(a.due_date, a.status, today),
-                        risk_reference=row.reference,
-                        committee="",
-                        meeting_date=None,
-                        agenda_item=a.agenda_item,
-                        version=a.version,
-                        updates=updates.get(a.id or 0, []),
-                    )
-                    for a in actions.get(row.id, [])
-                ],
-                last_review=reviews[row.id][2] if row.id in reviews else None,
-            )
-        )
+        lookups = Lookups.read(session)
+        for chunk in _chunks(rows):
+            sections += load_sections(session, lookups, today, chunk)
     return sections
+
+
+def _further_actions_of(session: Session, ids: Sequence[int]) -> int:
+    total = 0
+    for chunk in _chunks(ids):
+        # The kind is counted, not filtered on: see load_sections on SQLite's choice of index.
+        further = sa.case((col(Action.kind) == ActionKind.FURTHER_ACTION, 1), else_=0)
+        total += session.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(further), 0)).where(
+                col(Action.risk_id).in_(chunk)
+            )
+        ).scalar_one()
+    return total
 
 
 def further_action_count(ctx: Context, rows: Sequence[RiskRow]) -> int:
     """How many further actions (of any status) the risks have: what a public paper withholds."""
-    total = 0
     with ctx.transaction() as session:
-        for ids in _chunks([r.id for r in rows]):
-            total += session.exec(
-                select(sa.func.count())
-                .select_from(Action)
-                .where(col(Action.risk_id).in_(ids), col(Action.kind) == ActionKind.FURTHER_ACTION)
-            ).one()
-    return total
+        return _further_actions_of(session, [r.id for r in rows])
 
 
 # -- the register export --------------------------------------------------------------------
@@ -226,6 +381,9 @@ class Withheld:
         """Risks and actions together."""
         return self.risks + self.actions
 
+    def __add__(self, other: Withheld) -> Withheld:
+        return Withheld(self.risks + other.risks, self.actions + other.actions)
+
 
 @dataclass(frozen=True)
 class RegisterPaper:
@@ -238,6 +396,30 @@ class RegisterPaper:
     """The filter in words ("lead committee: Finance and Resources"), empty for everything."""
     risks: list[RiskSection]
     withheld: Withheld
+
+
+@dataclass(frozen=True)
+class SectionChunk:
+    """Consecutive risks of a paper, and the exempt items a public paper left out among them."""
+
+    sections: list[RiskSection]
+    withheld: Withheld
+
+
+@dataclass(frozen=True)
+class RegisterStream:
+    """The register paper read as it is written: its opening facts, then its risks in chunks.
+
+    ``chunks`` is read once, in reference order, each chunk loaded while the one before is
+    written: memory stays the same whatever the size of the register. The number of risks
+    and what a public version withholds are known only once every chunk has been read.
+    """
+
+    title: str
+    today: date
+    public: bool
+    filters: list[str]
+    chunks: Iterator[SectionChunk]
 
 
 def describe_filter(flt: RiskFilter) -> list[str]:
@@ -268,23 +450,63 @@ def describe_filter(flt: RiskFilter) -> list[str]:
     return words
 
 
-def register_paper(
+def register_stream(
     ctx: Context, flt: RiskFilter | None = None, *, public: bool = False, title: str = ""
-) -> RegisterPaper:
-    """The register for a paper; a public paper leaves exempt risks and their actions out."""
+) -> RegisterStream:
+    """The register for a paper, risk by risk; a public paper leaves exempt risks out.
+
+    The filter is checked here (an unknown committee or band is an error before anything is
+    written); the risks are read as ``chunks`` is.
+    """
     flt = flt or RiskFilter()
-    everything = list_risks(ctx, replace(flt, include_exempt=True))
-    shown = [r for r in everything if not (public and r.exempt)]
-    withheld = Withheld()
-    if public:
-        hidden = [r for r in everything if r.exempt]
-        withheld = Withheld(risks=len(hidden), actions=further_action_count(ctx, hidden))
-    return RegisterPaper(
+    with ctx.transaction() as session:
+        stmt = register_statement(ctx, replace(flt, include_exempt=True), session)
+    return RegisterStream(
         title=title or "Risk register",
         today=ctx.today(),
         public=public,
         filters=describe_filter(flt),
-        risks=risk_sections(ctx, shown),
+        chunks=_register_chunks(ctx, stmt, public),
+    )
+
+
+def _register_chunks(ctx: Context, stmt: Any, public: bool) -> Iterator[SectionChunk]:
+    reader = RowReader(ctx.matrix, ctx.today())
+    with ctx.transaction() as session:
+        lookups = Lookups.read(session)
+        # yield_per: the register's rows arrive as they are read (a server-side cursor where
+        # the database has one), never all at once.
+        result = session.connection().execute(stmt, execution_options={"yield_per": CHUNK})
+        for part in result.partitions():
+            rows = [reader(r) for r in part]
+            hidden = [r.id for r in rows if r.exempt] if public else []
+            shown = [r for r in rows if not r.exempt] if public else rows
+            yield SectionChunk(
+                sections=load_sections(session, lookups, reader.today, shown),
+                withheld=Withheld(len(hidden), _further_actions_of(session, hidden)),
+            )
+
+
+def register_paper(
+    ctx: Context, flt: RiskFilter | None = None, *, public: bool = False, title: str = ""
+) -> RegisterPaper:
+    """The register for a paper, whole; a public paper leaves exempt risks and their actions out.
+
+    For the preview in the app and for tests; a file or standard output is written from
+    :func:`register_stream`, which never holds the whole register.
+    """
+    stream = register_stream(ctx, flt, public=public, title=title)
+    sections: list[RiskSection] = []
+    withheld = Withheld()
+    for chunk in stream.chunks:
+        sections += chunk.sections
+        withheld += chunk.withheld
+    return RegisterPaper(
+        title=stream.title,
+        today=stream.today,
+        public=public,
+        filters=stream.filters,
+        risks=sections,
         withheld=withheld,
     )
 
@@ -345,6 +567,14 @@ def _oversight(committee: Committee) -> sa.ColumnElement[bool]:
     return clause
 
 
+def _overseen(committee: Committee, *, include_exempt: bool = True) -> Any:
+    """The ids of the risks a committee oversees, as a subquery (no parameter list of ids)."""
+    stmt = sa.select(col(Risk.id)).where(_oversight(committee))
+    if not include_exempt:
+        stmt = stmt.where(sa.not_(col(Risk.exempt)))
+    return stmt
+
+
 def changes_between(
     session: Session,
     committee: Committee,
@@ -356,15 +586,36 @@ def changes_between(
     """New, closed, rescored, escalated and de-escalated risks overseen by a committee."""
     if since is None:
         return Changes(None, until, [], [], [], [], [])
-    stmt = select(Risk).where(_oversight(committee)).order_by(col(Risk.reference))
+    stmt = (
+        sa.select(
+            col(Risk.id),
+            col(Risk.reference),
+            col(Risk.title),
+            col(Risk.created_at),
+            col(Risk.status),
+            col(Risk.closed_on),
+            col(Risk.closed_reason),
+        )
+        .where(_oversight(committee))
+        .order_by(col(Risk.reference))
+    )
     if not include_exempt:
         stmt = stmt.where(sa.not_(col(Risk.exempt)))
-    risks = list(session.exec(stmt))
-    by_id = {r.id: r for r in risks}
-    scorings: dict[int, list[Assessment]] = {}
-    for a in session.exec(
-        select(Assessment)
-        .where(col(Assessment.risk_id).in_(list(by_id)), col(Assessment.kind) == ScoreKind.CURRENT)
+    risks = session.execute(stmt).all()
+    scorings: dict[int, list[Any]] = {}
+    for a in session.execute(
+        sa.select(
+            col(Assessment.risk_id),
+            col(Assessment.likelihood),
+            col(Assessment.impact),
+            col(Assessment.score),
+            col(Assessment.assessed_on),
+            col(Assessment.rationale),
+        )
+        .where(
+            col(Assessment.risk_id).in_(_overseen(committee, include_exempt=include_exempt)),
+            col(Assessment.kind) == ScoreKind.CURRENT,
+        )
         .order_by(col(Assessment.assessed_on), col(Assessment.id))
     ):
         scorings.setdefault(a.risk_id, []).append(a)
@@ -376,7 +627,7 @@ def changes_between(
     closed: list[RiskEvent] = []
     rescored: list[ScoreChange] = []
     for risk in risks:
-        history = scorings.get(risk.id or 0, [])
+        history = scorings.get(risk.id, [])
         first_seen = min([risk.created_at.date(), *(a.assessed_on for a in history)])
         before = [a for a in history if a.assessed_on < since]
         by_end = [a for a in history if a.assessed_on < until]
@@ -398,32 +649,44 @@ def changes_between(
                     )
                 )
         if risk.status == RiskStatus.CLOSED and in_period(risk.closed_on):
-            assert risk.closed_on is not None
             closed.append(
                 RiskEvent(risk.reference, risk.title, risk.closed_on, risk.closed_reason or "")
             )
 
     escalated: list[RiskEvent] = []
     de_escalated: list[RiskEvent] = []
-    names = {c.id: c.name for c in session.exec(select(Committee))}
+    names = {
+        cid: name
+        for cid, name in session.execute(sa.select(col(Committee.id), col(Committee.name)))
+    }
     moves = sa.or_(
-        col(Escalation.risk_id).in_(list(by_id)),
+        col(Escalation.risk_id).in_(_overseen(committee)),
         col(Escalation.from_committee_id) == committee.id,
         col(Escalation.to_committee_id) == committee.id,
     )
-    for move, risk in session.exec(
-        select(Escalation, Risk)
+    for move in session.execute(
+        sa.select(
+            col(Escalation.direction),
+            col(Escalation.from_tier),
+            col(Escalation.to_tier),
+            col(Escalation.to_committee_id),
+            col(Escalation.reason),
+            col(Escalation.decided_on),
+            col(Risk.reference),
+            col(Risk.title),
+            col(Risk.exempt),
+        )
         .join(Risk, col(Risk.id) == col(Escalation.risk_id))
         .where(moves, col(Escalation.decided_on) >= since, col(Escalation.decided_on) < until)
         .order_by(col(Escalation.decided_on), col(Risk.reference), col(Escalation.id))
     ):
-        if risk.exempt and not include_exempt:
+        if move.exempt and not include_exempt:
             continue
         destination = move.to_tier.label
         if move.to_committee_id is not None:
             destination = f"{destination} ({names.get(move.to_committee_id, '')})"
         detail = f"{move.from_tier.label} → {destination}: {move.reason}"
-        event = RiskEvent(risk.reference, risk.title, move.decided_on, detail)
+        event = RiskEvent(move.reference, move.title, move.decided_on, detail)
         if move.direction == EscalationDirection.ESCALATE:
             escalated.append(event)
         else:
@@ -464,7 +727,13 @@ class CommitteePack:
 def committee_pack(
     ctx: Context, committee: str, meeting_date: date, *, public: bool = False
 ) -> CommitteePack:
-    """The pack for a committee's meeting (the meeting must be on the register)."""
+    """The pack for a committee's meeting (the meeting must be on the register).
+
+    Everything is selected for the committee in SQL (its risks, their actions, its tracker),
+    never the whole register filtered in Python, so a pack is as quick on a register of
+    100,000 risks as the committee's share of it allows.
+    """
+    today = ctx.today()
     with ctx.transaction() as session:
         body = find_committee(session, committee)
         meeting = find_meeting(session, body, meeting_date)
@@ -474,37 +743,53 @@ def committee_pack(
             .order_by(col(Meeting.meeting_date).desc())
             .limit(1)
         ).first()
-        overseen = set(session.exec(select(col(Risk.id)).where(_oversight(body))))
-        exempt_refs = set(session.exec(select(col(Risk.reference)).where(col(Risk.exempt))))
         changes = changes_between(session, body, previous, meeting_date, include_exempt=not public)
         name, short, title = body.name, body.short_name or body.name, meeting.title
-
-    everything = [r for r in list_risks(ctx) if r.id in overseen]
-    rows = [r for r in everything if not (public and r.exempt)]
-    details = risk_sections(ctx, rows)
-    refs = {r.reference for r in everything}
-
-    def withheld_action(action: ActionView) -> bool:
-        return public and action.risk_reference in exempt_refs
-
-    further = [
-        a
-        for a in list_actions(ctx, ActionFilter(kind=ActionKind.FURTHER_ACTION, overdue_only=True))
-        if a.risk_reference in refs
-    ]
-    tracker_all = [
-        a
-        for a in list_actions(
-            ctx, ActionFilter(kind=ActionKind.TRACKER, committee=name, include_closed=True)
+        lookups = Lookups.read(session)
+        # The committee's open risks, exempt ones included (a public pack counts them).
+        stmt = register_statement(ctx, RiskFilter(), session).where(_oversight(body))
+        reader = RowReader(ctx.matrix, today)
+        everything = [reader(r) for r in _fetch(session, stmt)]
+        rows = [r for r in everything if not (public and r.exempt)]
+        details: list[RiskSection] = []
+        for chunk in _chunks(rows):
+            details += load_sections(session, lookups, today, chunk)
+        open_overseen = sa.select(col(Risk.id)).where(
+            _oversight(body), col(Risk.status) == RiskStatus.OPEN
         )
-        if _on_tracker(a, meeting_date, previous)
-    ]
-    overdue = [a for a in further + [t for t in tracker_all if t.overdue] if not withheld_action(a)]
+        further = _pack_actions(
+            session,
+            lookups,
+            today,
+            [
+                col(Action.kind) == ActionKind.FURTHER_ACTION,
+                col(Action.status).in_(list(_LIVE)),
+                col(Action.due_date) < today,
+                col(Action.risk_id).in_(open_overseen),
+            ],
+        )
+        meetings = sa.select(col(Meeting.id)).where(col(Meeting.committee_id) == body.id)
+        tracker_all = [
+            a
+            for a in _pack_actions(
+                session,
+                lookups,
+                today,
+                [col(Action.kind) == ActionKind.TRACKER, col(Action.meeting_id).in_(meetings)],
+            )
+            if _on_tracker(a.view, meeting_date, previous)
+        ]
+        hidden = [r for r in everything if r.exempt] if public else []
+        hidden_actions = _further_actions_of(session, [r.id for r in hidden])
+
+    def withheld_action(action: _PackAction) -> bool:
+        return public and action.exempt
+
+    late = further + [t for t in tracker_all if t.view.overdue]
+    overdue = [a.view for a in late if not withheld_action(a)]
     overdue.sort(key=lambda a: (a.due_date or date.min, a.id))
     withheld = Withheld()
     if public:
-        hidden = [r for r in everything if r.exempt]
-        hidden_actions = further_action_count(ctx, hidden)
         hidden_actions += sum(1 for t in tracker_all if withheld_action(t))
         withheld = Withheld(risks=len(hidden), actions=hidden_actions)
     return CommitteePack(
@@ -513,7 +798,7 @@ def committee_pack(
         meeting_date=meeting_date,
         meeting_title=title,
         previous_meeting=previous,
-        today=ctx.today(),
+        today=today,
         public=public,
         risks=rows,
         details=details,
@@ -523,9 +808,80 @@ def committee_pack(
             r for r in rows if r.next_review_date is not None and r.next_review_date <= meeting_date
         ],
         overdue_actions=overdue,
-        tracker=[t for t in tracker_all if not withheld_action(t)],
+        tracker=[t.view for t in tracker_all if not withheld_action(t)],
         withheld=withheld,
     )
+
+
+class _PackAction(NamedTuple):
+    view: ActionView
+    exempt: bool
+    """The action's risk is exempt (a public pack leaves the action out)."""
+
+
+def _pack_actions(
+    session: Session, lookups: Lookups, today: date, where: list[Any]
+) -> list[_PackAction]:
+    """Actions with their updates and their risk's reference, oldest first: two queries."""
+    days = lookups.days
+    updates: dict[int, list[UpdateView]] = {}
+    for action_id, day, text, author in _fetch(
+        session,
+        sa.select(
+            col(ActionUpdate.action_id),
+            col(ActionUpdate.update_date),
+            col(ActionUpdate.text),
+            col(ActionUpdate.author),
+        )
+        .join(Action, col(Action.id) == col(ActionUpdate.action_id))
+        .where(*where)
+        .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id)),
+    ):
+        updates.setdefault(action_id, []).append(UpdateView(days[day] or date.min, text, author))
+    found = []
+    for (aid, kind, text, owner_id, raised_on, due, status, completed_on, meeting_id, agenda_item,
+         version, reference, exempt) in _fetch(
+        session,
+        sa.select(
+            col(Action.id),
+            col(Action.kind),
+            col(Action.description),
+            col(Action.owner_id),
+            col(Action.raised_on),
+            col(Action.due_date),
+            col(Action.status),
+            col(Action.completed_on),
+            col(Action.meeting_id),
+            col(Action.agenda_item),
+            col(Action.version),
+            col(Risk.reference),
+            col(Risk.exempt),
+        )
+        .outerjoin(Risk, col(Risk.id) == col(Action.risk_id))
+        .where(*where)
+        .order_by(col(Action.raised_on), col(Action.id)),
+    ):  # fmt: skip
+        meeting = lookups.meetings.get(meeting_id)
+        due, status = days[due], _ACTION_STATUSES[status]
+        view = ActionView(
+            id=aid,
+            kind=_ACTION_KINDS[kind],
+            description=text,
+            owner=lookups.people.get(owner_id, ""),
+            raised_on=days[raised_on] or date.min,
+            due_date=due,
+            status=status,
+            completed_on=days[completed_on],
+            overdue=due is not None and due < today and status in _LIVE,
+            risk_reference=reference or "",
+            committee=meeting[0] if meeting else "",
+            meeting_date=meeting[1] if meeting else None,
+            agenda_item=agenda_item,
+            version=version,
+            updates=updates.get(aid, []),
+        )
+        found.append(_PackAction(view, bool(exempt)))
+    return found
 
 
 def _on_tracker(action: ActionView, meeting_date: date, previous: date | None) -> bool:
