@@ -2,14 +2,16 @@
 
 A paper goes to standard output, or to a file with ``-o``. A file is written whole or not at all
 (a temporary file beside it, renamed into place), and an existing file is only replaced with
-``--force``.
+``--force``. The Markdown register is written as it is read, a chunk of risks at a time, to the
+file or to standard output alike: a register of 100,000 risks never sits whole in memory.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO, TypeVar
 
 import typer
 
@@ -29,15 +31,16 @@ from bct_risk.cli.filters import (
 )
 from bct_risk.domain.errors import ValidationError
 from bct_risk.export.data import register_csv, register_json
-from bct_risk.export.files import check_target, save_text
+from bct_risk.export.files import check_target, save_stream
 from bct_risk.export.pack import render_pack
-from bct_risk.export.register import render_register
-from bct_risk.services.papers import committee_pack, register_paper, register_records
+from bct_risk.export.register import write_register
+from bct_risk.services.papers import committee_pack, register_records, register_stream
 
 export_app = typer.Typer(help="Export the register as Markdown, CSV or JSON.")
 app.add_typer(export_app, name="export")
 
 FORMATS = ("md", "csv", "json")
+T = TypeVar("T")
 FORCE_HINT = "use --force to replace it"
 
 OutputOption = Annotated[
@@ -59,12 +62,11 @@ def check_output(path: Path | None, force: bool) -> None:
         check_target(path, overwrite=force, hint=FORCE_HINT)
 
 
-def write_output(text: str, path: Path | None, force: bool) -> None:
-    """Print the paper, or write it whole to a file: never a partial file."""
+def write_output(write: Callable[[TextIO], T], path: Path | None, force: bool) -> T:
+    """Let ``write`` print the paper as it goes, or write it to a file: never a partial file."""
     if path is None:
-        sys.stdout.write(text)
-    else:
-        save_text(text, path, overwrite=force, hint=FORCE_HINT)
+        return write(sys.stdout)
+    return save_stream(write, path, overwrite=force, hint=FORCE_HINT)
 
 
 def _format(given: str | None, path: Path | None) -> str:
@@ -109,13 +111,13 @@ def export_register(
         tier=tier, category=category, above_appetite=above_appetite, overdue=overdue,
     )  # fmt: skip
     if kind == "md":
-        paper = register_paper(reg, flt, public=public)
-        text, count = render_register(reg.matrix, paper), len(paper.risks)
+        paper = register_stream(reg, flt, public=public)
+        count = write_output(lambda out: write_register(reg.matrix, paper, out), output, force)
     else:
         records = register_records(reg, flt, public=public)
-        writer = register_csv if kind == "csv" else register_json
-        text, count = writer(records), len(records)
-    write_output(text, output, force)
+        text = (register_csv if kind == "csv" else register_json)(records)
+        count = len(records)
+        write_output(lambda out: out.write(text), output, force)
     if output is not None:
         done(f"Wrote {count} risk{'' if count == 1 else 's'} to {output}")
 
@@ -136,6 +138,7 @@ def pack_command(
     check_output(output, force)
     reg = register(ctx)
     pack = committee_pack(reg, committee, day, public=public)
-    write_output(render_pack(reg.matrix, pack), output, force)
+    text = render_pack(reg.matrix, pack)
+    write_output(lambda out: out.write(text), output, force)
     if output is not None:
         done(f"Wrote the {pack.committee} pack for {fmt_date(pack.meeting_date)} to {output}")

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO, TypeVar
 
 from bct_risk.domain.errors import ValidationError
+
+T = TypeVar("T")
 
 
 def check_target(path: Path, *, overwrite: bool = False, hint: str = "") -> None:
@@ -31,6 +35,17 @@ def check_target(path: Path, *, overwrite: bool = False, hint: str = "") -> None
 
 def save_text(text: str, path: Path, *, overwrite: bool = False, hint: str = "") -> None:
     """Write text as UTF-8 to a temporary file beside ``path``, then rename it into place."""
+    save_stream(lambda out: out.write(text), path, overwrite=overwrite, hint=hint)
+
+
+def save_stream(
+    write: Callable[[TextIO], T], path: Path, *, overwrite: bool = False, hint: str = ""
+) -> T:
+    """Let ``write`` write a paper as it goes to a temporary file beside ``path``, then rename it.
+
+    Whatever ``write`` returns is returned. If it fails, or the disk does, the temporary file
+    is removed and ``path`` is left as it was: a paper is saved whole or not at all.
+    """
     check_target(path, overwrite=overwrite, hint=hint)
     try:
         handle, temporary = tempfile.mkstemp(
@@ -40,13 +55,17 @@ def save_text(text: str, path: Path, *, overwrite: bool = False, hint: str = "")
         raise ValidationError(f"cannot write {path}: {exc.strerror}", field="output") from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            result = write(out)
         # mkstemp makes the file private; a paper gets the permissions any new file would.
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise ValidationError(f"cannot write {path}: {exc.strerror}", field="output") from exc
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return result
 
 
 def _umask() -> int:
