@@ -761,21 +761,15 @@ def committee_pack(
             session,
             lookups,
             today,
-            [
-                col(Action.kind) == ActionKind.FURTHER_ACTION,
-                col(Action.status).in_(list(_LIVE)),
-                col(Action.due_date) < today,
-                col(Action.risk_id).in_(open_overseen),
-            ],
+            col(Action.risk_id).in_(open_overseen),
+            ActionKind.FURTHER_ACTION,
+            overdue_only=True,
         )
         meetings = sa.select(col(Meeting.id)).where(col(Meeting.committee_id) == body.id)
         tracker_all = [
             a
             for a in _pack_actions(
-                session,
-                lookups,
-                today,
-                [col(Action.kind) == ActionKind.TRACKER, col(Action.meeting_id).in_(meetings)],
+                session, lookups, today, col(Action.meeting_id).in_(meetings), ActionKind.TRACKER
             )
             if _on_tracker(a.view, meeting_date, previous)
         ]
@@ -820,9 +814,20 @@ class _PackAction(NamedTuple):
 
 
 def _pack_actions(
-    session: Session, lookups: Lookups, today: date, where: list[Any]
+    session: Session,
+    lookups: Lookups,
+    today: date,
+    where: Any,
+    kind: ActionKind,
+    *,
+    overdue_only: bool = False,
 ) -> list[_PackAction]:
-    """Actions with their updates and their risk's reference, oldest first: two queries."""
+    """Actions of a kind with their updates and their risk's reference, oldest first.
+
+    ``where`` picks the actions by what an index serves (their risks, or their meetings); the
+    kind, and whether an action is overdue, are checked here. With them in SQL, SQLite reads
+    the index on kind or on status and due date instead: most of a large register's actions.
+    """
     days = lookups.days
     updates: dict[int, list[UpdateView]] = {}
     for action_id, day, text, author in _fetch(
@@ -834,13 +839,13 @@ def _pack_actions(
             col(ActionUpdate.author),
         )
         .join(Action, col(Action.id) == col(ActionUpdate.action_id))
-        .where(*where)
+        .where(where)
         .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id)),
     ):
         updates.setdefault(action_id, []).append(UpdateView(days[day] or date.min, text, author))
     found = []
-    for (aid, kind, text, owner_id, raised_on, due, status, completed_on, meeting_id, agenda_item,
-         version, reference, exempt) in _fetch(
+    for (aid, found_kind, text, owner_id, raised_on, due, status, completed_on, meeting_id,
+         agenda_item, version, reference, exempt) in _fetch(
         session,
         sa.select(
             col(Action.id),
@@ -858,21 +863,26 @@ def _pack_actions(
             col(Risk.exempt),
         )
         .outerjoin(Risk, col(Risk.id) == col(Action.risk_id))
-        .where(*where)
+        .where(where)
         .order_by(col(Action.raised_on), col(Action.id)),
     ):  # fmt: skip
-        meeting = lookups.meetings.get(meeting_id)
+        if _ACTION_KINDS[found_kind] is not kind:
+            continue
         due, status = days[due], _ACTION_STATUSES[status]
+        overdue = due is not None and due < today and status in _LIVE
+        if overdue_only and not overdue:
+            continue
+        meeting = lookups.meetings.get(meeting_id)
         view = ActionView(
             id=aid,
-            kind=_ACTION_KINDS[kind],
+            kind=kind,
             description=text,
             owner=lookups.people.get(owner_id, ""),
             raised_on=days[raised_on] or date.min,
             due_date=due,
             status=status,
             completed_on=days[completed_on],
-            overdue=due is not None and due < today and status in _LIVE,
+            overdue=overdue,
             risk_reference=reference or "",
             committee=meeting[0] if meeting else "",
             meeting_date=meeting[1] if meeting else None,
