@@ -12,7 +12,6 @@ from textual.pilot import Pilot
 
 from bct_risk.services.context import Context
 from bct_risk.tui.app import RiskApp, make_app
-from bct_risk.tui.screens.register import SEARCH_PAUSE
 from tests.conftest import make_context
 
 
@@ -58,7 +57,6 @@ async def press(pilot: Pilot[None], *keys: str) -> None:
 async def type_text(pilot: Pilot[None], text: str) -> None:
     """Type text into the focused field."""
     await pilot.press(*[("space" if ch == " " else ch) for ch in text])
-    await pilot.pause(SEARCH_PAUSE + 0.05)  # the register searches once typing pauses
     await settle(pilot)
 
 

@@ -5,25 +5,22 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
+import pyarrow as pa
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from bct_risk.domain.enums import RiskStatus, Tier
 from bct_risk.services import queries
 from bct_risk.services.context import Context
-from bct_risk.services.queries import RiskFilter, RiskRow
+from bct_risk.services.queries import RiskFilter, RiskRow, search_key
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import palette
 from bct_risk.tui.screens.choice import ChoiceScreen
 from bct_risk.tui.services import call_service
-from bct_risk.tui.widgets.risk_table import COLUMNS, RiskTable, sort_rows
-
-SEARCH_PAUSE = 0.15
-"""Seconds of no typing before the search runs."""
+from bct_risk.tui.widgets.risk_table import COLUMNS, RiskTable, RowPainter, sort_order
 
 STATUS_CYCLE: tuple[tuple[RiskStatus | None, bool, str], ...] = (
     (None, False, "open"),
@@ -70,8 +67,12 @@ class RegisterScreen(Screen[None]):
         self.sort_column = "reference"
         self.descending = False
         self.rows: list[RiskRow] = []
-        """The rows last loaded (the filter applied, unsorted)."""
-        self._search_timer: Timer | None = None
+        """The rows shown, in the order shown."""
+        self._order: list[int] = []
+        """The loaded rows' positions, sorted."""
+        self._keys: list[str] = []
+        """What the search looks in, for each loaded row."""
+        self._search_due = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -93,29 +94,43 @@ class RegisterScreen(Screen[None]):
             self.reload()
 
     async def _theme_changed(self, _theme: object) -> None:
-        if self.rows:
-            await self._refresh_table()
+        table = self.query_one(RiskTable)
+        if table.rows:
+            table.load(table.rows, RowPainter(self.ctx.matrix, palette(self.app)).paint(table.rows))
+            await self._show_rows()
 
     # -- loading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Load the rows for the current filter, off the UI thread."""
-        flt = self.filter
-        call_service(
-            self, lambda: queries.list_risks(self.ctx, flt), self._loaded, group="register"
-        )
+        """Load and paint the rows for the current filter, off the UI thread.
+
+        The search text is applied to the loaded rows (:meth:`_show_rows`), so typing never
+        waits for the database.
+        """
+        flt = replace(self.filter, text="")
+        painter = RowPainter(self.ctx.matrix, palette(self.app))
+
+        def load() -> tuple[list[RiskRow], pa.Table, list[str]]:
+            rows = queries.list_risks(self.ctx, flt)
+            return rows, painter.paint(rows), [search_key(r) for r in rows]
+
+        call_service(self, load, self._loaded, group="register")
         self._show_state(loading=True)
 
-    async def _loaded(self, rows: list[RiskRow]) -> None:
-        self.rows = rows
-        await self._refresh_table()
-        self._show_state()
+    async def _loaded(self, loaded: tuple[list[RiskRow], pa.Table, list[str]]) -> None:
+        rows, painted, self._keys = loaded
+        self.query_one(RiskTable).load(rows, painted)
+        self._order = sort_order(rows, self.sort_column, self.descending)
+        await self._show_rows()
 
-    async def _refresh_table(self) -> None:
+    async def _show_rows(self) -> None:
+        """Show the loaded rows that match the search, in the chosen order."""
         table = self.query_one(RiskTable)
-        keep = table.current_reference
-        ordered = sort_rows(self.rows, self.sort_column, self.descending)
-        await table.show(ordered, self.ctx.matrix, palette(self.app), keep=keep)
+        needle, keys = self.filter.needle, self._keys
+        picks = [i for i in self._order if needle in keys[i]] if needle else self._order
+        self.rows = [table.rows[i] for i in picks]
+        await table.show(picks, keep=table.current_reference)
+        self._show_state()
 
     def _show_state(self, loading: bool = False) -> None:
         flt = self.filter
@@ -150,13 +165,15 @@ class RegisterScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search(self, event: Input.Changed) -> None:
-        # Wait for a pause in typing, so a fast typist starts one query, not one per key.
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        text = event.value
-        self._search_timer = self.set_timer(
-            SEARCH_PAUSE, lambda: self._apply(replace(self.filter, text=text))
-        )
+        self.filter = replace(self.filter, text=event.value)
+        # One search for a burst of keys: it runs after the keys already waiting.
+        if not self._search_due:
+            self._search_due = True
+            self.call_later(self._search_now)
+
+    async def _search_now(self) -> None:
+        self._search_due = False
+        await self._show_rows()
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
@@ -285,8 +302,8 @@ class RegisterScreen(Screen[None]):
             self.descending = not self.descending
         else:
             self.sort_column, self.descending = column, False
-        await self._refresh_table()
-        self._show_state()
+        self._order = sort_order(self.query_one(RiskTable).rows, column, self.descending)
+        await self._show_rows()
 
     def action_paper(self) -> None:
         """The register as filtered, as a paper to preview and save."""

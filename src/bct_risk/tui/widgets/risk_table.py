@@ -1,8 +1,10 @@
 """The register table: a fast table that draws only the rows on screen.
 
 Textual's own DataTable measures every cell (seconds for 10,000 risks); textual-fastdatatable
-keeps the rows in an Arrow table and renders what is visible. It cannot be cleared, so each new
-result replaces the table widget.
+keeps the rows in an Arrow table and renders what is visible. The loaded rows are painted once
+into an Arrow table (:meth:`RowPainter.paint`); a search or a sort then only picks rows from it
+(``take``), which costs milliseconds at 10,000 risks. The widget cannot be cleared, so each new
+selection replaces the table widget.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pyarrow as pa
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
@@ -65,11 +68,18 @@ def _ref_key(reference: str) -> tuple[str, int, str]:
     return (head, int(tail) if tail.isdigit() else -1, reference)
 
 
+def sort_order(rows: Sequence[RiskRow], column: str, descending: bool) -> list[int]:
+    """The positions of ``rows`` sorted by a column's key (reference breaks ties)."""
+    by = next(c for c in COLUMNS if c.name == column).sort_key
+    refs = [_ref_key(r.reference) for r in rows]
+    ordered = sorted(range(len(rows)), key=refs.__getitem__)
+    keys = [by(r) for r in rows]
+    return sorted(ordered, key=keys.__getitem__, reverse=descending)
+
+
 def sort_rows(rows: Sequence[RiskRow], column: str, descending: bool) -> list[RiskRow]:
-    """Rows sorted by a column's key (reference breaks ties)."""
-    by = next(c for c in COLUMNS if c.name == column)
-    ordered = sorted(rows, key=lambda r: _ref_key(r.reference))
-    return sorted(ordered, key=by.sort_key, reverse=descending)
+    """Rows sorted as the register sorts them (the benchmark predicts the first row with it)."""
+    return [rows[i] for i in sort_order(rows, column, descending)]
 
 
 class RowPainter:
@@ -121,10 +131,10 @@ class RowPainter:
     def cells(self, row: RiskRow) -> list[str]:
         """The markup of one register row."""
         return [
-            escape(row.reference),
-            escape(row.title),
-            escape(row.owner),
-            escape(row.lead_committee),
+            _text(row.reference),
+            _text(row.title),
+            _text(row.owner),
+            _text(row.lead_committee),
             self.score(row.inherent),
             self.score(row.current),
             self.score(row.target),
@@ -134,6 +144,18 @@ class RowPainter:
             row.tier.label,
             row.status.label,
         ]
+
+    def paint(self, rows: Sequence[RiskRow]) -> pa.Table:
+        """Every row's markup, as an Arrow table with the register's column labels."""
+        columns = list(zip(*(self.cells(r) for r in rows), strict=True)) or [()] * len(COLUMNS)
+        return pa.table(
+            [pa.array(c, type=pa.string()) for c in columns], names=[c.label for c in COLUMNS]
+        )
+
+
+def _text(value: str) -> str:
+    # Escaping is needed only where markup could start (a "[") or a backslash ends the text.
+    return escape(value) if "[" in value or value.endswith("\\") else value
 
 
 class RiskTable(Vertical):
@@ -160,26 +182,29 @@ class RiskTable(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._current = self._table([], None, None, 24)
+        self._current = self._table(None)
+        self._painted: pa.Table | None = None
+        self.rows: list[RiskRow] = []
+        """The rows loaded (in the order loaded); the table shows a selection of them."""
         self.references: list[str] = []
         """The reference of each row shown, in order."""
 
     def compose(self) -> ComposeResult:
         yield self._current
 
-    async def show(
-        self,
-        rows: Sequence[RiskRow],
-        matrix: Matrix,
-        colours: Palette,
-        *,
-        keep: str | None = None,
-    ) -> None:
-        """Replace the rows shown, keeping the cursor on ``keep`` where it is still listed."""
-        self.references = [r.reference for r in rows]
+    def load(self, rows: Sequence[RiskRow], painted: pa.Table) -> None:
+        """Take newly loaded rows and their markup (from :meth:`RowPainter.paint`)."""
+        self.rows, self._painted = list(rows), painted
+
+    async def show(self, picks: Sequence[int], *, keep: str | None = None) -> None:
+        """Show these loaded rows, by position, in this order.
+
+        The cursor stays on ``keep`` where it is still listed.
+        """
+        self.references = [self.rows[i].reference for i in picks]
         had_focus = self.table.has_focus or self.screen.focused is None
-        title_width = max(20, self.size.width - 125) if self.size.width else 30
-        table = self._table(rows, matrix, colours, title_width)
+        painted = self._painted
+        table = self._table(painted.take(list(picks)) if painted is not None and picks else None)
         old, self._current = self._current, table
         # Mount the new table before removing the old, so focus never falls to another widget.
         await self.mount(table, before=old)
@@ -189,20 +214,15 @@ class RiskTable(Vertical):
             table.focus()
         await old.remove()
 
-    def _table(
-        self, rows: Sequence[RiskRow], matrix: Matrix | None, colours: Palette | None, title: int
-    ) -> DataTable:
+    def _table(self, cells: pa.Table | None) -> DataTable:
         labels = [c.label for c in COLUMNS]
+        title = max(20, self.size.width - 125) if self.size.width else 30
         widths = [c.width if c.width is not None else title for c in COLUMNS]
         if 0 < self.size.width < 120:
             # Narrow terminals: shorter owner and committee, so the scores come into view.
             narrow = {"owner": 10, "committee": 9, "title": 18}
             widths = [narrow.get(c.name, w) for c, w in zip(COLUMNS, widths, strict=True)]
-        if rows and matrix is not None and colours is not None:
-            painter = RowPainter(matrix, colours)
-            backend = create_backend([painter.cells(r) for r in rows], column_names=labels)
-        else:
-            backend = create_backend(None, column_names=labels)
+        backend = create_backend(cells, column_names=None if cells is not None else labels)
         return DataTable(
             backend=backend,
             column_labels=list(labels),
