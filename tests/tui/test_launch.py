@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,13 +17,13 @@ from bct_risk.services.context import Context
 def test_no_command_opens_the_app_on_the_register(
     monkeypatch: pytest.MonkeyPatch, seeded_db_path: Path
 ) -> None:
-    opened: list[Context] = []
-    # Record the register the app would open on, instead of taking over the terminal.
+    opened: list[Callable[[], Context]] = []
+    # Record how the app would open the register, instead of taking over the terminal.
     monkeypatch.setattr(bct_risk.tui, "run", opened.append)
     result = CliRunner().invoke(cli_app, ["-d", str(seeded_db_path), "--as", "secretariat"])
     assert result.exit_code == 0, result.output
     assert len(opened) == 1
-    ctx = opened[0]
+    ctx = opened[0]()
     assert ctx.actor == "secretariat"
     assert [r.reference for r in queries.list_risks(ctx)][1:] == [f"SR{n}" for n in range(1, 10)]
     ctx.engine.dispose()

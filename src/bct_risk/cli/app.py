@@ -6,6 +6,7 @@ import json
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -16,7 +17,7 @@ from bct_risk.config import Settings
 from bct_risk.domain.enums import Labelled
 from bct_risk.domain.errors import DomainError, ValidationError
 from bct_risk.domain.scoring import Score
-from bct_risk.services.context import Context, open_register
+from bct_risk.services.context import Context
 from bct_risk.services.validation import parse_date
 
 ChoiceT = TypeVar("ChoiceT", bound=Labelled)
@@ -71,18 +72,60 @@ def _main(
     ] = None,
 ) -> None:
     """Strategic risk register and governance tracker. With no command, opens the terminal app."""
-    ctx.obj = Settings.from_env(database=database, actor=actor)
+    ctx.obj = settings = Settings.from_env(database=database, actor=actor)
     if ctx.invoked_subcommand is None:
-        from bct_risk.tui import run
+        start_app(settings)
 
-        run(register(ctx))
+
+def start_app(settings: Settings) -> None:
+    """The terminal app on the register the settings name: its first frame comes first, then
+    the register opens in a worker. An error opening it is raised once the app has closed."""
+    from bct_risk.tui import run
+
+    run(partial(open_settings, settings))
 
 
 def register(ctx: typer.Context) -> Context:
     """The register the command works on, migrated; the default database is seeded when new."""
-    settings = ctx.find_root().obj
-    assert isinstance(settings, Settings)
-    return open_register(settings, seed_if_new=settings.is_default_database)
+    return open_settings(settings_of(ctx))
+
+
+def open_settings(settings: Settings) -> Context:
+    """The register the settings name, migrated; the default database is seeded when new.
+
+    A database that cannot be opened (no such driver, not a database, no server) is a one-line
+    error like any broken rule, not a traceback.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bct_risk.services.context import open_register
+
+    try:
+        return open_register(settings, seed_if_new=settings.is_default_database)
+    except SQLAlchemyError as exc:
+        raise DomainError(
+            f"cannot open the register at {_shown(settings.database_url)}: {_reason(exc)}"
+        ) from exc
+
+
+def _shown(url: str) -> str:
+    # The file of a SQLite register; any other URL without its password.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or url
+    return parsed.render_as_string(hide_password=True)
+
+
+def _reason(exc: Exception) -> str:
+    # The driver's own words where there are some, first line only (no SQL, no links).
+    cause = getattr(exc, "orig", None) or exc
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def settings_of(ctx: typer.Context) -> Settings:

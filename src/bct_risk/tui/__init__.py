@@ -3,14 +3,26 @@ action tracker and committee reviews, built on the services (never the database 
 
 from __future__ import annotations
 
-from bct_risk.services.context import Context
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bct_risk.services.context import Context
 
 
-def run(ctx: Context) -> None:
-    """Open the terminal app on a register (what ``bct-risk`` with no command does)."""
-    from bct_risk.tui.app import make_app
+def run(open_register: Callable[[], Context]) -> None:
+    """Start the terminal app, then open the register in the background (what ``bct-risk`` with
+    no command does), so the first frame comes before the database work.
 
-    make_app(ctx).run()
+    A register that cannot be opened closes the app; its error is raised here, for the command
+    line to report as it reports any other.
+    """
+    from bct_risk.tui.app import open_app
+
+    app = open_app(open_register)
+    app.run()
+    if app.open_error is not None:
+        raise app.open_error
 
 
 __all__ = ["run"]

@@ -1,18 +1,30 @@
-"""The app: composes the main screens and routes between them. Build it with :func:`make_app`."""
+"""The app: composes the main screens and routes between them. Build it with :func:`make_app`
+on an open register, or :func:`open_app` to draw the first frame and then open the register.
+
+Nothing here imports the services or SQLAlchemy at import time: the command line starts the app
+before they are loaded, and the register opens in a worker after the first frame.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on, work
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
-from bct_risk.services.context import Context
-from bct_risk.services.queries import RiskFilter
 from bct_risk.tui.actions import APP_ACTIONS, UserAction, bindings
 from bct_risk.tui.commands import ActionCommands
+
+if TYPE_CHECKING:
+    from bct_risk.services.context import Context
+    from bct_risk.services.queries import RiskFilter
+
+WHILE_OPENING = frozenset({"quit", "help_quit"})
+"""The app's actions available before the register is open: only leaving."""
 
 
 class RiskApp(App[None]):
@@ -25,16 +37,77 @@ class RiskApp(App[None]):
     BINDINGS = bindings(APP_ACTIONS)
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, ctx: Context, *, blink: bool = True) -> None:
+    def __init__(
+        self,
+        ctx: Context | None = None,
+        *,
+        opener: Callable[[], Context] | None = None,
+        blink: bool = True,
+    ) -> None:
+        if (ctx is None) == (opener is None):
+            raise TypeError("give the app an open register or a way to open one, not both")
         super().__init__()
-        self.ctx = ctx
+        self._ctx = ctx
+        self._opener = opener
+        self._opening: Worker[Context] | None = None
         self.blink = blink
         """Whether text cursors blink (off in tests, so snapshots are stable)."""
+        self.open_error: BaseException | None = None
+        """Why the register could not be opened; the app closes and its caller reports it."""
+
+    @property
+    def ctx(self) -> Context:
+        """The register the app works on."""
+        if self._ctx is None:
+            raise RuntimeError("the register is not open yet")
+        return self._ctx
+
+    def get_default_screen(self) -> Screen[Any]:
+        if self._ctx is not None:
+            return super().get_default_screen()
+        from bct_risk.tui.screens.opening import OpeningScreen
+
+        return OpeningScreen(id="_default")
 
     def on_mount(self) -> None:
+        if self._ctx is not None:
+            self._show_register()
+        else:
+            # Started once the first frame is drawn, so the worker's imports do not delay it.
+            self.call_after_refresh(self._start_opening)
+
+    def _start_opening(self) -> None:
+        self._opening = self._open_register()
+
+    @work(thread=True, exclusive=True, group="open-register", exit_on_error=False)
+    def _open_register(self) -> Context:
+        assert self._opener is not None
+        ctx = self._opener()
+        # Loaded here too, so the UI thread does not wait for the register screen's imports.
+        import bct_risk.tui.screens.register  # noqa: F401
+
+        return ctx
+
+    @on(Worker.StateChanged)
+    def _register_opened(self, event: Worker.StateChanged) -> None:
+        if self._opening is None or event.worker is not self._opening:
+            return
+        event.stop()
+        if event.state == WorkerState.SUCCESS:
+            self._ctx = self._opening.result
+            self._show_register()
+        elif event.state == WorkerState.ERROR:
+            self.open_error = self._opening.error
+            self.exit(return_code=1)
+
+    def _show_register(self) -> None:
         from bct_risk.tui.screens.register import RegisterScreen
 
         self.push_screen(RegisterScreen(self.ctx))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Until the register is open there is nothing to go to: keys wait for it.
+        return self._ctx is not None or action in WHILE_OPENING
 
     def on_descendant_focus(self) -> None:
         # Applied as inputs gain focus, so every form obeys the app's setting.
@@ -60,6 +133,7 @@ class RiskApp(App[None]):
         self.push_screen(screens[name]())
 
     def _register_filter(self) -> RiskFilter:
+        from bct_risk.services.queries import RiskFilter
         from bct_risk.tui.screens.register import RegisterScreen
 
         for screen in self.screen_stack:
@@ -92,5 +166,11 @@ class RiskApp(App[None]):
 
 
 def make_app(ctx: Context, *, blink: bool = True) -> RiskApp:
-    """The app on a register: the one factory the CLI and the tests both use."""
+    """The app on an open register: the factory the tests use."""
     return RiskApp(ctx, blink=blink)
+
+
+def open_app(opener: Callable[[], Context], *, blink: bool = True) -> RiskApp:
+    """The app that shows its first frame, then opens the register with ``opener`` in a worker
+    and shows it (what the command line starts)."""
+    return RiskApp(opener=opener, blink=blink)

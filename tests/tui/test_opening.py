@@ -1,0 +1,75 @@
+"""The app the command line starts: its first frame, then the register opened in a worker."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from pathlib import Path
+
+from bct_risk.cli.app import open_settings
+from bct_risk.config import Settings
+from bct_risk.domain.errors import DomainError
+from bct_risk.services.context import Context
+from bct_risk.tui.app import open_app
+from bct_risk.tui.screens.heatmap import HeatMapScreen
+from bct_risk.tui.screens.opening import OPENING, OpeningScreen
+from bct_risk.tui.screens.register import RegisterScreen
+from tests.conftest import make_context
+from tests.tui.conftest import press, screen_text, settle
+
+
+async def test_the_register_opened_by_the_command_lines_path_is_shown(
+    seeded_db_path: Path,
+) -> None:
+    settings = Settings.from_env(database=str(seeded_db_path), actor="tester")
+    app = open_app(partial(open_settings, settings), blink=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        assert app.ctx.actor == "tester"
+        text = screen_text(app)
+        assert "SR9" in text and "shown" in text
+        # Main screens sit above the register as they do in an app given an open register.
+        await press(pilot, "2")
+        assert isinstance(app.screen, HeatMapScreen)
+        await press(pilot, "1")
+        assert isinstance(app.screen, RegisterScreen)
+        assert isinstance(app.screen_stack[0], OpeningScreen)
+    assert app.open_error is None
+    app.ctx.engine.dispose()
+
+
+async def test_the_first_frame_comes_before_the_register_and_keys_wait_for_it(
+    seeded_db_path: Path,
+) -> None:
+    release = threading.Event()
+
+    def slow_open() -> Context:
+        release.wait(10)
+        return make_context(seeded_db_path)
+
+    app = open_app(slow_open, blink=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OpeningScreen)
+        text = screen_text(app)
+        assert "BCT risk register" in text and OPENING in text
+        await pilot.press("2", "question_mark")  # nothing to show yet: no screen is pushed
+        assert len(app.screen_stack) == 1
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        assert len(app.screen_stack) == 2
+    app.ctx.engine.dispose()
+
+
+async def test_a_register_that_cannot_be_opened_closes_the_app_with_its_error() -> None:
+    def refuse() -> Context:
+        raise DomainError("cannot open the register at nowhere.sqlite: file is not a database")
+
+    app = open_app(refuse, blink=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+    assert isinstance(app.open_error, DomainError)
+    assert "file is not a database" in str(app.open_error)
+    assert app.return_code == 1
