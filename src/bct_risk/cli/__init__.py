@@ -1,10 +1,12 @@
-"""The ``bct-risk`` command line: thin Typer commands over the services, printed with Rich."""
+"""The ``bct-risk`` command line: thin Typer commands over the services, printed with Rich.
+
+Each command's module is imported when the command is run or help lists it (see
+:class:`bct_risk.cli.app.RegisterGroup`), so ``bct-risk`` with no command opens the terminal app
+without loading them.
+"""
 
 from __future__ import annotations
 
-import bct_risk.cli.export  # noqa: F401  (registers the export and pack commands)
-import bct_risk.cli.importer as _import_command  # noqa: F401  (registers the import command)
-from bct_risk.cli import actions, admin, committees, database, demo, risks  # noqa: F401  (register commands)
 from bct_risk.cli.app import app
 
 

@@ -1,44 +1,125 @@
-"""The Typer application, its global options, and the one place errors become messages."""
+"""The Typer application, its global options, and the one place errors become messages.
+
+The commands live in their own modules, imported only when a command is run or help lists the
+commands: ``bct-risk`` with no command starts the terminal app without loading them (nor
+SQLAlchemy), so its first frame comes sooner.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import MutableMapping
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from functools import partial
-from typing import Annotated, Any, TypeVar
+from importlib import import_module
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
+from typer.main import get_group
 
 from bct_risk.config import Settings
-from bct_risk.domain.enums import Labelled
 from bct_risk.domain.errors import DomainError, ValidationError
-from bct_risk.domain.scoring import Score
-from bct_risk.services.context import Context
-from bct_risk.services.validation import parse_date
 
-ChoiceT = TypeVar("ChoiceT", bound=Labelled)
+if TYPE_CHECKING:
+    from bct_risk.domain.enums import Labelled
+    from bct_risk.domain.scoring import Score
+    from bct_risk.services.context import Context
+
+ChoiceT = TypeVar("ChoiceT", bound="Labelled")
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
+COMMAND_MODULES: dict[str, str] = {
+    "pack": "export",
+    "import": "importer",
+    "backup": "admin",
+    "restore": "admin",
+    "committees": "committees",
+    "review": "committees",
+    "init": "database",
+    "upgrade": "database",
+    "seed": "database",
+    "demo-data": "demo",
+    "list": "risks",
+    "show": "risks",
+    "history": "risks",
+    "add": "risks",
+    "edit": "risks",
+    "score": "risks",
+    "escalate": "risks",
+    "deescalate": "risks",
+    "close": "risks",
+    "reopen": "risks",
+    "link": "risks",
+    "export": "export",
+    "actions": "actions",
+    "control": "actions",
+    "people": "admin",
+    "meetings": "committees",
+}
+"""Each command (in the order help lists them) and the module of ``bct_risk.cli`` defining it."""
+
 
 class RegisterGroup(TyperGroup):
-    """Turns a broken rule into a one-line error and exit code 1, with no traceback."""
+    """The root command: loads each command's module when first needed, and turns a broken
+    rule into a one-line error and exit code 1, with no traceback."""
+
+    def __init__(self, **attrs: Any) -> None:
+        self._loaded: set[str] = set()
+        super().__init__(**attrs)
+
+    @property
+    def commands(self) -> MutableMapping[str, Any]:
+        """Every command, all their modules imported (help, completion, a typo's suggestions)."""
+        self._load(*COMMAND_MODULES.values())
+        return self._commands
+
+    @commands.setter
+    def commands(self, commands: MutableMapping[str, Any]) -> None:
+        self._commands = commands
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self._commands:
+            module = COMMAND_MODULES.get(cmd_name)
+            self._load(*([module] if module else COMMAND_MODULES.values()))
+        return self._commands.get(cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def _load(self, *modules: str) -> None:
+        wanted = set(modules) - self._loaded
+        if not wanted:
+            return
+        for module in sorted(wanted):
+            import_module(f"{__package__}.{module}")
+        # Typer builds commands from what is registered on the app so far: build afresh and
+        # keep the new ones, listed in help's order (any command missing from the table last).
+        built = get_group(app)
+        assert isinstance(built, RegisterGroup)
+        merged = {**built._commands, **self._commands}
+        rank = {name: place for place, name in enumerate(COMMAND_MODULES)}
+        self._commands = dict(sorted(merged.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+        self._loaded |= wanted
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except DomainError as exc:
-            err.print(f"Error: {exc}", soft_wrap=True)
+        except (DomainError, OSError) as exc:
+            err.print(error_line(exc), soft_wrap=True)
             raise typer.Exit(1) from exc
-        except OSError as exc:
-            where = f": {exc.filename}" if exc.filename else ""
-            err.print(f"Error: {exc.strerror or exc}{where}", soft_wrap=True)
-            raise typer.Exit(1) from exc
+
+
+def error_line(exc: DomainError | OSError) -> str:
+    """How a broken rule, or a file that cannot be used, is reported: one line, no traceback."""
+    if isinstance(exc, DomainError):
+        return f"Error: {exc}"
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"Error: {exc.strerror or exc}{where}"
 
 
 app = typer.Typer(
@@ -147,11 +228,15 @@ def parse_choice(kind: type[ChoiceT], text: str | None) -> ChoiceT | None:
 
 def to_date(value: str | None, what: str) -> date | None:
     """A typed date, or None when not given."""
+    from bct_risk.services.validation import parse_date
+
     return parse_date(value, what) if value else None
 
 
 def to_score(likelihood: int | None, impact: int | None, what: str) -> Score | None:
     """A score from options given together, or None when neither is given."""
+    from bct_risk.domain.scoring import Score
+
     if likelihood is None and impact is None:
         return None
     if likelihood is None or impact is None:
@@ -161,6 +246,8 @@ def to_score(likelihood: int | None, impact: int | None, what: str) -> Score | N
 
 def jsonable(value: Any) -> Any:
     """Dataclasses, dates and vocabularies as JSON-ready values."""
+    from bct_risk.domain.scoring import Score
+
     if isinstance(value, Score):
         return {"likelihood": value.likelihood, "impact": value.impact, "score": value.value}
     if is_dataclass(value) and not isinstance(value, type):
@@ -178,6 +265,8 @@ def jsonable(value: Any) -> Any:
 
 def print_json(value: Any) -> None:
     """Print a value as indented JSON on standard output."""
+    import json
+
     print(json.dumps(jsonable(value), indent=2, ensure_ascii=False))
 
 
