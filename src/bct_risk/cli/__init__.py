@@ -1,18 +1,32 @@
 """The ``bct-risk`` command line: thin Typer commands over the services, printed with Rich.
 
 Each command's module is imported when the command is run or help lists it (see
-:class:`bct_risk.cli.app.RegisterGroup`), so ``bct-risk`` with no command opens the terminal app
-without loading them.
+:class:`bct_risk.cli.app.RegisterGroup`), and with no command the terminal app starts before
+Typer reads the command line (see :mod:`bct_risk.cli.launch`): its first frame needs neither the
+commands, nor SQLAlchemy, nor pydantic.
 """
 
 from __future__ import annotations
 
-from bct_risk.cli.app import app
+import sys
+
+from bct_risk.cli.app import app, err, error_line, start_app
+from bct_risk.cli.launch import app_options
+from bct_risk.config import Settings
+from bct_risk.domain.errors import DomainError
 
 
 def main() -> None:
     """Entry point of the ``bct-risk`` script."""
-    app()
+    options = app_options(sys.argv[1:])
+    if options is None:
+        app()
+        return
+    try:
+        start_app(Settings.from_env(**options))
+    except (DomainError, OSError) as exc:
+        err.print(error_line(exc), soft_wrap=True)
+        raise SystemExit(1) from exc
 
 
 __all__ = ["app", "main"]
