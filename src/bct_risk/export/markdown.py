@@ -30,12 +30,17 @@ _NEWLINES = re.compile(r"\r\n|\r|\n")
 # class is several times faster than the patterns themselves), and a look at the first
 # character, say so. Papers of a large register escape hundreds of thousands of strings.
 _MARKUP = re.compile(r"[\\`*_\[\]<>|~#&]")
+_MARKUP_OR_BREAK = re.compile(r"[\\`*_\[\]<>|~#&\r\n]")
 _LINE_MARKERS = frozenset("-+=")
 
 
 def inline(text: str) -> str:
     """User text for one line of Markdown: markup characters escaped, line breaks as spaces."""
     flat = text.strip()
+    if not _MARKUP_OR_BREAK.search(flat):
+        first = flat[:1]
+        if first not in _LINE_MARKERS and not first.isdecimal():
+            return flat
     if "\n" in flat or "\r" in flat:
         flat = " ".join(part.strip() for part in _NEWLINES.split(flat) if part.strip())
     return _escape_line(flat)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import TextIO
 
-from bct_risk.domain.enums import ActionStatus, Direction, RiskStatus, Tier, Treatment
+from bct_risk.domain.enums import ActionStatus, Appetite, Direction, RiskStatus, Tier, Treatment
 from bct_risk.domain.scoring import SCALE, Matrix, Score
 from bct_risk.export.markdown import (
     block,
@@ -31,6 +31,7 @@ from bct_risk.services.papers import (
     RiskSection,
     SectionAction,
     SectionChunk,
+    SectionControl,
     Withheld,
 )
 from bct_risk.services.queries import RiskRow
@@ -83,7 +84,7 @@ def review_text(row: RiskRow) -> str:
 
 
 class Phrases:
-    """The words a paper repeats, made once per paper for its matrix: scores, labels, appetite.
+    """The words a paper repeats, made once per paper for its matrix: scores, labels, names.
 
     A register paper prints hundreds of thousands of them; looking each up costs a fraction
     of making it again.
@@ -92,12 +93,9 @@ class Phrases:
     def __init__(self, matrix: Matrix) -> None:
         self.matrix = matrix
         scores = [Score(likelihood, impact) for likelihood in SCALE for impact in SCALE]
-        self.score: dict[Score | None, str] = {s: fmt_score(matrix, s) for s in scores}
-        self.score[None] = fmt_score(matrix, None)
-        self.score_labels: dict[Score | None, str] = {
-            s: fmt_score_labels(matrix, s) for s in scores
-        }
-        self.score_labels[None] = fmt_score_labels(matrix, None)
+        # Keyed by (likelihood, impact): a tuple hashes in C, a Score in Python.
+        self._score = {(s.likelihood, s.impact): fmt_score(matrix, s) for s in scores}
+        self._score_labels = {(s.likelihood, s.impact): fmt_score_labels(matrix, s) for s in scores}
         self.direction = {d: fmt_direction(d) for d in Direction}
         self.tier = {t: t.label for t in Tier}
         self.status = {s: s.label for s in RiskStatus}
@@ -107,25 +105,43 @@ class Phrases:
             for s in ActionStatus
             for overdue in (False, True)
         }
+        self._names: dict[str, str] = {}
+        self._appetites: dict[tuple[Appetite | None, int | None], str] = {}
 
     def score_of(self, score: Score | None) -> str:
         """16 (4×4) Extreme."""
-        found = self.score.get(score)
-        return found if found is not None else fmt_score(self.matrix, score)
+        if score is None:
+            return fmt_score(self.matrix, None)
+        return self._score[score.likelihood, score.impact]
 
     def score_labels_of(self, score: Score | None) -> str:
         """16 (4×4) Extreme: likelihood 4 Likely, impact 4 Major."""
-        found = self.score_labels.get(score)
-        return found if found is not None else fmt_score_labels(self.matrix, score)
+        if score is None:
+            return fmt_score_labels(self.matrix, None)
+        return self._score_labels[score.likelihood, score.impact]
+
+    def name(self, text: str) -> str:
+        """A table cell from a small vocabulary (people, committees, categories), escaped once."""
+        found = self._names.get(text)
+        if found is None:
+            found = self._names[text] = cell(text)
+        return found
+
+    def appetite(self, row: RiskRow) -> str:
+        """:func:`appetite_text`, escaped: a few dozen different ones on a whole register."""
+        key = (row.appetite, row.gap_to_appetite if row.above_appetite else None)
+        found = self._appetites.get(key)
+        if found is None:
+            found = self._appetites[key] = inline(appetite_text(self.matrix, row))
+        return found
 
     def summary_line(self, row: RiskRow) -> str:
         """The risk's line of the summary table."""
         return (
-            f"| {cell(row.reference)} | {cell(row.title)} | {cell(row.owner)} | "
-            f"{cell(row.lead_committee)} | {self.score_of(row.inherent)} | "
+            f"| {cell(row.reference)} | {cell(row.title)} | {self.name(row.owner)} | "
+            f"{self.name(row.lead_committee)} | {self.score_of(row.inherent)} | "
             f"{self.score_of(row.current)} | {self.score_of(row.target)} | "
-            f"{self.direction[row.direction]} | {cell(appetite_text(self.matrix, row))} | "
-            f"{review_text(row)} |"
+            f"{self.direction[row.direction]} | {self.appetite(row)} | {review_text(row)} |"
         )
 
     def action_line(self, action: SectionAction) -> str:
@@ -133,19 +149,24 @@ class Phrases:
         latest = action.latest_update
         update = f"{fmt_date(latest.update_date)}: {inline(latest.text)}" if latest else "–"
         return (
-            f"| {cell(action.description)} | {cell(action.owner)} | "
+            f"| {cell(action.description)} | {self.name(action.owner)} | "
             f"{fmt_date(action.due_date)} | {self.action_status[action.status, action.overdue]} | "
             f"{update} |"
         )
+
+    def control_line(self, control: SectionControl) -> str:
+        """A control's line: owner and effectiveness."""
+        owner = self.name(control.owner)
+        return f"| {cell(control.description)} | {owner} | {control.effectiveness} |"
 
     def section(self, detail: RiskSection, level: int = 3) -> str:
         """Everything a paper says about one risk, under a heading of the given level."""
         row = detail.row
         sub = "#" * (level + 1)
         facts = (
-            f"**Risk owner:** {cell(row.owner)} · **Lead committee:** {cell(row.lead_committee)}"
-            f" · **Tier:** {self.tier[row.tier]} · **Status:** {self.status[row.status]}"
-            f" · **Category:** {cell(row.category)}"
+            f"**Risk owner:** {self.name(row.owner)} · **Lead committee:** "
+            f"{self.name(row.lead_committee)} · **Tier:** {self.tier[row.tier]} · **Status:** "
+            f"{self.status[row.status]} · **Category:** {self.name(row.category)}"
         )
         if row.exempt:
             facts += " · **Exempt:** left out of public papers"
@@ -170,14 +191,13 @@ class Phrases:
             f"- Current: {self.score_labels_of(row.current)}\n"
             f"- Target: {target}\n"
             f"- Direction of travel: {self.direction[row.direction]}{previous}\n"
-            f"- Appetite: {inline(appetite_text(self.matrix, row))}\n"
+            f"- Appetite: {self.appetite(row)}\n"
             f"- Treatment: {self.treatment[detail.treatment]}\n"
             f"- Next review: {review_text(row)}"
         )
         parts.append(f"{sub} Controls")
         if detail.controls:
-            rows = [[cell(c.description), cell(c.owner), c.effectiveness] for c in detail.controls]
-            parts.append(table(CONTROL_HEADERS, rows))
+            parts.append("\n".join([_CONTROLS_HEAD, *map(self.control_line, detail.controls)]))
         else:
             parts.append("No controls recorded.")
         parts.append(f"{sub} Further actions")
@@ -203,6 +223,7 @@ class Phrases:
 
 
 _ACTIONS_HEAD = table(ACTION_HEADERS, [])
+_CONTROLS_HEAD = table(CONTROL_HEADERS, [])
 _SUMMARY_HEAD = table(SUMMARY_HEADERS, [])
 
 

@@ -167,14 +167,14 @@ class Lookups:
         return cls(people, committees, meetings, days)
 
 
-def _fetch(session: Session, stmt: Any) -> list[Any]:
+def _fetch(session: Session, stmt: Any, params: dict[str, Any] | None = None) -> list[Any]:
     """The driver's own rows for a statement: no result row objects, no type conversion.
 
     A paper of a large register reads hundreds of thousands of rows, and building a typed
     result row for each costs more than the rest of the work on it; the few typed values
     (vocabularies, dates) are converted by look-up tables instead.
     """
-    result = session.connection().execute(stmt)
+    result = session.connection().execute(stmt, params or {})
     try:
         return list(result.cursor.fetchall())
     finally:
@@ -186,6 +186,70 @@ def _chunks(items: Sequence[Any]) -> Iterator[list[Any]]:
         yield list(items[start : start + CHUNK])
 
 
+def _of_ids(column: Any) -> Any:
+    """``column IN (:ids)``, the ids given when the statement runs (one statement, made once)."""
+    return column.in_(sa.bindparam("ids", expanding=True))
+
+
+# The statements of a chunk of sections, made once: each chunk only binds its ids.
+_RISK_TEXTS = sa.select(
+    col(Risk.id),
+    col(Risk.description),
+    col(Risk.cause),
+    col(Risk.effect),
+    col(Risk.treatment),
+    col(Risk.closed_reason),
+    col(Risk.closed_on),
+).where(_of_ids(col(Risk.id)))
+_CONTROLS = (
+    sa.select(
+        col(Control.risk_id),
+        col(Control.description),
+        col(Control.owner_id),
+        col(Control.effectiveness),
+    )
+    .where(_of_ids(col(Control.risk_id)))
+    .order_by(col(Control.id))
+)
+# Tracker items are told apart in Python, not in SQL: with "kind = ?" in the WHERE clause,
+# SQLite reads the index on kind (most of the table) rather than the one on the risk. (One
+# query of actions outer-joined to their updates was slower than these two.)
+_UPDATES = (
+    sa.select(
+        col(ActionUpdate.action_id),
+        col(Action.kind),
+        col(ActionUpdate.update_date),
+        col(ActionUpdate.text),
+    )
+    .join(Action, col(Action.id) == col(ActionUpdate.action_id))
+    .where(_of_ids(col(Action.risk_id)))
+    .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id))
+)
+_ACTIONS = (
+    sa.select(
+        col(Action.id),
+        col(Action.kind),
+        col(Action.risk_id),
+        col(Action.description),
+        col(Action.owner_id),
+        col(Action.due_date),
+        col(Action.status),
+    )
+    .where(_of_ids(col(Action.risk_id)))
+    .order_by(col(Action.raised_on), col(Action.id))
+)
+_REVIEWS = sa.select(
+    col(CommitteeReview.risk_id),
+    col(CommitteeReview.id),
+    col(CommitteeReview.meeting_id),
+    col(CommitteeReview.outcome),
+    col(CommitteeReview.assurance),
+    col(CommitteeReview.comments),
+    col(CommitteeReview.likelihood),
+    col(CommitteeReview.impact),
+).where(_of_ids(col(CommitteeReview.risk_id)))
+
+
 def load_sections(
     session: Session, lookups: Lookups, today: date, rows: Sequence[RiskRow]
 ) -> list[RiskSection]:
@@ -193,73 +257,23 @@ def load_sections(
 
     Selected columns, not ORM objects, and the look-ups by the chunk's ids.
     """
-    ids = [r.id for r in rows]
-    if not ids:
+    if not rows:
         return []
+    ids = {"ids": [r.id for r in rows]}
     people, days = lookups.people, lookups.days
-    texts = {
-        rid: rest
-        for rid, *rest in _fetch(
-            session,
-            sa.select(
-                col(Risk.id),
-                col(Risk.description),
-                col(Risk.cause),
-                col(Risk.effect),
-                col(Risk.treatment),
-                col(Risk.closed_reason),
-                col(Risk.closed_on),
-            ).where(col(Risk.id).in_(ids)),
-        )
-    }
+    texts = {rid: rest for rid, *rest in _fetch(session, _RISK_TEXTS, ids)}
     controls: dict[int, list[SectionControl]] = {}
-    for rid, text, owner_id, effectiveness in _fetch(
-        session,
-        sa.select(
-            col(Control.risk_id),
-            col(Control.description),
-            col(Control.owner_id),
-            col(Control.effectiveness),
-        )
-        .where(col(Control.risk_id).in_(ids))
-        .order_by(col(Control.id)),
-    ):
+    for rid, text, owner_id, effectiveness in _fetch(session, _CONTROLS, ids):
         controls.setdefault(rid, []).append(
             SectionControl(text, people.get(owner_id, ""), _EFFECTIVENESS[effectiveness])
         )
-    # Tracker items are told apart in Python, not in SQL: with "kind = ?" in the WHERE clause,
-    # SQLite reads the index on kind (most of the table) rather than the one on the risk.
     further = ActionKind.FURTHER_ACTION.value
     latest: dict[int, LatestUpdate] = {}
-    for action_id, kind, day, text in _fetch(
-        session,
-        sa.select(
-            col(ActionUpdate.action_id),
-            col(Action.kind),
-            col(ActionUpdate.update_date),
-            col(ActionUpdate.text),
-        )
-        .join(Action, col(Action.id) == col(ActionUpdate.action_id))
-        .where(col(Action.risk_id).in_(ids))
-        .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id)),
-    ):
+    for action_id, kind, day, text in _fetch(session, _UPDATES, ids):
         if kind == further:
             latest[action_id] = LatestUpdate(days[day] or date.min, text)
     actions: dict[int, list[SectionAction]] = {}
-    for aid, kind, rid, text, owner_id, due, status in _fetch(
-        session,
-        sa.select(
-            col(Action.id),
-            col(Action.kind),
-            col(Action.risk_id),
-            col(Action.description),
-            col(Action.owner_id),
-            col(Action.due_date),
-            col(Action.status),
-        )
-        .where(col(Action.risk_id).in_(ids))
-        .order_by(col(Action.raised_on), col(Action.id)),
-    ):
+    for aid, kind, rid, text, owner_id, due, status in _fetch(session, _ACTIONS, ids):
         if kind != further:
             continue
         due = days[due]
@@ -296,22 +310,12 @@ def load_sections(
     return sections
 
 
-def _last_reviews(session: Session, lookups: Lookups, ids: list[int]) -> dict[int, ReviewView]:
+def _last_reviews(
+    session: Session, lookups: Lookups, ids: dict[str, list[int]]
+) -> dict[int, ReviewView]:
     """Each risk's newest committee review (by meeting date, then as recorded)."""
     newest: dict[int, tuple[date, int, Any]] = {}
-    for review in _fetch(
-        session,
-        sa.select(
-            col(CommitteeReview.risk_id),
-            col(CommitteeReview.id),
-            col(CommitteeReview.meeting_id),
-            col(CommitteeReview.outcome),
-            col(CommitteeReview.assurance),
-            col(CommitteeReview.comments),
-            col(CommitteeReview.likelihood),
-            col(CommitteeReview.impact),
-        ).where(col(CommitteeReview.risk_id).in_(ids)),
-    ):
+    for review in _fetch(session, _REVIEWS, ids):
         rid, review_id, meeting_id = review[:3]
         when = lookups.meetings[meeting_id][1]
         if rid not in newest or (when, review_id) > newest[rid][:2]:
