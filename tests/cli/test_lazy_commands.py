@@ -61,7 +61,7 @@ def test_the_package_alone_imports_no_command_and_no_database_library() -> None:
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith("
         "('bct_risk.cli.', 'sqlalchemy', 'sqlmodel', 'alembic', 'pydantic', 'textual')))))\n"
     )
-    assert loaded == ["bct_risk.cli.app"]
+    assert loaded == ["bct_risk.cli.app", "bct_risk.cli.launch"]
 
 
 def test_a_command_loads_only_its_own_module() -> None:
