@@ -19,9 +19,10 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual_fastdatatable import DataTable
-from textual_fastdatatable.backend import create_backend
+from textual_fastdatatable.backend import ArrowBackend
 
 from bct_risk.domain.enums import Appetite, Direction
 from bct_risk.domain.scoring import Matrix, Score
@@ -153,6 +154,54 @@ class RowPainter:
         )
 
 
+class _FixedWidths(ArrowBackend):
+    """The register's rows, at the widths the register sets.
+
+    A backend measures every cell of every column to size them (markup parsed 120,000 times
+    for 10,000 risks); the register gives each column its width, so there is nothing to
+    measure.
+    """
+
+    @property
+    def column_content_widths(self) -> list[int]:
+        return [0] * len(COLUMNS)
+
+
+class RegisterTable(DataTable):
+    """The fast table, whose rows can be replaced in place.
+
+    The package's advice is to mount a new table for new rows; for a search that runs on
+    every key that costs more than the search (the new widget is styled, and the footer
+    rebuilt). The table's columns never change, so only its rows and caches are replaced,
+    the way the package itself does when a row is removed.
+    """
+
+    def __init__(self, widths: list[int], **options: Any) -> None:
+        super().__init__(**options)
+        self.widths = widths
+        """The column widths it was made with."""
+
+    def replace_rows(self, cells: pa.Table) -> None:
+        """Show these rows instead, the cursor on the first."""
+        backend = _FixedWidths(cells)
+        backend.render_markup = self.render_markup
+        self.backend = backend
+        self._clear_caches()
+        self._update_count += 1
+        self._require_update_dimensions = True
+        self.cursor_coordinate = Coordinate(0, 0)
+        self.hover_coordinate = Coordinate(0, 0)
+        self.scroll_to(0, 0, animate=False)
+        self.refresh(layout=True)
+        self.check_idle()
+
+
+def _empty() -> pa.Table:
+    return pa.table(
+        [pa.array([], type=pa.string()) for _ in COLUMNS], names=[c.label for c in COLUMNS]
+    )
+
+
 def _text(value: str) -> str:
     # Escaping is needed only where markup could start (a "[") or a backslash ends the text.
     return escape(value) if "[" in value or value.endswith("\\") else value
@@ -182,7 +231,7 @@ class RiskTable(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._current = self._table(None)
+        self._current = self._table(_empty())
         self._painted: pa.Table | None = None
         self.rows: list[RiskRow] = []
         """The rows loaded (in the order loaded); the table shows a selection of them."""
@@ -199,33 +248,44 @@ class RiskTable(Vertical):
     async def show(self, picks: Sequence[int], *, keep: str | None = None) -> None:
         """Show these loaded rows, by position, in this order.
 
-        The cursor stays on ``keep`` where it is still listed.
+        The cursor stays on ``keep`` where it is still listed. The rows are replaced in the
+        table shown; only when the terminal's width calls for other column widths is a new
+        table mounted.
         """
         self.references = [self.rows[i].reference for i in picks]
-        had_focus = self.table.has_focus or self.screen.focused is None
         painted = self._painted
-        table = self._table(painted.take(list(picks)) if painted is not None and picks else None)
-        old, self._current = self._current, table
-        # Mount the new table before removing the old, so focus never falls to another widget.
-        await self.mount(table, before=old)
+        cells = painted.take(list(picks)) if painted is not None and picks else _empty()
+        table = self._current
+        if self._widths() == table.widths:
+            table.replace_rows(cells)
+        else:
+            had_focus = table.has_focus or self.screen.focused is None
+            table = self._table(cells)
+            old, self._current = self._current, table
+            # Mount the new table before removing the old, so focus never falls elsewhere.
+            await self.mount(table, before=old)
+            if had_focus:
+                table.focus()
+            await old.remove()
         if keep in self.references:
-            table.move_cursor(row=self.references.index(keep), column=0)
-        if had_focus:
-            table.focus()
-        await old.remove()
+            table.move_cursor(row=self.references.index(keep), column=0, animate=False)
 
-    def _table(self, cells: pa.Table | None) -> DataTable:
-        labels = [c.label for c in COLUMNS]
+    def _widths(self) -> list[int]:
+        """Each column's width at the current terminal width."""
         title = max(20, self.size.width - 125) if self.size.width else 30
         widths = [c.width if c.width is not None else title for c in COLUMNS]
         if 0 < self.size.width < 120:
             # Narrow terminals: shorter owner and committee, so the scores come into view.
             narrow = {"owner": 10, "committee": 9, "title": 18}
             widths = [narrow.get(c.name, w) for c, w in zip(COLUMNS, widths, strict=True)]
-        backend = create_backend(cells, column_names=None if cells is not None else labels)
-        return DataTable(
-            backend=backend,
-            column_labels=list(labels),
+        return widths
+
+    def _table(self, cells: pa.Table) -> RegisterTable:
+        widths = self._widths()
+        return RegisterTable(
+            widths,
+            backend=_FixedWidths(cells),
+            column_labels=[c.label for c in COLUMNS],
             column_widths=list(widths),
             cursor_type="row",
             # Scores are badges whose text colour is chosen against the band: keep it.
@@ -236,7 +296,7 @@ class RiskTable(Vertical):
         )
 
     @property
-    def table(self) -> DataTable:
+    def table(self) -> RegisterTable:
         """The table widget currently shown."""
         return self._current
 
