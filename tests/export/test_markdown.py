@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -116,3 +118,47 @@ def test_paper_formats() -> None:
     assert fmt_direction(Direction.BETTER) == "▼ better"
     assert fmt_direction(Direction.UNCHANGED) == "► unchanged"
     assert fmt_direction(Direction.NEW) == "NEW"
+
+
+# The escaping as first written, every pattern applied to every line: the fast paths of
+# inline() and block() (a quick search that most text needs nothing) must agree with it.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_START = re.compile(r"^([-+=])")
+_ORDERED = re.compile(r"^(\d{1,9})([.)])")
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _escape_in_full(line: str) -> str:
+    escaped = _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", line))
+    return _ORDERED.sub(r"\1\\\2", _START.sub(r"\\\1", escaped))
+
+
+def _inline_in_full(text: str) -> str:
+    parts = _BREAK.split(text.strip())
+    return _escape_in_full(" ".join(p.strip() for p in parts if p.strip()))
+
+
+def _block_in_full(text: str) -> str:
+    paragraphs = []
+    for chunk in re.split(r"(?:\r\n|\r|\n)\s*(?:\r\n|\r|\n)", text.strip()):
+        lines = [_escape_in_full(line.strip()) for line in _BREAK.split(chunk) if line.strip()]
+        if lines:
+            paragraphs.append("\\\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+MARKUP_TEXT = st.text(
+    alphabet=st.sampled_from(list("ab 19.)-+=#&;*_|<>`[]~\\\n\r\t٣²")) | st.characters(),
+    max_size=40,
+)
+
+
+@given(MARKUP_TEXT)
+def test_inline_escapes_as_every_pattern_would(text: str) -> None:
+    assert inline(text) == _inline_in_full(text)
+
+
+@given(MARKUP_TEXT)
+def test_block_escapes_as_every_pattern_would(text: str) -> None:
+    assert block(text) == _block_in_full(text)

@@ -20,8 +20,8 @@ LIMIT = 4_000_000
 class Spool:
     """Write now, copy out later: a list of strings, then a temporary file past :data:`LIMIT`."""
 
-    def __init__(self, limit: int = LIMIT) -> None:
-        self._limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self._limit = LIMIT if limit is None else limit
         self._parts: list[str] = []
         self._size = 0
         self._file: IO[str] | None = None
