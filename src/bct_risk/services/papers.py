@@ -960,71 +960,96 @@ class RiskRecord:
     further_actions: list[ActionRecord]
 
 
+_RECORD_RISKS = sa.select(
+    col(Risk.id),
+    col(Risk.description),
+    col(Risk.cause),
+    col(Risk.effect),
+    col(Risk.lead_committee_id),
+    col(Risk.treatment),
+    col(Risk.closed_reason),
+    col(Risk.source),
+).where(_of_ids(col(Risk.id)))
+_RECORD_ACTIONS = (
+    sa.select(
+        col(Action.kind),
+        col(Action.risk_id),
+        col(Action.description),
+        col(Action.owner_id),
+        col(Action.raised_on),
+        col(Action.due_date),
+        col(Action.status),
+    )
+    .where(_of_ids(col(Action.risk_id)))
+    .order_by(col(Action.raised_on), col(Action.id))
+)
+
+
 def register_records(
     ctx: Context, flt: RiskFilter | None = None, *, public: bool = False
 ) -> list[RiskRecord]:
-    """The register as records, by reference; a public export leaves exempt risks out."""
+    """The register as records, by reference; a public export leaves exempt risks out.
+
+    Read a chunk of risks at a time, as the papers are (no parameter limit on large registers).
+    """
     flt = flt or RiskFilter()
     if public:
         flt = replace(flt, include_exempt=False)
-    rows = {r.id: r for r in list_risks(ctx, flt)}
-    with ctx.transaction() as session:
-        people = {p.id: p.name for p in session.exec(select(Person))}
-        bodies = {c.id: c.name for c in session.exec(select(Committee))}
-        risks = list(
-            session.exec(
-                select(Risk).where(col(Risk.id).in_(list(rows))).order_by(col(Risk.reference))
-            )
-        )
-        controls: dict[int, list[ControlRecord]] = {}
-        for c in session.exec(
-            select(Control).where(col(Control.risk_id).in_(list(rows))).order_by(col(Control.id))
-        ):
-            controls.setdefault(c.risk_id, []).append(
-                ControlRecord(c.description, people.get(c.owner_id, ""), c.effectiveness)
-            )
-        actions: dict[int, list[ActionRecord]] = {}
-        for a in session.exec(
-            select(Action)
-            .where(
-                col(Action.risk_id).in_(list(rows)),
-                col(Action.kind) == ActionKind.FURTHER_ACTION,
-            )
-            .order_by(col(Action.raised_on), col(Action.id))
-        ):
-            actions.setdefault(a.risk_id or 0, []).append(
-                ActionRecord(
-                    a.description, people.get(a.owner_id, ""), a.raised_on, a.due_date, a.status
-                )
-            )
+    rows = list_risks(ctx, flt)
     records: list[RiskRecord] = []
-    for risk in risks:
-        rid = risk.id or 0
-        row = rows[rid]
-        records.append(
-            RiskRecord(
-                reference=risk.reference,
-                title=risk.title,
-                description=risk.description,
-                cause=risk.cause,
-                effect=risk.effect,
-                category=risk.category,
-                tier=Tier(risk.tier),
-                status=RiskStatus(risk.status),
-                owner=people.get(risk.owner_id, ""),
-                lead_committee=bodies.get(risk.lead_committee_id, ""),
-                appetite=risk.appetite,
-                treatment=Treatment(risk.treatment),
-                inherent=row.inherent,
-                current=row.current,
-                target=row.target,
-                target_date=risk.target_date,
-                next_review_date=risk.next_review_date,
-                exempt=risk.exempt,
-                closed_reason=risk.closed_reason or "",
-                source=risk.source,
-                controls=controls.get(rid, []),
-                further_actions=actions.get(rid, []),
-            )
-        )
+    with ctx.transaction() as session:
+        lookups = Lookups.read(session)
+        people, days = lookups.people, lookups.days
+        bodies = dict(_fetch(session, sa.select(col(Committee.id), col(Committee.name))))
+        further = ActionKind.FURTHER_ACTION.value
+        for chunk in _chunks(rows):
+            ids = {"ids": [r.id for r in chunk]}
+            risks = {rid: rest for rid, *rest in _fetch(session, _RECORD_RISKS, ids)}
+            controls: dict[int, list[ControlRecord]] = {}
+            for rid, text, owner_id, effectiveness in _fetch(session, _CONTROLS, ids):
+                controls.setdefault(rid, []).append(
+                    ControlRecord(text, people.get(owner_id, ""), Effectiveness(effectiveness))
+                )
+            actions: dict[int, list[ActionRecord]] = {}
+            for kind, rid, text, owner_id, raised_on, due, status in _fetch(
+                session, _RECORD_ACTIONS, ids
+            ):
+                if kind == further:
+                    actions.setdefault(rid, []).append(
+                        ActionRecord(
+                            text,
+                            people.get(owner_id, ""),
+                            days[raised_on] or date.min,
+                            days[due],
+                            _ACTION_STATUSES[status],
+                        )
+                    )
+            for row in chunk:
+                description, cause, effect, committee_id, treatment, closed, source = risks[row.id]
+                records.append(
+                    RiskRecord(
+                        reference=row.reference,
+                        title=row.title,
+                        description=description,
+                        cause=cause,
+                        effect=effect,
+                        category=row.category,
+                        tier=row.tier,
+                        status=row.status,
+                        owner=row.owner,
+                        lead_committee=bodies.get(committee_id, ""),
+                        appetite=row.appetite,
+                        treatment=_TREATMENTS[treatment],
+                        inherent=row.inherent,
+                        current=row.current,
+                        target=row.target,
+                        target_date=row.target_date,
+                        next_review_date=row.next_review_date,
+                        exempt=row.exempt,
+                        closed_reason=closed or "",
+                        source=source,
+                        controls=controls.get(row.id, []),
+                        further_actions=actions.get(row.id, []),
+                    )
+                )
     return records
