@@ -1200,6 +1200,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="Fewer repetitions: a smoke check that the suite works.",
     )
+    parser.add_argument(
+        "--papers-only",
+        action="store_true",
+        help="Only the Markdown export and committee pack at the --papers sizes, --runs times "
+        "each, against the plain writer: no app sessions, data figures or import.",
+    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -1215,6 +1221,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.workdir.resolve().is_relative_to(ROOT):
         parser.error("--workdir must be outside the project (generated registers are large)")
     run = Run(started=datetime.now(UTC).isoformat(timespec="seconds"), machine=machine())
+    if args.papers_only:
+        for size in sorted(args.paper_sizes, key="SML".index):
+            database = ensure_database(args.workdir, size)
+            print(f"Size {size}: {database}", flush=True)
+            paper_figures(run, size, database, max(1, args.runs), args.paper_timeout)
+        budgets(run)
+        run.budgets = [b for b in run.budgets if "export" in b.text]
+        return report(run, args.results)
     print(f"Floors and the empty app (timeout {args.timeout:.0f} s) …", flush=True)
     floors = [floor_session(args.timeout, args.quick) for _ in range(args.runs)]
     floor = FloorSession(
@@ -1231,6 +1245,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for size in sizes:
         measure_size(run, size, args, floor)
     budgets(run)
+    return report(run, args.results)
+
+
+def report(run: Run, results: Path) -> int:
+    """Print the machine and the table, and write the JSON."""
     print()
     print(
         f"Machine: {run.machine['cpu']}, {run.machine['cores']} cores, {run.machine['memory']};"
@@ -1238,7 +1257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Textual {run.machine['textual']}; load {run.machine['load_average']}"
     )
     print(table(run))
-    path = write_results(run, args.results)
+    path = write_results(run, results)
     print(f"\nResults: {path}")
     return 0
 
