@@ -846,31 +846,40 @@ def paper_figures(run: Run, size: str, database: Path, runs: int, timeout: float
         (datetime.now(UTC).date().isoformat(),),
     ).fetchone()[0]
     raw.close()
-    plain = [p for p in (in_worker("plain", database, "", timeout) for _ in range(runs)) if p]
-    floor = statistics.median(p["seconds"] for p in plain) if plain else None
-    floor_what = "plain sqlite3 writer of the register paper"
-    for kind, name in (("export", "Markdown export of the register"), ("pack", "committee pack")):
-        samples, growth, note, written = [], [], "", 0.0
-        for _ in range(runs):
+    papers = {"export": "Markdown export of the register", "pack": "committee pack"}
+    plain: list[dict[str, float]] = []
+    results: dict[str, list[dict[str, float]]] = {kind: [] for kind in papers}
+    notes: dict[str, str] = {}
+    # Each round runs the floor and both papers one after the other, so a change in the
+    # machine's load during the figures weighs on the floor and the papers alike.
+    for _ in range(runs):
+        floor_result = in_worker("plain", database, "", timeout)
+        if floor_result:
+            plain.append(floor_result)
+        for kind in papers:
+            if kind in notes:
+                continue
             try:
                 result = in_worker(kind, database, day or "", timeout)
             except WorkerError as exc:
-                note = f"failed: {exc.summary}"
-                break
+                notes[kind] = f"failed: {exc.summary}"
+                continue
             if result is None:
-                note = f"did not finish within {timeout:.0f} s"
-                break
-            samples.append(result["seconds"])
-            growth.append(result["growth_mb"])
-            written = result["bytes"]
-        figure = run.add(Figure(name, size, "s", samples, floor, floor_what, note))
-        if kind == "export" and written and plain:
+                notes[kind] = f"did not finish within {timeout:.0f} s"
+                continue
+            results[kind].append(result)
+    floor = statistics.median(p["seconds"] for p in plain) if plain else None
+    floor_what = "plain sqlite3 writer of the register paper"
+    for kind, name in papers.items():
+        note = notes.get(kind, "")
+        done = [] if note else results[kind]
+        run.add(Figure(name, size, "s", [r["seconds"] for r in done], floor, floor_what, note))
+        if kind == "export" and done and plain:
             # Like with like: the floor writes the same paper (unescaped), so the same size.
-            print(f"    {written:,.0f} bytes written; the plain writer {plain[0]['bytes']:,.0f}")
-        if growth:
-            run.add(Figure(f"{name}: memory growth", size, "MB", growth))
-        elif note:
-            figure.samples = []
+            print(f"    {done[0]['bytes']:,.0f} bytes written; the plain writer "
+                  f"{plain[0]['bytes']:,.0f}")  # fmt: skip
+        if done:
+            run.add(Figure(f"{name}: memory growth", size, "MB", [r["growth_mb"] for r in done]))
 
 
 def import_csv(database: Path, target: Path, rows: int) -> Path:
