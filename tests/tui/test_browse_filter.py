@@ -117,3 +117,20 @@ async def test_a_theme_change_redraws_the_band_colours(app: RiskApp) -> None:
         light = str(app.screen.query_one(RiskTable).table.get_row_at(0)[5])
         assert dark != light
         assert "12" in light
+
+
+async def test_a_click_opens_the_row_clicked_though_its_cells_are_drawn_once(
+    app: RiskApp,
+) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(RiskTable)
+        rows = {ref: i for i, ref in enumerate(table.references)}
+        # SR8 and SR9 share a lead committee: SR9's committee cell is SR8's, drawn once.
+        x = 1 + sum(w + 2 for w in table.table.widths[:3]) + 2
+        await pilot.click(table.table, offset=(x, 1 + rows["SR9"]))
+        await settle(pilot)
+        assert table.current_reference == "SR9"
+        await pilot.click(table.table, offset=(x, 1 + rows["SR8"]))
+        await settle(pilot)
+        assert table.current_reference == "SR8"

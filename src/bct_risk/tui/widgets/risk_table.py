@@ -16,6 +16,8 @@ from typing import Any
 
 import pyarrow as pa
 from rich.markup import escape
+from rich.segment import Segment
+from rich.style import Style
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -177,9 +179,54 @@ class RegisterTable(DataTable):
     """
 
     def __init__(self, widths: list[int], **options: Any) -> None:
+        # The table clears its caches as it is made, this one among them.
+        self._drawn: dict[tuple[Any, ...], list[list[Segment]]] = {}
         super().__init__(**options)
         self.widths = widths
         """The column widths it was made with."""
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._drawn.clear()
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+        in_range: bool = False,
+    ) -> list[list[Segment]]:
+        """A cell, drawn once for each distinct value and look rather than once per row.
+
+        A register repeats most of its cells (scores, arrows, owners, committees, dates), and
+        drawing a cell through Rich is most of a screen's cost. A cell drawn for another row
+        is reused with this row's position put in its styles' meta, which is what a click
+        reads.
+        """
+        backend = self.backend
+        if row_index < 0 or column_index < 0 or backend is None:
+            return super()._render_cell(
+                row_index, column_index, base_style, width, cursor, hover, in_range
+            )
+        look = (
+            backend.get_cell_at(row_index, column_index), column_index, width, base_style,
+            cursor, hover, in_range, self._show_hover_cursor, self._pseudo_class_state,
+        )  # fmt: skip
+        drawn = self._drawn.get(look)
+        if drawn is None:
+            drawn = super()._render_cell(
+                row_index, column_index, base_style, width, cursor, hover, in_range
+            )
+            if len(self._drawn) > 50_000:
+                self._drawn.clear()
+            self._drawn[look] = drawn
+            return drawn
+        here = Style.from_meta({"row": row_index, "column": column_index})
+        return [[Segment(text, style + here if style else here) for text, style, _ in line]
+                for line in drawn]  # fmt: skip
 
     def replace_rows(self, cells: pa.Table) -> None:
         """Show these rows instead, the cursor on the first."""
