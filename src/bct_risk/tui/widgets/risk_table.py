@@ -149,11 +149,37 @@ class RowPainter:
         ]
 
     def paint(self, rows: Sequence[RiskRow]) -> pa.Table:
-        """Every row's markup, as an Arrow table with the register's column labels."""
-        columns = list(zip(*(self.cells(r) for r in rows), strict=True)) or [()] * len(COLUMNS)
+        """Every row's markup, as an Arrow table with the register's column labels.
+
+        Drawn a column at a time (the same cells as :meth:`cells`), each distinct text once.
+        """
+        text = _Texts()
+        score, arrow, review, appetite = self.score, self.arrow, self.review, self.appetite
+        columns = [
+            [text[r.reference] for r in rows],
+            [text[r.title] for r in rows],
+            [text[r.owner] for r in rows],
+            [text[r.lead_committee] for r in rows],
+            [score(r.inherent) for r in rows],
+            [score(r.current) for r in rows],
+            [score(r.target) for r in rows],
+            [arrow(r.direction) for r in rows],
+            [appetite(r.appetite, r.above_appetite) for r in rows],
+            [review(r.next_review_date, r.review_overdue) for r in rows],
+            [r.tier.label for r in rows],
+            [r.status.label for r in rows],
+        ]
         return pa.table(
             [pa.array(c, type=pa.string()) for c in columns], names=[c.label for c in COLUMNS]
         )
+
+
+class _Texts(dict[str, str]):
+    """Plain text as register markup, each distinct text escaped once."""
+
+    def __missing__(self, value: str) -> str:
+        self[value] = escaped = _text(value)
+        return escaped
 
 
 class _FixedWidths(ArrowBackend):
