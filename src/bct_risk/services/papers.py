@@ -10,7 +10,7 @@ and one for a past meeting shows today's register with that meeting's changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, NamedTuple
@@ -192,15 +192,16 @@ def _of_ids(column: Any) -> Any:
 
 
 # The statements of a chunk of sections, made once: each chunk only binds its ids.
-_RISK_TEXTS = sa.select(
-    col(Risk.id),
+_TEXT_COLUMNS = (
     col(Risk.description),
     col(Risk.cause),
     col(Risk.effect),
     col(Risk.treatment),
     col(Risk.closed_reason),
     col(Risk.closed_on),
-).where(_of_ids(col(Risk.id)))
+)
+"""What a section prints of the risk beyond its register line."""
+_RISK_TEXTS = sa.select(col(Risk.id), *_TEXT_COLUMNS).where(_of_ids(col(Risk.id)))
 _CONTROLS = (
     sa.select(
         col(Control.risk_id),
@@ -212,12 +213,13 @@ _CONTROLS = (
     .order_by(col(Control.id))
 )
 # Tracker items are told apart in Python, not in SQL: with "kind = ?" in the WHERE clause,
-# SQLite reads the index on kind (most of the table) rather than the one on the risk. (One
-# query of actions outer-joined to their updates was slower than these two.)
+# SQLite reads the index on kind (most of the table) rather than the one on the risk. The
+# updates are found through the index on the risk alone (no column of the action is read), and
+# those of tracker items are simply not used. (One query of actions outer-joined to their
+# updates was slower than these two.)
 _UPDATES = (
     sa.select(
         col(ActionUpdate.action_id),
-        col(Action.kind),
         col(ActionUpdate.update_date),
         col(ActionUpdate.text),
     )
@@ -251,17 +253,23 @@ _REVIEWS = sa.select(
 
 
 def load_sections(
-    session: Session, lookups: Lookups, today: date, rows: Sequence[RiskRow]
+    session: Session,
+    lookups: Lookups,
+    today: date,
+    rows: Sequence[RiskRow],
+    texts: Mapping[int, Sequence[Any]] | None = None,
 ) -> list[RiskSection]:
     """The sections of up to :data:`CHUNK` risks, in the order of ``rows``: five queries.
 
-    Selected columns, not ORM objects, and the look-ups by the chunk's ids.
+    Selected columns, not ORM objects, and the look-ups by the chunk's ids. ``texts`` (each
+    risk's :data:`_TEXT_COLUMNS` by id) saves a query where the risks' rows brought them.
     """
     if not rows:
         return []
     ids = {"ids": [r.id for r in rows]}
     people, days = lookups.people, lookups.days
-    texts = {rid: rest for rid, *rest in _fetch(session, _RISK_TEXTS, ids)}
+    if texts is None:
+        texts = {rid: rest for rid, *rest in _fetch(session, _RISK_TEXTS, ids)}
     controls: dict[int, list[SectionControl]] = {}
     for rid, text, owner_id, effectiveness in _fetch(session, _CONTROLS, ids):
         controls.setdefault(rid, []).append(
@@ -269,9 +277,8 @@ def load_sections(
         )
     further = ActionKind.FURTHER_ACTION.value
     latest: dict[int, LatestUpdate] = {}
-    for action_id, kind, day, text in _fetch(session, _UPDATES, ids):
-        if kind == further:
-            latest[action_id] = LatestUpdate(days[day] or date.min, text)
+    for action_id, day, text in _fetch(session, _UPDATES, ids):
+        latest[action_id] = LatestUpdate(days[day] or date.min, text)
     actions: dict[int, list[SectionAction]] = {}
     for aid, kind, rid, text, owner_id, due, status in _fetch(session, _ACTIONS, ids):
         if kind != further:
@@ -476,17 +483,24 @@ def register_stream(
 
 def _register_chunks(ctx: Context, stmt: Any, public: bool) -> Iterator[SectionChunk]:
     reader = RowReader(ctx.matrix, ctx.today())
+    # The register's lines, and what each section prints beyond them, in one statement.
+    width = len(stmt.selected_columns)
+    stmt = stmt.add_columns(*_TEXT_COLUMNS)
     with ctx.transaction() as session:
         lookups = Lookups.read(session)
         # yield_per: the register's rows arrive as they are read (a server-side cursor where
         # the database has one), never all at once.
         result = session.connection().execute(stmt, execution_options={"yield_per": CHUNK})
         for part in result.partitions():
-            rows = [reader(r) for r in part]
+            rows, texts = [], {}
+            for record in part:
+                row = reader(record[:width])
+                rows.append(row)
+                texts[row.id] = record[width:]
             hidden = [r.id for r in rows if r.exempt] if public else []
             shown = [r for r in rows if not r.exempt] if public else rows
             yield SectionChunk(
-                sections=load_sections(session, lookups, reader.today, shown),
+                sections=load_sections(session, lookups, reader.today, shown, texts),
                 withheld=Withheld(len(hidden), _further_actions_of(session, hidden)),
             )
 
