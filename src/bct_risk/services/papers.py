@@ -270,22 +270,22 @@ def load_sections(
     people, days = lookups.people, lookups.days
     if texts is None:
         texts = {rid: rest for rid, *rest in _fetch(session, _RISK_TEXTS, ids)}
-    controls: dict[int, list[SectionControl]] = {}
+    controls: dict[int, list[SectionControl]] = {r.id: [] for r in rows}
     for rid, text, owner_id, effectiveness in _fetch(session, _CONTROLS, ids):
-        controls.setdefault(rid, []).append(
+        controls[rid].append(
             SectionControl(text, people.get(owner_id, ""), _EFFECTIVENESS[effectiveness])
         )
     further = ActionKind.FURTHER_ACTION.value
     latest: dict[int, LatestUpdate] = {}
     for action_id, day, text in _fetch(session, _UPDATES, ids):
         latest[action_id] = LatestUpdate(days[day] or date.min, text)
-    actions: dict[int, list[SectionAction]] = {}
+    actions: dict[int, list[SectionAction]] = {r.id: [] for r in rows}
     for aid, kind, rid, text, owner_id, due, status in _fetch(session, _ACTIONS, ids):
         if kind != further:
             continue
         due = days[due]
         status = _ACTION_STATUSES[status]
-        actions.setdefault(rid, []).append(
+        actions[rid].append(
             SectionAction(
                 aid,
                 text,
@@ -309,8 +309,8 @@ def load_sections(
                 treatment=_TREATMENTS[treatment],
                 closed_reason=closed_reason,
                 closed_on=days[closed_on],
-                controls=controls.get(row.id, []),
-                further_actions=actions.get(row.id, []),
+                controls=controls[row.id],
+                further_actions=actions[row.id],
                 last_review=reviews.get(row.id),
             )
         )
