@@ -22,6 +22,8 @@ from bct_risk.tui.commands import ActionCommands
 if TYPE_CHECKING:
     from bct_risk.services.context import Context
     from bct_risk.services.queries import RiskFilter
+    from bct_risk.tui.colours import Palette
+    from bct_risk.tui.screens.register import Loaded
 
 WHILE_OPENING = frozenset({"quit", "help_quit"})
 """The app's actions available before the register is open: only leaving."""
@@ -49,7 +51,7 @@ class RiskApp(App[None]):
         super().__init__()
         self._ctx = ctx
         self._opener = opener
-        self._opening: Worker[Context] | None = None
+        self._opening: Worker[tuple[Context, Loaded]] | None = None
         self.blink = blink
         """Whether text cursors blink (off in tests, so snapshots are stable)."""
         self.open_error: BaseException | None = None
@@ -77,16 +79,20 @@ class RiskApp(App[None]):
             self.call_after_refresh(self._start_opening)
 
     def _start_opening(self) -> None:
-        self._opening = self._open_register()
+        from bct_risk.tui.colours import palette
+
+        self._opening = self._open_register(palette(self))
 
     @work(thread=True, exclusive=True, group="open-register", exit_on_error=False)
-    def _open_register(self) -> Context:
+    def _open_register(self, colours: Palette) -> tuple[Context, Loaded]:
         assert self._opener is not None
         ctx = self._opener()
-        # Loaded here too, so the UI thread does not wait for the register screen's imports.
-        import bct_risk.tui.screens.register  # noqa: F401
+        # The register's first rows are loaded and painted here too, while the screen is idle,
+        # so the register screen shows them as soon as it is drawn.
+        from bct_risk.services.queries import RiskFilter
+        from bct_risk.tui.screens.register import load_rows
 
-        return ctx
+        return ctx, load_rows(ctx, RiskFilter(), colours)
 
     @on(Worker.StateChanged)
     def _register_opened(self, event: Worker.StateChanged) -> None:
@@ -94,16 +100,17 @@ class RiskApp(App[None]):
             return
         event.stop()
         if event.state == WorkerState.SUCCESS:
-            self._ctx = self._opening.result
-            self._show_register()
+            assert self._opening.result is not None
+            self._ctx, loaded = self._opening.result
+            self._show_register(loaded)
         elif event.state == WorkerState.ERROR:
             self.open_error = self._opening.error
             self.exit(return_code=1)
 
-    def _show_register(self) -> None:
+    def _show_register(self, loaded: Loaded | None = None) -> None:
         from bct_risk.tui.screens.register import RegisterScreen
 
-        self.push_screen(RegisterScreen(self.ctx))
+        self.push_screen(RegisterScreen(self.ctx, loaded))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Until the register is open there is nothing to go to: keys wait for it.

@@ -8,6 +8,7 @@ contrast against it, so a band stays readable whatever the theme.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.markup import escape
 from textual.app import App
@@ -61,7 +62,7 @@ def _hex(value: str | None, fallback: str) -> Color:
         return Color.parse(fallback)
 
 
-def palette(app: App[object]) -> Palette:
+def palette(app: App[Any]) -> Palette:
     """The palette of the app's current theme."""
     variables = app.get_css_variables()
     success = _hex(variables.get("success"), "green")

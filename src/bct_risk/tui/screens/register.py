@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import pyarrow as pa
@@ -17,7 +17,7 @@ from bct_risk.services import queries
 from bct_risk.services.context import Context
 from bct_risk.services.queries import RiskFilter, RiskRow, search_key
 from bct_risk.tui.actions import UserAction, bindings
-from bct_risk.tui.colours import palette
+from bct_risk.tui.colours import Palette, palette
 from bct_risk.tui.screens.choice import ChoiceScreen
 from bct_risk.tui.services import call_service
 from bct_risk.tui.widgets.risk_table import COLUMNS, RiskTable, RowPainter, sort_order
@@ -28,6 +28,25 @@ STATUS_CYCLE: tuple[tuple[RiskStatus | None, bool, str], ...] = (
     (None, True, "open and closed"),
 )
 """What the open/closed quick filter steps through: (status, include closed, words)."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A register's rows for a filter, painted, with what the search looks in for each."""
+
+    rows: list[RiskRow]
+    painted: pa.Table
+    keys: list[str]
+
+
+def load_rows(ctx: Context, flt: RiskFilter, colours: Palette) -> Loaded:
+    """Load and paint the rows for a filter (less its search text): work for a thread.
+
+    The app calls it as it opens the register, so the first rows are ready when the register
+    screen is.
+    """
+    rows = queries.list_risks(ctx, replace(flt, text=""))
+    return Loaded(rows, RowPainter(ctx.matrix, colours).paint(rows), [search_key(r) for r in rows])
 
 
 class RegisterScreen(Screen[None]):
@@ -56,9 +75,11 @@ class RegisterScreen(Screen[None]):
     BINDINGS = bindings(ACTIONS)
     AUTO_FOCUS = "DataTable"
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, loaded: Loaded | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self._preloaded = loaded
+        """Rows loaded for the opening filter before the screen was made, if any."""
         self.filter = RiskFilter()
         """The filter the table shows."""
         self.committee_name = ""
@@ -73,6 +94,7 @@ class RegisterScreen(Screen[None]):
         self._keys: list[str] = []
         """What the search looks in, for each loaded row."""
         self._search_due = False
+        self._shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,16 +104,21 @@ class RegisterScreen(Screen[None]):
         yield RiskTable(id="risks")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.sub_title = "Strategic risk register"
         # Band colours come from the theme: redraw the rows when the user changes it.
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.reload()
+        loaded, self._preloaded = self._preloaded, None
+        if loaded is None:
+            self.reload()
+        else:
+            await self._loaded(loaded)
 
     def on_screen_resume(self) -> None:
-        # Back from a risk or a form: show what changed there.
-        if self.rows:
+        # Back from a risk or a form: show what changed there (not when first shown).
+        if self._shown:
             self.reload()
+        self._shown = True
 
     async def _theme_changed(self, _theme: object) -> None:
         table = self.query_one(RiskTable)
@@ -107,20 +134,14 @@ class RegisterScreen(Screen[None]):
         The search text is applied to the loaded rows (:meth:`_show_rows`), so typing never
         waits for the database.
         """
-        flt = replace(self.filter, text="")
-        painter = RowPainter(self.ctx.matrix, palette(self.app))
-
-        def load() -> tuple[list[RiskRow], pa.Table, list[str]]:
-            rows = queries.list_risks(self.ctx, flt)
-            return rows, painter.paint(rows), [search_key(r) for r in rows]
-
-        call_service(self, load, self._loaded, group="register")
+        flt, ctx, colours = self.filter, self.ctx, palette(self.app)
+        call_service(self, lambda: load_rows(ctx, flt, colours), self._loaded, group="register")
         self._show_state(loading=True)
 
-    async def _loaded(self, loaded: tuple[list[RiskRow], pa.Table, list[str]]) -> None:
-        rows, painted, self._keys = loaded
-        self.query_one(RiskTable).load(rows, painted)
-        self._order = sort_order(rows, self.sort_column, self.descending)
+    async def _loaded(self, loaded: Loaded) -> None:
+        self._keys = loaded.keys
+        self.query_one(RiskTable).load(loaded.rows, loaded.painted)
+        self._order = sort_order(loaded.rows, self.sort_column, self.descending)
         await self._show_rows()
 
     async def _show_rows(self) -> None:
