@@ -108,9 +108,13 @@ class SectionAction(NamedTuple):
     latest_update: LatestUpdate | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RiskSection:
-    """What a paper prints about one risk: its text, scores, controls, actions, last review."""
+    """What a paper prints about one risk: its text, scores, controls, actions, last review.
+
+    Not frozen, as :class:`~bct_risk.services.queries.RiskRow` is not: a frozen dataclass is
+    several times dearer to build, and a paper of a large register builds 100,000.
+    """
 
     row: RiskRow
     description: str
@@ -167,7 +171,7 @@ class Lookups:
         return cls(people, committees, meetings, days)
 
 
-def _fetch(session: Session, stmt: Any, params: dict[str, Any] | None = None) -> list[Any]:
+def _fetch(session: Session, stmt: Any, params: dict[str, Any] | None = None) -> Sequence[Any]:
     """The driver's own rows for a statement: no result row objects, no type conversion.
 
     A paper of a large register reads hundreds of thousands of rows, and building a typed
@@ -176,7 +180,7 @@ def _fetch(session: Session, stmt: Any, params: dict[str, Any] | None = None) ->
     """
     result = session.connection().execute(stmt, params or {})
     try:
-        return list(result.cursor.fetchall())
+        return result.cursor.fetchall()
     finally:
         result.close()
 
