@@ -5,12 +5,17 @@ from __future__ import annotations
 import threading
 from functools import partial
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bct_risk.cli.app import open_settings
 from bct_risk.config import Settings
 from bct_risk.domain.errors import DomainError
 from bct_risk.services.context import Context
+from bct_risk.services.queries import RiskFilter
 from bct_risk.tui.app import open_app
+from bct_risk.tui.colours import palette
 from bct_risk.tui.screens.heatmap import HeatMapScreen
 from bct_risk.tui.screens.opening import OPENING, OpeningScreen
 from bct_risk.tui.screens.register import RegisterScreen
@@ -73,3 +78,41 @@ async def test_a_register_that_cannot_be_opened_closes_the_app_with_its_error() 
     assert isinstance(app.open_error, DomainError)
     assert "file is not a database" in str(app.open_error)
     assert app.return_code == 1
+
+
+async def test_a_large_register_shows_its_first_rows_then_all(
+    seeded_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bct_risk.tui.screens.register as register
+
+    monkeypatch.setattr(register, "FIRST_ROWS", 3)
+    ctx = make_context(seeded_db_path)
+    first = register.load_first_rows(ctx, RiskFilter(), palette(open_app(lambda: ctx)))
+    # The first rows in the register's own order (SR2 before SR10), and word that more follow.
+    assert ([r.reference for r in first.rows], first.complete) == (
+        ["OR2026-01", "SR1", "SR2"],
+        False,
+    )
+
+    release = threading.Event()
+    load_rows = register.load_rows
+
+    def held(*args: Any) -> register.Loaded:
+        release.wait(10)  # the rest of the register, held back until the test has looked
+        return load_rows(*args)
+
+    monkeypatch.setattr(register, "load_rows", held)
+    app = open_app(lambda: make_context(seeded_db_path), blink=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, RegisterScreen) and app.screen.rows:
+                break
+        assert [r.reference for r in app.screen.rows] == ["OR2026-01", "SR1", "SR2"]
+        assert "loading…" in screen_text(app)
+        release.set()
+        await settle(pilot)
+        assert len(app.screen.rows) == 10
+        assert "10 shown" in screen_text(app)
+    ctx.engine.dispose()
+    app.ctx.engine.dispose()

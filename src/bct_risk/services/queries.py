@@ -5,6 +5,7 @@ Lists select only the columns they show (no ORM objects), so they stay fast on l
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -197,17 +198,36 @@ def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
     return stmt
 
 
-def list_risks(ctx: Context, flt: RiskFilter | None = None) -> list[RiskRow]:
-    """The register, filtered; open risks only unless the filter says otherwise."""
+def list_risks(
+    ctx: Context, flt: RiskFilter | None = None, *, ids: Collection[int] | None = None
+) -> list[RiskRow]:
+    """The register, filtered; open risks only unless the filter says otherwise.
+
+    With ``ids``, only those of the filtered risks (a first screenful, say).
+    """
     flt = flt or RiskFilter()
     reader = RowReader(ctx.matrix, ctx.today())
     with ctx.transaction() as session:
-        result = session.connection().execute(register_statement(ctx, flt, session))
-        # The driver's own tuples: RowReader converts the few typed values itself, which
-        # costs a fraction of building a result row per risk.
-        rows = result.cursor.fetchall()
-        result.close()
+        stmt = register_statement(ctx, flt, session)
+        rows: list[Any] = []
+        for part in [None] if ids is None else _batches(sorted(ids)):
+            chosen = stmt if part is None else stmt.where(col(Risk.id).in_(part))
+            result = session.connection().execute(chosen)
+            # The driver's own tuples: RowReader converts the few typed values itself, which
+            # costs a fraction of building a result row per risk.
+            rows += result.cursor.fetchall()
+            result.close()
     return [reader(r) for r in rows]
+
+
+def risk_references(ctx: Context, flt: RiskFilter | None = None) -> list[tuple[int, str]]:
+    """The id and reference of each risk the filter lists: enough to choose which to load."""
+    with ctx.transaction() as session:
+        stmt = register_statement(ctx, flt or RiskFilter(), session)
+        return [
+            (i, ref)
+            for i, ref in session.execute(stmt.with_only_columns(col(Risk.id), col(Risk.reference)))
+        ]
 
 
 _SCORES: dict[tuple[int | None, int | None], Score] = {

@@ -87,12 +87,12 @@ class RiskApp(App[None]):
     def _open_register(self, colours: Palette) -> tuple[Context, Loaded]:
         assert self._opener is not None
         ctx = self._opener()
-        # The register's first rows are loaded and painted here too, while the screen is idle,
-        # so the register screen shows them as soon as it is drawn.
+        # The register's first screenful is loaded and painted here too, while the screen is
+        # idle, so the register screen shows it as soon as it is drawn (then loads the rest).
         from bct_risk.services.queries import RiskFilter
-        from bct_risk.tui.screens.register import load_rows
+        from bct_risk.tui.screens.register import load_first_rows
 
-        return ctx, load_rows(ctx, RiskFilter(), colours)
+        return ctx, load_first_rows(ctx, RiskFilter(), colours)
 
     @on(Worker.StateChanged)
     def _register_opened(self, event: Worker.StateChanged) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -20,7 +21,13 @@ from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import Palette, palette
 from bct_risk.tui.screens.choice import ChoiceScreen
 from bct_risk.tui.services import call_service
-from bct_risk.tui.widgets.risk_table import COLUMNS, RiskTable, RowPainter, sort_order
+from bct_risk.tui.widgets.risk_table import (
+    COLUMNS,
+    RiskTable,
+    RowPainter,
+    reference_key,
+    sort_order,
+)
 
 STATUS_CYCLE: tuple[tuple[RiskStatus | None, bool, str], ...] = (
     (None, False, "open"),
@@ -30,6 +37,10 @@ STATUS_CYCLE: tuple[tuple[RiskStatus | None, bool, str], ...] = (
 """What the open/closed quick filter steps through: (status, include closed, words)."""
 
 
+FIRST_ROWS = 120
+"""How many rows the register shows first as it opens, while it loads the rest."""
+
+
 @dataclass(frozen=True)
 class Loaded:
     """A register's rows for a filter, painted, with what the search looks in for each."""
@@ -37,15 +48,35 @@ class Loaded:
     rows: list[RiskRow]
     painted: pa.Table
     keys: list[str]
+    complete: bool = True
+    """False when these are only the first rows (in reference order) of more."""
+    order: list[int] | None = None
+    """The rows' positions sorted as ``sorted_by`` says, worked out with them."""
+    sorted_by: tuple[str, bool] = ("reference", False)
+    """The column and direction (descending?) of ``order``."""
 
 
-def load_rows(ctx: Context, flt: RiskFilter, colours: Palette) -> Loaded:
-    """Load and paint the rows for a filter (less its search text): work for a thread.
+def load_rows(
+    ctx: Context, flt: RiskFilter, colours: Palette, sorted_by: tuple[str, bool]
+) -> Loaded:
+    """Load, paint and sort the rows for a filter (less its search text): work for a thread."""
+    loaded = _painted(ctx, colours, queries.list_risks(ctx, replace(flt, text="")))
+    return replace(loaded, order=sort_order(loaded.rows, *sorted_by), sorted_by=sorted_by)
 
-    The app calls it as it opens the register, so the first rows are ready when the register
-    screen is.
+
+def load_first_rows(ctx: Context, flt: RiskFilter, colours: Palette) -> Loaded:
+    """The first screenful of rows in reference order, the register's order as it opens.
+
+    Work for a thread: the app shows these at once, then the register loads the rest.
     """
-    rows = queries.list_risks(ctx, replace(flt, text=""))
+    flt = replace(flt, text="")
+    references = queries.risk_references(ctx, flt)
+    first = heapq.nsmallest(FIRST_ROWS, references, key=lambda r: reference_key(r[1]))
+    rows = queries.list_risks(ctx, flt, ids=[i for i, _ in first])
+    return replace(_painted(ctx, colours, rows), complete=len(first) == len(references))
+
+
+def _painted(ctx: Context, colours: Palette, rows: list[RiskRow]) -> Loaded:
     return Loaded(rows, RowPainter(ctx.matrix, colours).paint(rows), [search_key(r) for r in rows])
 
 
@@ -95,6 +126,8 @@ class RegisterScreen(Screen[None]):
         """What the search looks in, for each loaded row."""
         self._search_due = False
         self._shown = False
+        self._complete = False
+        """Whether every row for the filter is loaded (not only the first)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,10 +142,10 @@ class RegisterScreen(Screen[None]):
         # Band colours come from the theme: redraw the rows when the user changes it.
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         loaded, self._preloaded = self._preloaded, None
-        if loaded is None:
-            self.reload()
-        else:
+        if loaded is not None:
             await self._loaded(loaded)
+        if loaded is None or not loaded.complete:
+            self.reload()
 
     def on_screen_resume(self) -> None:
         # Back from a risk or a form: show what changed there (not when first shown).
@@ -135,13 +168,17 @@ class RegisterScreen(Screen[None]):
         waits for the database.
         """
         flt, ctx, colours = self.filter, self.ctx, palette(self.app)
-        call_service(self, lambda: load_rows(ctx, flt, colours), self._loaded, group="register")
+        by = (self.sort_column, self.descending)
+        call_service(self, lambda: load_rows(ctx, flt, colours, by), self._loaded, group="register")
         self._show_state(loading=True)
 
     async def _loaded(self, loaded: Loaded) -> None:
+        self._complete = loaded.complete
         self._keys = loaded.keys
         self.query_one(RiskTable).load(loaded.rows, loaded.painted)
-        self._order = sort_order(loaded.rows, self.sort_column, self.descending)
+        by = (self.sort_column, self.descending)
+        order = loaded.order if loaded.sorted_by == by else None
+        self._order = order if order is not None else sort_order(loaded.rows, *by)
         await self._show_rows()
 
     async def _show_rows(self) -> None:
@@ -151,7 +188,7 @@ class RegisterScreen(Screen[None]):
         picks = [i for i in self._order if needle in keys[i]] if needle else self._order
         self.rows = [table.rows[i] for i in picks]
         await table.show(picks, keep=table.current_reference)
-        self._show_state()
+        self._show_state(loading=not self._complete)
 
     def _show_state(self, loading: bool = False) -> None:
         flt = self.filter

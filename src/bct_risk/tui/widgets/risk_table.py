@@ -48,7 +48,7 @@ def _score_value(score: Any) -> int:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("reference", "Ref", 9, lambda r: _ref_key(r.reference)),
+    Column("reference", "Ref", 9, lambda r: reference_key(r.reference)),
     Column("title", "Title", None, lambda r: r.title.lower()),
     Column("owner", "Risk owner", 16, lambda r: r.owner.lower()),
     Column("committee", "Lead committee", 14, lambda r: r.lead_committee.lower()),
@@ -64,8 +64,8 @@ COLUMNS: tuple[Column, ...] = (
 """The register's columns, in the order the issue and the papers list them."""
 
 
-def _ref_key(reference: str) -> tuple[str, int, str]:
-    # SR2 before SR10: letters, then the number, then anything after it.
+def reference_key(reference: str) -> tuple[str, int, str]:
+    """How references sort: SR2 before SR10 (the letters, then the number, then the rest)."""
     head = reference.rstrip("0123456789")
     tail = reference[len(head) :]
     return (head, int(tail) if tail.isdigit() else -1, reference)
@@ -74,7 +74,7 @@ def _ref_key(reference: str) -> tuple[str, int, str]:
 def sort_order(rows: Sequence[RiskRow], column: str, descending: bool) -> list[int]:
     """The positions of ``rows`` sorted by a column's key (reference breaks ties)."""
     by = next(c for c in COLUMNS if c.name == column).sort_key
-    refs = [_ref_key(r.reference) for r in rows]
+    refs = [reference_key(r.reference) for r in rows]
     ordered = sorted(range(len(rows)), key=refs.__getitem__)
     keys = [by(r) for r in rows]
     return sorted(ordered, key=keys.__getitem__, reverse=descending)
