@@ -50,6 +50,7 @@ from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_meeting
 from bct_risk.services.queries import (
     ActionView,
+    Days,
     ReviewView,
     RiskFilter,
     RiskRow,
@@ -126,15 +127,6 @@ class RiskSection:
     controls: list[SectionControl]
     further_actions: list[SectionAction]
     last_review: ReviewView | None
-
-
-class Days(dict[Any, "date | None"]):
-    """Dates as the driver gives them (ISO text on SQLite, dates elsewhere), each read once."""
-
-    def __missing__(self, value: Any) -> date | None:
-        day = value if value is None or isinstance(value, date) else date.fromisoformat(value)
-        self[value] = day
-        return day
 
 
 @dataclass(frozen=True)

@@ -242,7 +242,7 @@ _APPETITES = {a.value: a for a in Appetite}
 _UNREAD = object()
 
 
-class _Days(dict[Any, "date | None"]):
+class Days(dict[Any, "date | None"]):
     """Dates as the driver gives them (dates, or ISO text from SQLite), each read once."""
 
     def __missing__(self, value: Any) -> date | None:
@@ -270,7 +270,7 @@ class RowReader:
         self._bands[None] = ("", "")
         self._ceilings: dict[Appetite | None, int | None] = {a: matrix.ceiling(a) for a in Appetite}
         self._ceilings[None] = None
-        self._days = _Days()
+        self._days = Days()
 
     def __call__(self, r: Any) -> RiskRow:
         (rid, ref, title, owner, committee, tier, status, category, appetite, exempt, review,
