@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pyarrow as pa
+from rich.segment import Segment
+from rich.style import Style
+from textual_fastdatatable import DataTable
+
 from bct_risk.services import queries
 from bct_risk.services.context import Context
 from bct_risk.services.queries import RiskFilter
 from bct_risk.tui.app import RiskApp
 from bct_risk.tui.colours import palette
-from bct_risk.tui.widgets.risk_table import COLUMNS, RowPainter
+from bct_risk.tui.widgets.risk_table import COLUMNS, RiskTable, RowPainter, _FixedWidths
 from tests.tui.conftest import settle
 
 
@@ -30,3 +35,38 @@ async def test_painting_the_register_gives_each_row_its_cells(
     one_by_one = RowPainter(app_ctx.matrix, colours)
     assert painted == [dict(zip(labels, one_by_one.cells(r), strict=True)) for r in rows]
     assert painted[-2]["Title"] == "\\[bold]Not bold\\[/bold] \\\\"
+
+
+async def test_plain_cells_are_drawn_as_the_package_draws_them(app: RiskApp) -> None:
+
+    def cells(lines: list[list[Segment]]) -> list[tuple[str, Style]]:
+        # Character by character, each with its style less the meta a click reads.
+        return [
+            (ch, (seg.style or Style()).clear_meta_and_links())
+            for line in lines
+            for seg in line
+            for ch in seg.text
+        ]
+
+    texts = [
+        "SR1",
+        "",
+        "Placement sufficiency for children in care and care leavers",
+        "exactly-twenty-chars",
+        "a-single-word-longer-than-the-whole-column-width",
+        "Café – £5m shortfall 😀 wide",
+    ]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(RiskTable).table
+        labels = [c.label for c in COLUMNS]
+        table.replace_rows(pa.table({label: texts for label in labels}))
+        await settle(pilot)
+        base = table.rich_style
+        for row, text in enumerate(texts):
+            for column, width in ((0, 11), (1, 22), (2, 18)):
+                for marks in ((False, False, False), (True, False, False)):
+                    ours = table._render_cell(row, column, base, width, *marks)
+                    theirs = DataTable._render_cell(table, row, column, base, width, *marks)
+                    assert cells(ours) == cells(theirs), (text, column, marks)
+    assert isinstance(table.backend, _FixedWidths)
