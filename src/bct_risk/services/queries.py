@@ -5,7 +5,7 @@ Lists select only the columns they show (no ORM objects), so they stay fast on l
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -217,7 +217,7 @@ def list_risks(
             # costs a fraction of building a result row per risk.
             rows += result.cursor.fetchall()
             result.close()
-    return [reader(r) for r in rows]
+    return reader.read_all(rows)
 
 
 def risk_references(ctx: Context, flt: RiskFilter | None = None) -> list[tuple[int, str]]:
@@ -273,34 +273,45 @@ class RowReader:
         self._days = Days()
 
     def __call__(self, r: Any) -> RiskRow:
-        (rid, ref, title, owner, committee, tier, status, category, appetite, exempt, review,
-         target_date, il, ii, cl, ci, prev, tl, ti) = r  # fmt: skip
-        # Enum members equal their values, so these look-ups take text or members alike.
-        status, appetite = _STATUSES[status], _APPETITES.get(appetite)
-        review = self._days[review]
-        current, target = _SCORES.get((cl, ci)), _SCORES.get((tl, ti))
-        if current is None:
-            value = None
-            travel = Direction.NEW
-        else:
-            value = current.likelihood * current.impact
-            travel = (
-                Direction.NEW if prev is None
-                else Direction.WORSE if value > prev
-                else Direction.BETTER if value < prev
-                else Direction.UNCHANGED
-            )  # fmt: skip
-        band, colour = self._bands[value]
-        ceiling = self._ceilings[appetite]
-        return RiskRow(
-            rid, ref, title, owner, committee, _TIERS[tier], status, category, appetite,
-            bool(exempt), review, self._days[target_date], _SCORES.get((il, ii)), current, prev,
-            target, band, colour, travel,
-            value is not None and ceiling is not None and value > ceiling,
-            status is RiskStatus.OPEN and review is not None and review < self.today,
-            None if value is None or target is None else value - target.likelihood * target.impact,
-            None if value is None or ceiling is None else value - ceiling,
+        return self.read_all([r])[0]
+
+    def read_all(self, rows: Iterable[Any]) -> list[RiskRow]:
+        """Register lines from rows of :func:`register_statement`, in the same order."""
+        # Everything the loop uses is a local name: this loop is most of a large list's cost.
+        days, bands, ceilings, today = self._days, self._bands, self._ceilings, self.today
+        scores, statuses, appetites, tiers = _SCORES.get, _STATUSES, _APPETITES.get, _TIERS
+        new, worse, better, same = (
+            Direction.NEW, Direction.WORSE, Direction.BETTER, Direction.UNCHANGED,
         )  # fmt: skip
+        is_open, line = RiskStatus.OPEN, RiskRow
+        lines: list[RiskRow] = []
+        append = lines.append
+        for (rid, ref, title, owner, committee, tier, status, category, appetite, exempt, review,
+             target_date, il, ii, cl, ci, prev, tl, ti) in rows:  # fmt: skip
+            # Enum members equal their values, so these look-ups take text or members alike.
+            status, appetite, review = statuses[status], appetites(appetite), days[review]
+            current, target = scores((cl, ci)), scores((tl, ti))
+            if current is None:
+                value, travel = None, new
+            else:
+                value = current.likelihood * current.impact
+                travel = (
+                    new if prev is None else worse if value > prev
+                    else better if value < prev else same
+                )  # fmt: skip
+            band, colour = bands[value]
+            ceiling = ceilings[appetite]
+            append(line(
+                rid, ref, title, owner, committee, tiers[tier], status, category, appetite,
+                bool(exempt), review, days[target_date], scores((il, ii)), current, prev,
+                target, band, colour, travel,
+                value is not None and ceiling is not None and value > ceiling,
+                status is is_open and review is not None and review < today,
+                None if value is None or target is None
+                else value - target.likelihood * target.impact,
+                None if value is None or ceiling is None else value - ceiling,
+            ))  # fmt: skip
+        return lines
 
 
 def risk_row(matrix: Matrix, today: date, r: Any) -> RiskRow:
