@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest pytest-sqlite bench clean
+.PHONY: run test lint typecheck pytest pytest-sqlite bench bench-postgres clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ test: lint typecheck pytest
 # Benchmarks (not part of `make test`): sizes S and M, a table and JSON in bench/results/.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+bench-postgres: $(STAMP)
+	scripts/with-postgres $(BIN)/python bench/run.py --sizes M --papers none --import-from none
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

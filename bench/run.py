@@ -301,11 +301,16 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def app_argv(database: Path) -> list[str]:
+def bct_risk_argv(*args: str) -> list[str]:
+    """The ``bct-risk`` command of this environment, with arguments."""
     script = Path(sys.executable).parent / "bct-risk"
     if script.exists():
-        return [str(script), "-d", str(database)]
-    return [sys.executable, "-m", "bct_risk", "-d", str(database)]
+        return [str(script), *args]
+    return [sys.executable, "-m", "bct_risk", *args]
+
+
+def app_argv(database: Path | str) -> list[str]:
+    return bct_risk_argv("-d", str(database))
 
 
 # -- register facts the app's screens are checked against -----------------------------------
@@ -1063,6 +1068,71 @@ def measure_size(run: Run, size: str, args: argparse.Namespace, floor: FloorSess
         import_figure(run, database, args.workdir, args.import_rows, args.runs, args.paper_timeout)
 
 
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+
+def postgres_register(admin_url: str, size: str, timeout: float) -> str:
+    """A demonstration register of ``size`` on the server, made on first use and kept."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    name = f"bct_bench_{size.lower()}_seed{SEED}"
+    admin = make_url(admin_url)
+    url = admin.set(database=name).render_as_string(hide_password=False)
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    with engine.connect() as connection:
+        exists = connection.exec_driver_sql(
+            "SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": name}
+        ).first()
+        if not exists:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    if not exists:
+        print(f"  generating the {size} register on PostgreSQL …", flush=True)
+        argv = bct_risk_argv("-d", url, "demo-data", "--size", size, "--seed", str(SEED))
+        subprocess.run(argv, check=True, env=child_env(), timeout=max(timeout, 1800))
+    return url
+
+
+def postgres_figures(run: Run, size: str, admin_url: str, args: argparse.Namespace) -> None:
+    """The register's data and the app's first rows and search on a PostgreSQL server."""
+    import psycopg
+
+    from bct_risk.services import queries
+
+    url = postgres_register(admin_url, size, args.timeout)
+    print(f"Size {size} on PostgreSQL: {url.rsplit('@', 1)[-1]}", flush=True)
+    runs = 1 if args.quick else max(3, args.runs)
+    ctx = _open(url)  # type: ignore[arg-type]
+    sql = compiled_sql(ctx, queries.RiskFilter())
+    raw = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+    fetch = timed(lambda: raw.execute(sql).fetchall(), runs)
+    load = timed(lambda: queries.list_risks(ctx), runs)
+    name = "register data load (PostgreSQL)"
+    run.add(
+        Figure(name, size, "s", load, statistics.median(fetch), "raw psycopg fetch of the same SQL")
+    )
+    raw.close()
+    ctx.engine.dispose()
+    exp = expected(url)  # type: ignore[arg-type]
+    sessions: list[Session] = []
+    for _ in range(args.runs):
+        try:
+            sessions.append(app_session(url, exp, args.timeout, args.quick))  # type: ignore[arg-type]
+        except (TimeoutError, RuntimeError) as exc:
+            print(f"  app session failed: {exc}", flush=True)
+    if sessions:
+        filters = [t for s in sessions for t in s.filters]
+        for figure in (
+            Figure("cold start to register rows on screen (PostgreSQL)", size, "s",
+                   [s.rows_on_screen for s in sessions]),
+            Figure("filter keystroke to updated rows (PostgreSQL)", size, "s", filters,
+                   p95=_p95(filters)),
+            Figure("open a risk's detail (PostgreSQL)", size, "s", [s.detail for s in sessions]),
+        ):  # fmt: skip
+            run.add(figure)
+
+
 def _raw_fetch(database: Path) -> float:
     from bct_risk.services.queries import RiskFilter
 
@@ -1215,6 +1285,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="Only the Markdown export and committee pack at the --papers sizes, --runs times "
         "each, against the plain writer: no app sessions, data figures or import.",
     )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BCT_RISK_TEST_POSTGRES_URL", ""),
+        help="An administrative URL of a PostgreSQL server: the --sizes registers are made "
+        "there too (kept, named bct_bench_*) and measured (default BCT_RISK_TEST_POSTGRES_URL, "
+        "which scripts/with-postgres sets; empty: SQLite only).",
+    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -1253,6 +1330,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     import_costs(run, 1 if args.quick else 3)
     for size in sizes:
         measure_size(run, size, args, floor)
+    if args.postgres:
+        for size in sizes:
+            postgres_figures(run, size, args.postgres, args)
     budgets(run)
     return report(run, args.results)
 
