@@ -33,9 +33,10 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-# Benchmarks (not part of `make test`): sizes S and M, a table and JSON in bench/results/.
+# Benchmarks (not part of `make test`): sizes S, M and L, a table and JSON in bench/results/;
+# bench-postgres: the same figures at M on a throwaway PostgreSQL server as well.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --sizes S,M,L
 
 bench-postgres: $(STAMP)
 	scripts/with-postgres $(BIN)/python bench/run.py --sizes M --papers none --import-from none

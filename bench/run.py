@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import re
-import resource
 import select
 import shutil
 import signal
@@ -794,13 +793,17 @@ def worker(kind: str, database: Path, extra: str) -> dict[str, float]:
         size = target.stat().st_size if target.exists() else 0
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "growth_mb": peak - base, "bytes": size}
+    return {"seconds": seconds, "growth_mb": _rss_mb("VmHWM") - base, "bytes": size}
 
 
-def _rss_mb() -> float:
+def _rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory now (VmRSS) or at its peak (VmHWM), in MB.
+
+    Not ``getrusage``: Linux carries a process's ``ru_maxrss`` across fork and exec, so a
+    worker would report the runner's own size as its peak.
+    """
     status = Path("/proc/self/status").read_text()
-    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
+    return int(re.search(rf"{field}:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
 
 
 def plain_import(database: Path, path: Path) -> str:

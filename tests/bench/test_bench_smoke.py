@@ -7,6 +7,7 @@ breaks: a screen it waits for never appears, a worker fails, or a figure goes mi
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -59,6 +60,8 @@ def test_bench_runs_at_size_s(tmp_path: Path) -> None:
             str(tmp_path / "work"),
             "--results",
             str(out.parent),
+            "--postgres",
+            "",
         ],
         capture_output=True,
         text=True,
@@ -76,3 +79,29 @@ def test_bench_runs_at_size_s(tmp_path: Path) -> None:
     budgets = {b["text"] for b in results["budgets"]}
     assert "filter keystroke median <= 150 ms" in budgets
     assert "| Budget | Size | Measured | Limit | Result |" in done.stdout
+
+
+POSTGRES_FIGURES = {
+    "register data load (PostgreSQL)",
+    "cold start to register rows on screen (PostgreSQL)",
+    "filter keystroke to updated rows (PostgreSQL)",
+    "open a risk's detail (PostgreSQL)",
+}
+
+
+def test_bench_measures_a_postgresql_register_when_a_server_is_given(tmp_path: Path) -> None:
+    server = os.environ.get("BCT_RISK_TEST_POSTGRES_URL", "")
+    if not server:
+        pytest.skip("runs on the PostgreSQL pass")
+    out = tmp_path / "results"
+    argv = [
+        sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "S", "--runs", "1",
+        "--quick", "--papers", "none", "--import-from", "none", "--timeout", "60",
+        "--workdir", str(tmp_path / "work"), "--results", str(out), "--postgres", server,
+    ]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=400, check=False)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "app session failed" not in done.stdout, done.stdout[-2000:]
+    results = json.loads((out / "latest.json").read_text(encoding="utf-8"))
+    measured = {f["name"] for f in results["figures"] if f["samples"]}
+    assert measured >= POSTGRES_FIGURES, POSTGRES_FIGURES - measured
