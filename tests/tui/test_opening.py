@@ -19,6 +19,7 @@ from bct_risk.tui.colours import palette
 from bct_risk.tui.screens.heatmap import HeatMapScreen
 from bct_risk.tui.screens.opening import OPENING, OpeningScreen
 from bct_risk.tui.screens.register import RegisterScreen
+from bct_risk.tui.widgets.risk_table import RiskTable
 from tests.conftest import make_context
 from tests.tui.conftest import press, screen_text, settle
 
@@ -115,4 +116,16 @@ async def test_a_large_register_shows_its_first_rows_then_all(
         assert len(app.screen.rows) == 10
         assert "10 shown" in screen_text(app)
     ctx.engine.dispose()
+    app.ctx.engine.dispose()
+
+
+async def test_rows_shown_as_the_app_opens_fit_the_terminal(seeded_db_path: Path) -> None:
+    # The first rows reach the register before its first layout: they are laid out again for
+    # the terminal's width, so the last column is still in view at 120 columns.
+    app = open_app(lambda: make_context(seeded_db_path), blink=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(RiskTable)
+        assert table.table.widths[1] == 20
+        assert "Next review" in screen_text(app)
     app.ctx.engine.dispose()

@@ -348,6 +348,7 @@ class RiskTable(Vertical):
         """The rows loaded (in the order loaded); the table shows a selection of them."""
         self.references: list[str] = []
         """The reference of each row shown, in order."""
+        self._picks: list[int] = []
 
     def compose(self) -> ComposeResult:
         yield self._current
@@ -364,6 +365,7 @@ class RiskTable(Vertical):
         table mounted.
         """
         self.references = [self.rows[i].reference for i in picks]
+        self._picks = list(picks)
         painted = self._painted
         cells = painted.take(list(picks)) if painted is not None and picks else _empty()
         table = self._current
@@ -380,6 +382,12 @@ class RiskTable(Vertical):
             await old.remove()
         if keep in self.references:
             table.move_cursor(row=self.references.index(keep), column=0, animate=False)
+
+    async def on_resize(self) -> None:
+        # Rows shown before the first layout (or before the terminal changed width) were laid
+        # out for another width: show them again at this one.
+        if self._widths() != self._current.widths:
+            await self.show(self._picks, keep=self.current_reference)
 
     def _widths(self) -> list[int]:
         """Each column's width at the current terminal width."""
