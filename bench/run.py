@@ -330,12 +330,12 @@ def expected(database: Path) -> Expected:
     from bct_risk.config import Settings
     from bct_risk.services import queries
     from bct_risk.services.context import open_register
-    from bct_risk.tui.widgets.risk_table import sort_rows
+    from bct_risk.tui.widgets.risk_table import sort_order
 
     ctx = open_register(Settings.from_env(database=str(database), actor="bench"))
     rows = queries.list_risks(ctx)
-    first = sort_rows(rows, "reference", False)
-    by_title = sort_rows(rows, "title", False)
+    first = [rows[i] for i in sort_order(rows, "reference", False)]
+    by_title = [rows[i] for i in sort_order(rows, "title", False)]
     counts = []
     filtered: list[Any] = []
     for n in range(1, len(FILTER_TEXT) + 1):

@@ -117,7 +117,8 @@ def _database(
     kind: str, tmp_path: Path, template_dbs: dict[str, Path], postgres: PostgresServer | None
 ) -> Iterator[str]:
     if postgres is None:
-        yield str(_copy(template_dbs[kind], tmp_path / "register.sqlite"))
+        # Named by kind: a test may hold an empty and a seeded register side by side.
+        yield str(_copy(template_dbs[kind], tmp_path / f"{kind}.sqlite"))
         return
     name = postgres.fresh(kind)
     yield postgres.url_of(name)
@@ -159,13 +160,13 @@ def blank_database(tmp_path: Path, postgres: PostgresServer | None) -> Iterator[
 @pytest.fixture
 def db_path(tmp_path: Path, template_dbs: dict[str, Path]) -> Path:
     """A fresh, empty, migrated SQLite file."""
-    return _copy(template_dbs["empty"], tmp_path / "register.sqlite")
+    return _copy(template_dbs["empty"], tmp_path / "empty.sqlite")
 
 
 @pytest.fixture
 def seeded_db_path(tmp_path: Path, template_dbs: dict[str, Path]) -> Path:
     """A fresh SQLite file holding the seed register."""
-    return _copy(template_dbs["seeded"], tmp_path / "register.sqlite")
+    return _copy(template_dbs["seeded"], tmp_path / "seeded.sqlite")
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ export imported into the register it came from adds nothing.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,20 +16,9 @@ from bct_risk.io import import_file
 from bct_risk.services.context import Context
 from bct_risk.services.papers import register_records
 from bct_risk.services.queries import RiskFilter, list_risks
-from tests.conftest import make_context
 from tests.helpers import fingerprint
 
 EVERYTHING = RiskFilter(include_closed=True)
-
-
-@pytest.fixture
-def empty_ctx(tmp_path: Path, template_dbs: dict[str, Path]) -> Iterator[Context]:
-    """An empty register beside the seeded one."""
-    path = tmp_path / "imported.sqlite"
-    shutil.copyfile(template_dbs["empty"], path)
-    context = make_context(path)
-    yield context
-    context.engine.dispose()
 
 
 def _register(ctx: Context) -> list[tuple[object, ...]]:
@@ -46,16 +33,16 @@ def _register(ctx: Context) -> list[tuple[object, ...]]:
 
 @pytest.mark.parametrize("kind", ["csv", "json"])
 def test_export_then_import_gives_the_same_register(
-    seeded_ctx: Context, empty_ctx: Context, tmp_path: Path, kind: str
+    seeded_ctx: Context, ctx: Context, tmp_path: Path, kind: str
 ) -> None:
     records = register_records(seeded_ctx, EVERYTHING)
     path = tmp_path / f"register.{kind}"
     path.write_text((register_csv if kind == "csv" else register_json)(records), "utf-8")
-    result = import_file(empty_ctx, path)
+    result = import_file(ctx, path)
     assert result.ok and result.written, [str(p) for p in result.plan.errors]
     assert result.plan.native
-    assert _register(empty_ctx) == _register(seeded_ctx)
-    back = register_records(empty_ctx, EVERYTHING)
+    assert _register(ctx) == _register(seeded_ctx)
+    back = register_records(ctx, EVERYTHING)
     if kind == "json":
         assert back == records
     else:

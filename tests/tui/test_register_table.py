@@ -1,10 +1,11 @@
-"""The register table's painting: a column at a time, the same cells as row by row."""
+"""The register table: its painting, and its cells drawn as the package draws them."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import pyarrow as pa
+from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style
 from textual_fastdatatable import DataTable
@@ -25,16 +26,35 @@ async def test_painting_the_register_gives_each_row_its_cells(
     # Markup in a title is shown as typed, and a trailing backslash escapes nothing.
     rows += [
         replace(rows[0], title="[bold]Not bold[/bold] \\"),
-        replace(rows[1], owner="Ann [Acting]", title="Ends in \\"),
+        replace(rows[1], owner="Ann [acting]", title="Ends in \\"),
     ]
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         colours = palette(app)
-    painted = RowPainter(app_ctx.matrix, colours).paint(rows).to_pylist()
-    labels = [c.label for c in COLUMNS]
-    one_by_one = RowPainter(app_ctx.matrix, colours)
-    assert painted == [dict(zip(labels, one_by_one.cells(r), strict=True)) for r in rows]
+    painter = RowPainter(app_ctx.matrix, colours)
+    painted = painter.paint(rows).to_pylist()
+    # Text as typed (markup escaped), scores as band badges, the rest as the register words it.
+    assert painted == [
+        {
+            "Ref": escape(r.reference),
+            "Title": escape(r.title),
+            "Risk owner": escape(r.owner),
+            "Lead committee": escape(r.lead_committee),
+            "Inh": painter.score(r.inherent),
+            "Cur": painter.score(r.current),
+            "Tgt": painter.score(r.target),
+            "DoT": painter.arrow(r.direction),
+            "Appetite": painter.appetite(r.appetite, r.above_appetite),
+            "Next review": painter.review(r.next_review_date, r.review_overdue),
+            "Tier": r.tier.label,
+            "Status": r.status.label,
+        }
+        for r in rows
+    ]
     assert painted[-2]["Title"] == "\\[bold]Not bold\\[/bold] \\\\"
+    assert painted[-1]["Risk owner"] == "Ann \\[acting]"
+    by_reference = {r.reference: p for r, p in zip(rows, painted, strict=True)}
+    assert "25" in by_reference["SR9"]["Cur"] and "!" in by_reference["SR1"]["Next review"]
 
 
 async def test_plain_cells_are_drawn_as_the_package_draws_them(app: RiskApp) -> None:

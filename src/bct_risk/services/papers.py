@@ -763,7 +763,7 @@ def committee_pack(
         # The committee's open risks, exempt ones included (a public pack counts them).
         stmt = register_statement(ctx, RiskFilter(), session).where(_oversight(body))
         reader = RowReader(ctx.matrix, today)
-        everything = [reader(r) for r in _fetch(session, stmt)]
+        everything = reader.read_all(_fetch(session, stmt))
         rows = [r for r in everything if not (public and r.exempt)]
         details: list[RiskSection] = []
         for chunk in _chunks(rows):

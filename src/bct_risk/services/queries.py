@@ -314,11 +314,6 @@ class RowReader:
         return lines
 
 
-def risk_row(matrix: Matrix, today: date, r: Any) -> RiskRow:
-    """One register line from one row of :func:`register_statement` (lists use RowReader)."""
-    return RowReader(matrix, today)(r)
-
-
 # -- one risk -------------------------------------------------------------------------------
 
 
@@ -443,17 +438,9 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
     with ctx.transaction() as session:
         risk = find_risk(session, reference)
         rid = risk.id
-        row = next(
-            r
-            for r in (
-                risk_row(ctx.matrix, ctx.today(), x)
-                for x in session.execute(
-                    register_statement(ctx, RiskFilter(include_closed=True), session).where(
-                        col(Risk.id) == rid
-                    )
-                ).all()
-            )
-        )
+        stmt = register_statement(ctx, RiskFilter(include_closed=True), session)
+        line = session.execute(stmt.where(col(Risk.id) == rid)).one()
+        row = RowReader(ctx.matrix, ctx.today())(line)
         people = {p.id: p.name for p in session.exec(select(Person))}
         committees = {c.id: (c.short_name or c.name) for c in session.exec(select(Committee))}
         meetings = {

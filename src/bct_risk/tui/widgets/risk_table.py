@@ -83,11 +83,6 @@ def sort_order(rows: Sequence[RiskRow], column: str, descending: bool) -> list[i
     return sorted(ordered, key=keys.__getitem__, reverse=descending)
 
 
-def sort_rows(rows: Sequence[RiskRow], column: str, descending: bool) -> list[RiskRow]:
-    """Rows sorted as the register sorts them (the benchmark predicts the first row with it)."""
-    return [rows[i] for i in sort_order(rows, column, descending)]
-
-
 class RowPainter:
     """Draws register rows as markup, reusing each distinct cell.
 
@@ -134,27 +129,10 @@ class RowPainter:
             self._appetites[key] = self.colours.alert_text(f"▲ {text}") if above else text
         return self._appetites[key]
 
-    def cells(self, row: RiskRow) -> list[str]:
-        """The markup of one register row."""
-        return [
-            _text(row.reference),
-            _text(row.title),
-            _text(row.owner),
-            _text(row.lead_committee),
-            self.score(row.inherent),
-            self.score(row.current),
-            self.score(row.target),
-            self.arrow(row.direction),
-            self.appetite(row.appetite, row.above_appetite),
-            self.review(row.next_review_date, row.review_overdue),
-            row.tier.label,
-            row.status.label,
-        ]
-
     def paint(self, rows: Sequence[RiskRow]) -> pa.Table:
         """Every row's markup, as an Arrow table with the register's column labels.
 
-        Drawn a column at a time (the same cells as :meth:`cells`), each distinct text once.
+        Drawn a column at a time, each distinct text escaped once.
         """
         text = _Texts()
         score, arrow, review, appetite = self.score, self.arrow, self.review, self.appetite
