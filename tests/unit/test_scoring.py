@@ -163,6 +163,16 @@ def test_an_organisation_can_use_its_own_bands(tmp_path: Path) -> None:
         (('"d", "e"]\nimpact', '"d"]\nimpact'), "likelihood"),
         (("eager = 20\n", ""), "appetite ceilings missing for: eager"),
         (("[[bands]]", "[[bands"), "not valid TOML"),
+        (
+            ("review_days = 90", "review_days = 0"),
+            "bands.1.review_days: give a whole number of 1 or more, not 0",
+        ),
+        (('name = "Green"', 'name = ""'), "bands.1.name: give some text, not ''"),
+        (("max = 25", "max = 26"), "bands.2.max: give a whole number from 1 to 25, not 26"),
+        (("min = 10", 'min = "ten"'), "bands.2.min: give a whole number from 1 to 25, not 'ten'"),
+        (("min = 1\n", "min = 12\n"), "band Green: min 12 is above max 9"),
+        (("eager = 20", "eager = 20\nreckless = 25"), "appetite.reckless: not an appetite level"),
+        (("open = 12", 'open = "high"'), "appetite.open: give a whole-number score, not 'high'"),
     ],
 )
 def test_a_bad_matrix_file_says_what_is_wrong(change: tuple[str, str], message: str) -> None:

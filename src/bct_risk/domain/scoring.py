@@ -1,20 +1,19 @@
 """Scoring rules: the configurable 5x5 matrix, bands, appetite, direction of travel, reviews.
 
-Pure functions and pydantic models; the defaults come from ``default_matrix.toml``.
+Pure functions and plain dataclasses; the defaults come from ``default_matrix.toml``. The matrix
+is checked here by hand rather than through pydantic: the register's first screen needs it, and
+importing pydantic would cost that screen about a tenth of a second.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic import ValidationError as PydanticValidationError
 
 from bct_risk.domain.enums import ActionStatus, Appetite, Direction, RiskStatus
 from bct_risk.domain.errors import ValidationError
@@ -22,61 +21,59 @@ from bct_risk.domain.errors import ValidationError
 SCALE = range(1, 6)
 """Likelihood and impact are scored 1-5."""
 
-_Labels = Annotated[list[str], Field(min_length=5, max_length=5)]
 
-
-class Band(BaseModel):
+@dataclass(frozen=True)
+class Band:
     """A score band: its name, the scores it covers, its colour and review interval."""
 
-    model_config = ConfigDict(frozen=True)
-
-    name: str = Field(min_length=1)
-    min: int = Field(ge=1, le=25)
-    max: int = Field(ge=1, le=25)
-    colour: str = Field(min_length=1)
+    name: str
+    min: int
+    max: int
+    colour: str
     """A colour name (green, yellow, amber, red…) that the app maps to its theme."""
-    review_days: int = Field(gt=0)
+    review_days: int
     """Days from a scoring to the next review for a risk in this band."""
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Band:
+    def __post_init__(self) -> None:
         if self.min > self.max:
-            raise ValueError(f"band {self.name}: min {self.min} is above max {self.max}")
-        return self
+            raise ValidationError(f"band {self.name}: min {self.min} is above max {self.max}")
 
 
 POSSIBLE_SCORES = sorted({lk * im for lk in SCALE for im in SCALE})
 """Every product the 5x5 matrix can give: 1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 20, 25."""
 
 
-class Matrix(BaseModel):
-    """The risk matrix: labels for each scale, score bands and appetite ceilings."""
+@dataclass(frozen=True)
+class Matrix:
+    """The risk matrix: labels for each scale, score bands and appetite ceilings.
 
-    model_config = ConfigDict(frozen=True)
+    Made from a TOML file by :func:`parse_matrix`, which checks each value's type and range;
+    the rules between values (every score in one band, ceilings in order) are checked here.
+    """
 
-    likelihood: _Labels
-    impact: _Labels
-    bands: list[Band] = Field(min_length=1)
+    likelihood: list[str]
+    impact: list[str]
+    bands: list[Band]
     appetite: dict[Appetite, int]
     """The highest tolerable score for each Orange Book appetite level."""
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Matrix:
+    def __post_init__(self) -> None:
         for score in POSSIBLE_SCORES:
             holders = [b.name for b in self.bands if b.min <= score <= b.max]
             if not holders:
-                raise ValueError(f"score {score} falls in no band")
+                raise ValidationError(f"score {score} falls in no band")
             if len(holders) > 1:
-                raise ValueError(f"score {score} falls in more than one band: {', '.join(holders)}")
+                raise ValidationError(
+                    f"score {score} falls in more than one band: {', '.join(holders)}"
+                )
         missing = [a.value for a in Appetite if a not in self.appetite]
         if missing:
-            raise ValueError(f"appetite ceilings missing for: {', '.join(missing)}")
+            raise ValidationError(f"appetite ceilings missing for: {', '.join(missing)}")
         ceilings = [self.appetite[a] for a in Appetite]
         if any(not 1 <= c <= 25 for c in ceilings):
-            raise ValueError("appetite ceilings must be scores from 1 to 25")
+            raise ValidationError("appetite ceilings must be scores from 1 to 25")
         if ceilings != sorted(ceilings):
-            raise ValueError("appetite ceilings must not fall from averse to eager")
-        return self
+            raise ValidationError("appetite ceilings must not fall from averse to eager")
 
     # -- scales ---------------------------------------------------------------------------
 
@@ -180,18 +177,104 @@ def action_overdue(due_date: date | None, status: ActionStatus | str, today: dat
 
 
 def parse_matrix(text: str, source: str = "matrix") -> Matrix:
-    """Read and validate a matrix from TOML text; a bad file names what is wrong."""
+    """Read and check a matrix from TOML text; a bad file names each value that is wrong."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValidationError(f"{source}: not valid TOML: {exc}") from exc
+    problems: list[str] = []
+    likelihood = _labels(data, "likelihood", problems)
+    impact = _labels(data, "impact", problems)
+    bands = _bands(data.get("bands"), problems)
+    appetite = _appetite(data.get("appetite"), problems)
+    if problems:
+        raise ValidationError(f"{source}: {'; '.join(problems)}")
     try:
-        return Matrix.model_validate(data)
-    except PydanticValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'matrix'}: {e['msg']}" for e in exc.errors()
+        return Matrix(likelihood, impact, bands, appetite)
+    except ValidationError as exc:
+        raise ValidationError(f"{source}: {exc}") from exc
+
+
+def _labels(data: Mapping[str, object], key: str, problems: list[str]) -> list[str]:
+    value = data.get(key)
+    if (
+        not isinstance(value, list)
+        or len(value) != len(SCALE)
+        or not all(isinstance(v, str) and v.strip() for v in value)
+    ):
+        problems.append(f"{key}: give {len(SCALE)} words, lowest first, not {value!r}")
+        return []
+    return value
+
+
+def _bands(value: object, problems: list[str]) -> list[Band]:
+    if not isinstance(value, list) or not value:
+        problems.append("bands: give at least one [[bands]] table")
+        return []
+    bands: list[Band] = []
+    for n, table in enumerate(value, start=1):
+        where, before = f"bands.{n}", len(problems)
+        if not isinstance(table, dict):
+            problems.append(f"{where}: a band is a [[bands]] table, not {table!r}")
+            continue
+        name, colour = (
+            _text(table, "name", where, problems),
+            _text(table, "colour", where, problems),
         )
-        raise ValidationError(f"{source}: {problems}") from exc
+        low = _whole(table, "min", where, problems, 1, 25)
+        high = _whole(table, "max", where, problems, 1, 25)
+        days = _whole(table, "review_days", where, problems, 1)
+        if len(problems) == before:
+            try:
+                bands.append(Band(name, low, high, colour, days))
+            except ValidationError as exc:
+                problems.append(str(exc))
+    return bands
+
+
+def _text(table: Mapping[str, object], key: str, where: str, problems: list[str]) -> str:
+    value = table.get(key)
+    if isinstance(value, str) and value.strip():
+        return value
+    problems.append(f"{where}.{key}: give some text, not {value!r}")
+    return ""
+
+
+def _whole(
+    table: Mapping[str, object],
+    key: str,
+    where: str,
+    problems: list[str],
+    low: int,
+    high: int | None = None,
+) -> int:
+    value = table.get(key)
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and low <= value
+        and (high is None or value <= high)
+    ):
+        return value
+    limit = f"from {low} to {high}" if high is not None else f"of {low} or more"
+    problems.append(f"{where}.{key}: give a whole number {limit}, not {value!r}")
+    return 0
+
+
+def _appetite(value: object, problems: list[str]) -> dict[Appetite, int]:
+    levels = ", ".join(a.value for a in Appetite)
+    if not isinstance(value, dict):
+        problems.append(f"appetite: give an [appetite] table with a ceiling for each of {levels}")
+        return {}
+    ceilings: dict[Appetite, int] = {}
+    for key, ceiling in value.items():
+        if key not in {a.value for a in Appetite}:
+            problems.append(f"appetite.{key}: not an appetite level; use {levels}")
+        elif not isinstance(ceiling, int) or isinstance(ceiling, bool):
+            problems.append(f"appetite.{key}: give a whole-number score, not {ceiling!r}")
+        else:
+            ceilings[Appetite(key)] = ceiling
+    return ceilings
 
 
 @cache
