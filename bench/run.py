@@ -57,6 +57,7 @@ KEYS = {
     "enter": b"\r",
     "escape": b"\x1b",
     "quit": b"\x11",
+    "help": b"?",
 }
 
 FLOOR_APP = """
@@ -330,6 +331,7 @@ def expected(database: Path) -> Expected:
     from bct_risk.config import Settings
     from bct_risk.services import queries
     from bct_risk.services.context import open_register
+    from bct_risk.services.register_rows import RiskFilter
     from bct_risk.tui.widgets.risk_table import sort_order
 
     ctx = open_register(Settings.from_env(database=str(database), actor="bench"))
@@ -339,7 +341,7 @@ def expected(database: Path) -> Expected:
     counts = []
     filtered: list[Any] = []
     for n in range(1, len(FILTER_TEXT) + 1):
-        filtered = queries.list_risks(ctx, queries.RiskFilter(text=FILTER_TEXT[:n]))
+        filtered = queries.list_risks(ctx, RiskFilter(text=FILTER_TEXT[:n]))
         counts.append(len(filtered))
     scored = sum(1 for r in filtered if r.current is not None)
     ctx.engine.dispose()
@@ -459,13 +461,25 @@ def floor_session(timeout: float, quick: bool = False) -> FloorSession:
 
 
 def empty_app_memory(workdir: Path, timeout: float) -> float:
-    """Peak memory of ``bct-risk`` on an empty register, once it has drawn its (empty) table."""
+    """Peak memory of ``bct-risk`` on an empty register, once it is open and has drawn its
+    (empty) table."""
     empty = workdir / "empty.sqlite"
     if not empty.exists():
         _open(empty).engine.dispose()
     term = Terminal(app_argv(empty), child_env())
     try:
         term.wait_for(b"0 shown", 0, timeout)
+        # The (empty) first rows are shown before the register is open: ask for help until
+        # the app answers, which it does once the register is open.
+        deadline = time.perf_counter() + timeout
+        while True:
+            mark, _ = term.send(KEYS["help"])
+            try:
+                term.wait_for(b"Show every key", mark, 0.3)
+                break
+            except TimeoutError:
+                if time.perf_counter() > deadline:
+                    raise
         term.settle()
         return term.peak_memory_mb()
     finally:
@@ -504,10 +518,11 @@ def data_figures(run: Run, size: str, database: Path, runs: int) -> None:
     """Register data load against the raw sqlite3 fetch of the same SQL; heat map; detail."""
     from bct_risk.domain.enums import ScoreKind
     from bct_risk.services import queries
+    from bct_risk.services.register_rows import RiskFilter
 
     ctx = _open(database)
     raw = sqlite3.connect(database)
-    sql = compiled_sql(ctx, queries.RiskFilter())
+    sql = compiled_sql(ctx, RiskFilter())
     fetch = timed(lambda: raw.execute(sql).fetchall(), runs)
     load = timed(lambda: queries.list_risks(ctx), runs)
     run.add(
@@ -520,7 +535,7 @@ def data_figures(run: Run, size: str, database: Path, runs: int) -> None:
             "raw sqlite3 fetch of the same SQL",
         )
     )
-    flt = queries.RiskFilter(text=FILTER_TEXT)
+    flt = RiskFilter(text=FILTER_TEXT)
     group_by = (
         "SELECT a.likelihood, a.impact, count(*) FROM risk r JOIN assessment a ON a.id = ("
         "SELECT id FROM assessment WHERE risk_id = r.id AND kind = 'current' "
@@ -758,7 +773,7 @@ def worker(kind: str, database: Path, extra: str) -> dict[str, float]:
     from bct_risk.export.register import write_register
     from bct_risk.io.importer import import_file
     from bct_risk.services.papers import committee_pack, register_stream
-    from bct_risk.services.queries import RiskFilter
+    from bct_risk.services.register_rows import RiskFilter
 
     if kind == "plain":
         ctx = _open(database)
@@ -894,7 +909,7 @@ def import_csv(database: Path, target: Path, rows: int) -> Path:
     """A CSV register of ``rows`` risks, written by the register's own CSV export."""
     from bct_risk.export.data import register_csv
     from bct_risk.services.papers import register_records
-    from bct_risk.services.queries import RiskFilter
+    from bct_risk.services.register_rows import RiskFilter
 
     path = target / f"import-{rows}.csv"
     if path.exists():
@@ -1102,12 +1117,13 @@ def postgres_figures(run: Run, size: str, admin_url: str, args: argparse.Namespa
     import psycopg
 
     from bct_risk.services import queries
+    from bct_risk.services.register_rows import RiskFilter
 
     url = postgres_register(admin_url, size, args.timeout)
     print(f"Size {size} on PostgreSQL: {url.rsplit('@', 1)[-1]}", flush=True)
     runs = 1 if args.quick else max(3, args.runs)
     ctx = _open(url)  # type: ignore[arg-type]
-    sql = compiled_sql(ctx, queries.RiskFilter())
+    sql = compiled_sql(ctx, RiskFilter())
     raw = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
     fetch = timed(lambda: raw.execute(sql).fetchall(), runs)
     load = timed(lambda: queries.list_risks(ctx), runs)
@@ -1137,7 +1153,7 @@ def postgres_figures(run: Run, size: str, admin_url: str, args: argparse.Namespa
 
 
 def _raw_fetch(database: Path) -> float:
-    from bct_risk.services.queries import RiskFilter
+    from bct_risk.services.register_rows import RiskFilter
 
     ctx = _open(database)
     sql = compiled_sql(ctx, RiskFilter())

@@ -10,12 +10,13 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from bct_risk.cli import app
+from bct_risk.cli.app import app
 from bct_risk.domain.enums import ScoreKind
 from bct_risk.domain.errors import ConflictError, ValidationError
 from bct_risk.services.context import Context
 from bct_risk.services.demo import SIZES, DemoSize, generate, size_named
-from bct_risk.services.queries import RiskFilter, heat_map, list_risks, risk_detail
+from bct_risk.services.queries import heat_map, list_risks, risk_detail
+from bct_risk.services.register_rows import RiskFilter
 from tests.conftest import make_context
 from tests.helpers import fingerprint
 

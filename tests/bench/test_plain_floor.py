@@ -18,7 +18,7 @@ import pytest
 from bct_risk.export.register import write_register
 from bct_risk.services.demo import DemoSize, generate
 from bct_risk.services.papers import register_stream
-from bct_risk.services.queries import RiskFilter
+from bct_risk.services.register_rows import RiskFilter
 
 pytestmark = pytest.mark.bench
 

@@ -11,7 +11,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from bct_risk.cli import app
+from bct_risk.cli.app import app
 from tests.conftest import make_context
 from tests.helpers import fingerprint
 

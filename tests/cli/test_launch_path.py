@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bct_risk.cli import app
+from bct_risk.cli.app import app
 from bct_risk.cli.launch import app_options
 from bct_risk.config import Settings
 
@@ -52,7 +52,7 @@ def test_the_app_options_are_read_as_typer_reads_them(
     args: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[Settings] = []
-    # The module, not the Typer app the package names `app` too.
+    # The module, not its Typer app (`app` here).
     monkeypatch.setattr(sys.modules["bct_risk.cli.app"], "start_app", started.append)
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
@@ -95,7 +95,7 @@ def test_the_first_frame_needs_no_database_library_and_no_command(tmp_path: Path
     result = run_app("-d", str(tmp_path / "register.sqlite"), "--as", "ann")
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
-    assert loaded == ["bct_risk.cli.app", "bct_risk.cli.launch"]
+    assert loaded == ["bct_risk.cli.launch"]
 
 
 def test_a_register_that_cannot_be_opened_is_one_line_and_exit_code_1(tmp_path: Path) -> None:

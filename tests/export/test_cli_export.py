@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bct_risk.cli import app
+from bct_risk.cli.app import app
 from tests.conftest import make_context
 from tests.export.commonmark import table_after, tables
 from tests.helpers import fingerprint

@@ -24,7 +24,8 @@ from bct_risk.services import risks
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee
 from bct_risk.services.papers import register_records
-from bct_risk.services.queries import RiskFilter, risk_detail
+from bct_risk.services.queries import risk_detail
+from bct_risk.services.register_rows import RiskFilter
 
 FR = RiskFilter(committee="Finance and Resources")
 

@@ -15,7 +15,7 @@ from bct_risk.export.register import SUMMARY_HEADERS, render_register
 from bct_risk.services import actions, risks
 from bct_risk.services.context import Context
 from bct_risk.services.papers import register_paper
-from bct_risk.services.queries import RiskFilter
+from bct_risk.services.register_rows import RiskFilter
 from tests.export.commonmark import headings, table_after, tables
 
 

@@ -11,7 +11,7 @@ from bct_risk.export.data import register_csv, register_json
 from bct_risk.io.importer import import_file
 from bct_risk.services.context import Context
 from bct_risk.services.papers import register_records
-from bct_risk.services.queries import RiskFilter
+from bct_risk.services.register_rows import RiskFilter
 
 EVERYTHING = RiskFilter(include_closed=True)
 

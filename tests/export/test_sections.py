@@ -5,7 +5,8 @@ from __future__ import annotations
 from bct_risk.domain.enums import ActionKind
 from bct_risk.services.context import Context
 from bct_risk.services.papers import further_action_count, risk_sections
-from bct_risk.services.queries import RiskFilter, list_risks, risk_detail
+from bct_risk.services.queries import list_risks, risk_detail
+from bct_risk.services.register_rows import RiskFilter
 
 
 def test_sections_match_risk_detail_for_every_seeded_risk(seeded_ctx: Context) -> None:

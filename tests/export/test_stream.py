@@ -9,7 +9,7 @@ from typing import TextIO
 import pytest
 from typer.testing import CliRunner
 
-from bct_risk.cli import app
+from bct_risk.cli.app import app
 from bct_risk.domain.errors import NotFoundError
 from bct_risk.export import spool
 from bct_risk.export.files import save_stream
@@ -17,7 +17,7 @@ from bct_risk.export.register import render_register, write_register
 from bct_risk.services import papers
 from bct_risk.services.context import Context
 from bct_risk.services.papers import register_paper, register_stream
-from bct_risk.services.queries import RiskFilter
+from bct_risk.services.register_rows import RiskFilter
 
 
 def _streamed(ctx: Context, flt: RiskFilter | None = None, public: bool = False) -> str:

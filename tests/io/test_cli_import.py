@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bct_risk.cli import app
+from bct_risk.cli.app import app
 from tests.conftest import make_context
 from tests.helpers import fingerprint
 

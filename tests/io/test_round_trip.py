@@ -15,7 +15,8 @@ from bct_risk.export.data import register_csv, register_json
 from bct_risk.io import import_file
 from bct_risk.services.context import Context
 from bct_risk.services.papers import register_records
-from bct_risk.services.queries import RiskFilter, list_risks
+from bct_risk.services.queries import list_risks
+from bct_risk.services.register_rows import RiskFilter
 from tests.helpers import fingerprint
 
 EVERYTHING = RiskFilter(include_closed=True)

@@ -9,7 +9,7 @@ from textual.widgets import DirectoryTree, Input, Select, Static
 
 from bct_risk.services import queries
 from bct_risk.services.context import Context
-from bct_risk.services.queries import RiskFilter
+from bct_risk.services.register_rows import RiskFilter
 from bct_risk.tui.app import RiskApp
 from bct_risk.tui.screens.confirm import ConfirmScreen
 from bct_risk.tui.screens.import_screen import FilePickScreen, ImportScreen

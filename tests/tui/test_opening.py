@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from bct_risk.cli.app import open_settings
+from bct_risk.cli.launch import first_rows, open_settings
 from bct_risk.config import Settings
 from bct_risk.domain.errors import DomainError
 from bct_risk.services.context import Context
-from bct_risk.services.queries import RiskFilter
+from bct_risk.services.register_rows import RiskFilter
 from bct_risk.tui.app import open_app
 from bct_risk.tui.colours import palette
+from bct_risk.tui.screens.detail import DetailScreen
 from bct_risk.tui.screens.heatmap import HeatMapScreen
 from bct_risk.tui.screens.opening import OPENING, OpeningScreen
 from bct_risk.tui.screens.register import RegisterScreen
@@ -28,7 +29,7 @@ async def test_the_register_opened_by_the_command_lines_path_is_shown(
     seeded_db_path: Path,
 ) -> None:
     settings = Settings.from_env(database=str(seeded_db_path), actor="tester")
-    app = open_app(partial(open_settings, settings), blink=False)
+    app = open_app(partial(open_settings, settings), partial(first_rows, settings), blink=False)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
@@ -128,4 +129,72 @@ async def test_rows_shown_as_the_app_opens_fit_the_terminal(seeded_db_path: Path
         table = app.screen.query_one(RiskTable)
         assert table.table.widths[1] == 20
         assert "Next review" in screen_text(app)
+    app.ctx.engine.dispose()
+
+
+async def test_the_first_rows_are_shown_before_the_register_is_open(
+    seeded_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bct_risk.tui.screens.register as register
+
+    monkeypatch.setattr(register, "FIRST_ROWS", 3)
+    settings = Settings.from_env(database=str(seeded_db_path), actor="tester")
+    release = threading.Event()
+
+    def slow_open() -> Context:
+        release.wait(10)
+        return make_context(seeded_db_path)
+
+    app = open_app(slow_open, partial(first_rows, settings), blink=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, RegisterScreen) and app.screen.rows:
+                break
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        # Read from the file while the register was still opening, in the register's order.
+        assert [r.reference for r in screen.rows] == ["OR2026-01", "SR1", "SR2"]
+        assert "loading…" in screen_text(app)
+        # What needs the register waits for it; the cursor moves, and the risk chosen is kept.
+        await pilot.press("n", "2", "c")
+        assert app.screen is screen
+        await pilot.press("down", "enter")
+        await pilot.pause(0.1)
+        assert app.screen is screen
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.reference == "SR1"
+        await press(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is screen
+        assert len(screen.rows) == 10
+        assert "10 shown" in screen_text(app)
+    app.ctx.engine.dispose()
+
+
+async def test_a_register_that_fails_to_open_after_its_first_rows_closes_the_app(
+    seeded_db_path: Path,
+) -> None:
+    settings = Settings.from_env(database=str(seeded_db_path), actor="tester")
+
+    def refuse() -> Context:
+        raise DomainError("cannot open the register: the disk is full")
+
+    app = open_app(refuse, partial(first_rows, settings), blink=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+    assert isinstance(app.open_error, DomainError)
+    assert app.return_code == 1
+
+
+async def test_where_the_first_rows_cannot_be_read_the_register_opens_as_usual(
+    db_path: Path,
+) -> None:
+    app = open_app(lambda: make_context(db_path), lambda limit: None, blink=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        assert "0 shown" in screen_text(app)
     app.ctx.engine.dispose()

@@ -14,7 +14,7 @@ from bct_risk.export.pack import render_pack
 from bct_risk.export.register import render_register
 from bct_risk.services.context import Context
 from bct_risk.services.papers import committee_pack, register_paper
-from bct_risk.services.queries import RiskFilter
+from bct_risk.services.register_rows import RiskFilter
 from bct_risk.tui.app import RiskApp
 from bct_risk.tui.screens.committees import CommitteesScreen
 from bct_risk.tui.screens.confirm import ConfirmScreen

@@ -12,7 +12,7 @@ from textual_fastdatatable import DataTable
 
 from bct_risk.services import queries
 from bct_risk.services.context import Context
-from bct_risk.services.queries import RiskFilter
+from bct_risk.services.register_rows import RiskFilter
 from bct_risk.tui.app import RiskApp
 from bct_risk.tui.colours import palette
 from bct_risk.tui.widgets.risk_table import COLUMNS, RiskTable, RowPainter, _FixedWidths

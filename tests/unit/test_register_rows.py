@@ -19,7 +19,7 @@ from bct_risk.domain.scoring import (
 )
 from bct_risk.services import queries
 from bct_risk.services.context import Context
-from bct_risk.services.queries import RiskFilter, RowReader, search_key
+from bct_risk.services.register_rows import RiskFilter, RowReader, search_key
 
 TODAY = date(2026, 11, 23)
 scale = st.integers(1, 5)

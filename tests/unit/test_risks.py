@@ -12,6 +12,7 @@ from bct_risk.domain.models import RiskCreate, RiskUpdate
 from bct_risk.domain.scoring import Score
 from bct_risk.services import queries, risks
 from bct_risk.services.context import Context
+from bct_risk.services.register_rows import RiskFilter
 from tests.helpers import fingerprint
 
 
@@ -126,7 +127,7 @@ def test_close_and_reopen_need_reasons_and_keep_history(ctx: Context) -> None:
     with pytest.raises(ValidationError, match="SR10 is closed; reopen it before scoring it"):
         risks.score_risk(ctx, "SR10", likelihood=1, impact=1, rationale="x")
     assert queries.list_risks(ctx) == []
-    closed = queries.list_risks(ctx, queries.RiskFilter(include_closed=True))
+    closed = queries.list_risks(ctx, RiskFilter(include_closed=True))
     assert closed[0].status is RiskStatus.CLOSED
     with pytest.raises(ValidationError, match="a reason for reopening is required"):
         risks.reopen_risk(ctx, "SR10", reason=None)

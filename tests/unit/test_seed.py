@@ -12,7 +12,7 @@ from bct_risk.domain.enums import RiskStatus, Tier
 from bct_risk.domain.errors import ValidationError
 from bct_risk.services import queries
 from bct_risk.services.context import Context
-from bct_risk.services.queries import RiskFilter
+from bct_risk.services.register_rows import RiskFilter
 from bct_risk.services.seed import load_seeds
 from bct_risk.storage.paths import SEEDS_DIR
 from tests.helpers import fingerprint

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from bct_risk.cli.app import app, err, error_line, start_app
-from bct_risk.cli.launch import app_options
+from bct_risk.cli.launch import app_options, error_line, start_app
 from bct_risk.config import Settings
 from bct_risk.domain.errors import DomainError
 
@@ -20,13 +19,15 @@ def main() -> None:
     """Entry point of the ``bct-risk`` script."""
     options = app_options(sys.argv[1:])
     if options is None:
+        from bct_risk.cli.app import app
+
         app()
         return
     try:
         start_app(Settings.from_env(**options))
     except (DomainError, OSError) as exc:
-        err.print(error_line(exc), soft_wrap=True)
+        print(error_line(exc), file=sys.stderr)
         raise SystemExit(1) from exc
 
 
-__all__ = ["app", "main"]
+__all__ = ["main"]

@@ -11,7 +11,6 @@ from collections.abc import MutableMapping
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
-from functools import partial
 from importlib import import_module
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -20,6 +19,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 from typer.main import get_group
 
+from bct_risk.cli.launch import error_line, open_settings, start_app
 from bct_risk.config import Settings
 from bct_risk.domain.errors import DomainError, ValidationError
 
@@ -114,14 +114,6 @@ class RegisterGroup(TyperGroup):
             raise typer.Exit(1) from exc
 
 
-def error_line(exc: DomainError | OSError) -> str:
-    """How a broken rule, or a file that cannot be used, is reported: one line, no traceback."""
-    if isinstance(exc, DomainError):
-        return f"Error: {exc}"
-    where = f": {exc.filename}" if exc.filename else ""
-    return f"Error: {exc.strerror or exc}{where}"
-
-
 app = typer.Typer(
     cls=RegisterGroup,
     help="Strategic risk register and governance tracker for Birmingham Children's Trust.",
@@ -158,55 +150,9 @@ def _main(
         start_app(settings)
 
 
-def start_app(settings: Settings) -> None:
-    """The terminal app on the register the settings name: its first frame comes first, then
-    the register opens in a worker. An error opening it is raised once the app has closed."""
-    from bct_risk.tui import run
-
-    run(partial(open_settings, settings))
-
-
 def register(ctx: typer.Context) -> Context:
     """The register the command works on, migrated; the default database is seeded when new."""
     return open_settings(settings_of(ctx))
-
-
-def open_settings(settings: Settings) -> Context:
-    """The register the settings name, migrated; the default database is seeded when new.
-
-    A database that cannot be opened (no such driver, not a database, no server) is a one-line
-    error like any broken rule, not a traceback.
-    """
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bct_risk.services.context import open_register
-
-    try:
-        return open_register(settings, seed_if_new=settings.is_default_database)
-    except SQLAlchemyError as exc:
-        raise DomainError(
-            f"cannot open the register at {_shown(settings.database_url)}: {_reason(exc)}"
-        ) from exc
-
-
-def _shown(url: str) -> str:
-    # The file of a SQLite register; any other URL without its password.
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return url
-    if parsed.get_backend_name() == "sqlite":
-        return parsed.database or url
-    return parsed.render_as_string(hide_password=True)
-
-
-def _reason(exc: Exception) -> str:
-    # The driver's own words where there are some, first line only (no SQL, no links).
-    cause = getattr(exc, "orig", None) or exc
-    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def settings_of(ctx: typer.Context) -> Settings:

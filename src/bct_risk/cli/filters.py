@@ -8,7 +8,7 @@ import typer
 
 from bct_risk.cli.app import parse_choice
 from bct_risk.domain.enums import RiskStatus, Tier
-from bct_risk.services.queries import RiskFilter
+from bct_risk.services.register_rows import RiskFilter
 
 AllOption = Annotated[bool, typer.Option("--all", help="Closed risks too.")]
 StatusOption = Annotated[

@@ -44,7 +44,7 @@ from bct_risk.domain.models import RiskCreate, RiskUpdate
 from bct_risk.domain.scoring import Matrix, Score
 from bct_risk.services import escalation, queries, risks
 from bct_risk.services.context import Context
-from bct_risk.services.queries import RiskFilter, RiskRow
+from bct_risk.services.register_rows import RiskFilter, RiskRow
 from bct_risk.services.risks import MeetingRef
 from bct_risk.services.validation import validate
 

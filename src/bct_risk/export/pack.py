@@ -15,7 +15,8 @@ from bct_risk.export.markdown import (
 )
 from bct_risk.export.register import Phrases, appetite_text, marking, review_text
 from bct_risk.services.papers import Changes, CommitteePack, RiskEvent
-from bct_risk.services.queries import ActionView, RiskRow, heat_map
+from bct_risk.services.queries import ActionView, heat_map
+from bct_risk.services.register_rows import RiskRow
 
 
 def _plural(count: int, word: str) -> str:

@@ -34,7 +34,7 @@ from bct_risk.services.papers import (
     SectionControl,
     Withheld,
 )
-from bct_risk.services.queries import RiskRow
+from bct_risk.services.register_rows import RiskRow
 
 CONFIDENTIAL = "**CONFIDENTIAL**: this paper includes exempt items and is not for publication."
 

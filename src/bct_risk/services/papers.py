@@ -50,15 +50,12 @@ from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_meeting
 from bct_risk.services.queries import (
     ActionView,
-    Days,
     ReviewView,
-    RiskFilter,
-    RiskRow,
-    RowReader,
     UpdateView,
     list_risks,
     register_statement,
 )
+from bct_risk.services.register_rows import Days, RiskFilter, RiskRow, RowReader
 
 CHUNK = 500
 """Risks per query when loading sections: keeps IN lists well inside every database's limits."""
@@ -113,7 +110,7 @@ class SectionAction(NamedTuple):
 class RiskSection:
     """What a paper prints about one risk: its text, scores, controls, actions, last review.
 
-    Not frozen, as :class:`~bct_risk.services.queries.RiskRow` is not: a frozen dataclass is
+    Not frozen, as :class:`~bct_risk.services.register_rows.RiskRow` is not: a frozen dataclass is
     several times dearer to build, and a paper of a large register builds 100,000.
     """
 

@@ -3,7 +3,8 @@
 Whether a database is current is answered without Alembic: the revisions stored in its
 ``alembic_version`` table are compared with the newest revision among the migration files, read
 from their ``revision`` and ``down_revision`` lines. Importing Alembic costs a noticeable part of
-a second, so it is imported only to upgrade.
+a second, so it is imported only to upgrade; nor is SQLAlchemy needed to read the newest
+revision (the app's first screenful checks a SQLite register with ``sqlite3`` alone).
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
-
 from bct_risk.domain.errors import DomainError
 from bct_risk.storage.paths import ALEMBIC_INI, MIGRATIONS_DIR
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
 
 VERSION_TABLE = "alembic_version"
 """Where Alembic records the revision a database is at (its default name)."""
@@ -61,6 +61,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def stored_revisions(engine: Engine) -> tuple[str, ...]:
     """The revisions recorded in the database (none for an empty database)."""
+    from sqlalchemy import inspect, text
+
     with engine.connect() as connection:
         if not inspect(connection).has_table(VERSION_TABLE):
             return ()

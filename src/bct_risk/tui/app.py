@@ -2,7 +2,11 @@
 on an open register, or :func:`open_app` to draw the first frame and then open the register.
 
 Nothing here imports the services or SQLAlchemy at import time: the command line starts the app
-before they are loaded, and the register opens in a worker after the first frame.
+before they are loaded. After the first frame a worker reads the register's first screenful
+straight from its SQLite file, the register screen shows it, and only then does a second worker
+open the register (SQLAlchemy, the models, pydantic) and the screen load the rest. Where the
+first screenful cannot be read that way (a PostgreSQL register, a new file), the register is
+opened first and its first screenful read through it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from bct_risk.tui.commands import ActionCommands
 
 if TYPE_CHECKING:
     from bct_risk.services.context import Context
-    from bct_risk.services.queries import RiskFilter
+    from bct_risk.services.first_rows import FirstRows
+    from bct_risk.services.register_rows import RiskFilter
     from bct_risk.tui.colours import Palette
     from bct_risk.tui.screens.register import Loaded
 
@@ -44,6 +49,7 @@ class RiskApp(App[None]):
         ctx: Context | None = None,
         *,
         opener: Callable[[], Context] | None = None,
+        first_rows: Callable[[int], FirstRows | None] | None = None,
         blink: bool = True,
     ) -> None:
         if (ctx is None) == (opener is None):
@@ -51,7 +57,10 @@ class RiskApp(App[None]):
         super().__init__()
         self._ctx = ctx
         self._opener = opener
-        self._opening: Worker[tuple[Context, Loaded]] | None = None
+        self._first_rows = first_rows
+        """Reads the first screenful before the register is open, where it can."""
+        self._reading: Worker[Loaded | None] | None = None
+        self._opening: Worker[tuple[Context, Loaded | None]] | None = None
         self.blink = blink
         """Whether text cursors blink (off in tests, so snapshots are stable)."""
         self.open_error: BaseException | None = None
@@ -81,31 +90,72 @@ class RiskApp(App[None]):
     def _start_opening(self) -> None:
         from bct_risk.tui.colours import palette
 
-        self._opening = self._open_register(palette(self))
+        if self._first_rows is not None:
+            self._reading = self._read_first_rows(self._first_rows, palette(self))
+        else:
+            self._opening = self._open_register(palette(self), with_rows=True)
+
+    @work(thread=True, exclusive=True, group="first-rows", exit_on_error=False)
+    def _read_first_rows(
+        self, read: Callable[[int], FirstRows | None], colours: Palette
+    ) -> Loaded | None:
+        from bct_risk.tui.screens.register import read_first_rows
+
+        return read_first_rows(read, colours)
 
     @work(thread=True, exclusive=True, group="open-register", exit_on_error=False)
-    def _open_register(self, colours: Palette) -> tuple[Context, Loaded]:
+    def _open_register(self, colours: Palette, with_rows: bool) -> tuple[Context, Loaded | None]:
         assert self._opener is not None
         ctx = self._opener()
+        if not with_rows:
+            return ctx, None
         # The register's first screenful is loaded and painted here too, while the screen is
         # idle, so the register screen shows it as soon as it is drawn (then loads the rest).
-        from bct_risk.services.queries import RiskFilter
+        from bct_risk.services.register_rows import RiskFilter
         from bct_risk.tui.screens.register import load_first_rows
 
         return ctx, load_first_rows(ctx, RiskFilter(), colours)
 
     @on(Worker.StateChanged)
-    def _register_opened(self, event: Worker.StateChanged) -> None:
-        if self._opening is None or event.worker is not self._opening:
+    async def _opening_steps(self, event: Worker.StateChanged) -> None:
+        if event.worker not in (self._reading, self._opening) or not event.worker.is_finished:
             return
         event.stop()
-        if event.state == WorkerState.SUCCESS:
-            assert self._opening.result is not None
-            self._ctx, loaded = self._opening.result
-            self._show_register(loaded)
-        elif event.state == WorkerState.ERROR:
-            self.open_error = self._opening.error
+        if event.state != WorkerState.SUCCESS:
+            self.open_error = event.worker.error
             self.exit(return_code=1)
+        elif event.worker is self._reading:
+            await self._first_rows_read(self._reading.result)
+        elif self._opening is not None and self._opening.result is not None:
+            self._register_opened(*self._opening.result)
+
+    async def _first_rows_read(self, loaded: Loaded | None) -> None:
+        from bct_risk.tui.colours import palette
+
+        if loaded is None:
+            self._opening = self._open_register(palette(self), with_rows=True)
+            return
+        from bct_risk.tui.screens.register import RegisterScreen
+
+        await self.push_screen(RegisterScreen(None, loaded))
+        # Opened once the rows are on screen: its imports would otherwise slow their drawing.
+        self.call_after_refresh(self._open_after_first_rows)
+
+    def _open_after_first_rows(self) -> None:
+        from bct_risk.tui.colours import palette
+
+        self._opening = self._open_register(palette(self), with_rows=False)
+
+    def _register_opened(self, ctx: Context, loaded: Loaded | None) -> None:
+        from bct_risk.tui.screens.register import RegisterScreen
+
+        self._ctx = ctx
+        self.refresh_bindings()
+        for screen in self.screen_stack:
+            if isinstance(screen, RegisterScreen):
+                screen.register_opened(ctx)
+                return
+        self._show_register(loaded)
 
     def _show_register(self, loaded: Loaded | None = None) -> None:
         from bct_risk.tui.screens.register import RegisterScreen
@@ -140,7 +190,7 @@ class RiskApp(App[None]):
         self.push_screen(screens[name]())
 
     def _register_filter(self) -> RiskFilter:
-        from bct_risk.services.queries import RiskFilter
+        from bct_risk.services.register_rows import RiskFilter
         from bct_risk.tui.screens.register import RegisterScreen
 
         for screen in self.screen_stack:
@@ -177,7 +227,14 @@ def make_app(ctx: Context, *, blink: bool = True) -> RiskApp:
     return RiskApp(ctx, blink=blink)
 
 
-def open_app(opener: Callable[[], Context], *, blink: bool = True) -> RiskApp:
+def open_app(
+    opener: Callable[[], Context],
+    first_rows: Callable[[int], FirstRows | None] | None = None,
+    *,
+    blink: bool = True,
+) -> RiskApp:
     """The app that shows its first frame, then opens the register with ``opener`` in a worker
-    and shows it (what the command line starts)."""
-    return RiskApp(opener=opener, blink=blink)
+    and shows it (what the command line starts). With ``first_rows`` (see
+    :func:`bct_risk.services.first_rows.read_first_rows`), the register's first screenful is
+    shown before the register is open."""
+    return RiskApp(opener=opener, first_rows=first_rows, blink=blink)

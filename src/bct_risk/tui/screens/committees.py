@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from bct_risk.services import queries
 from bct_risk.services.context import Context
 from bct_risk.services.meeting_reviews import ReviewAtMeeting, reviews_at
-from bct_risk.services.queries import RiskFilter, RiskRow
+from bct_risk.services.register_rows import RiskFilter, RiskRow
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import palette
 from bct_risk.tui.format import fmt_date

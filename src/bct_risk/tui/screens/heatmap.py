@@ -17,7 +17,7 @@ from bct_risk.domain.enums import ScoreKind
 from bct_risk.domain.scoring import SCALE
 from bct_risk.services import queries
 from bct_risk.services.context import Context
-from bct_risk.services.queries import RiskFilter, RiskRow
+from bct_risk.services.register_rows import RiskFilter, RiskRow
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import palette
 from bct_risk.tui.services import call_service

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import pyarrow as pa
 from textual import on
@@ -14,9 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from bct_risk.domain.enums import RiskStatus, Tier
-from bct_risk.services import queries
-from bct_risk.services.context import Context
-from bct_risk.services.queries import RiskFilter, RiskRow, search_key
+from bct_risk.domain.scoring import Matrix
+from bct_risk.services.register_rows import RiskFilter, RiskRow, reference_key, search_key
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import Palette, palette
 from bct_risk.tui.screens.choice import ChoiceScreen
@@ -25,9 +25,12 @@ from bct_risk.tui.widgets.risk_table import (
     COLUMNS,
     RiskTable,
     RowPainter,
-    reference_key,
     sort_order,
 )
+
+if TYPE_CHECKING:
+    from bct_risk.services.context import Context
+    from bct_risk.services.first_rows import FirstRows
 
 STATUS_CYCLE: tuple[tuple[RiskStatus | None, bool, str], ...] = (
     (None, False, "open"),
@@ -60,7 +63,10 @@ def load_rows(
     ctx: Context, flt: RiskFilter, colours: Palette, sorted_by: tuple[str, bool]
 ) -> Loaded:
     """Load, paint and sort the rows for a filter (less its search text): work for a thread."""
-    loaded = _painted(ctx, colours, queries.list_risks(ctx, replace(flt, text="")))
+    from bct_risk.services import queries
+
+    rows = queries.list_risks(ctx, replace(flt, text=""))
+    loaded = _painted(ctx.matrix, colours, rows)
     return replace(loaded, order=sort_order(loaded.rows, *sorted_by), sorted_by=sorted_by)
 
 
@@ -69,15 +75,29 @@ def load_first_rows(ctx: Context, flt: RiskFilter, colours: Palette) -> Loaded:
 
     Work for a thread: the app shows these at once, then the register loads the rest.
     """
+    from bct_risk.services import queries
+
     flt = replace(flt, text="")
     references = queries.risk_references(ctx, flt)
     first = heapq.nsmallest(FIRST_ROWS, references, key=lambda r: reference_key(r[1]))
     rows = queries.list_risks(ctx, flt, ids=[i for i, _ in first])
-    return replace(_painted(ctx, colours, rows), complete=len(first) == len(references))
+    return replace(_painted(ctx.matrix, colours, rows), complete=len(first) == len(references))
 
 
-def _painted(ctx: Context, colours: Palette, rows: list[RiskRow]) -> Loaded:
-    return Loaded(rows, RowPainter(ctx.matrix, colours).paint(rows), [search_key(r) for r in rows])
+def read_first_rows(read: Callable[[int], FirstRows | None], colours: Palette) -> Loaded | None:
+    """The first screenful as the register opens, read before the register is open (see
+    :mod:`bct_risk.services.first_rows`), painted; None when ``read`` cannot answer.
+
+    Work for a thread: none of SQLAlchemy, the models or pydantic is needed for it.
+    """
+    first = read(FIRST_ROWS)
+    if first is None:
+        return None
+    return replace(_painted(first.matrix, colours, first.rows), complete=first.complete)
+
+
+def _painted(matrix: Matrix, colours: Palette, rows: list[RiskRow]) -> Loaded:
+    return Loaded(rows, RowPainter(matrix, colours).paint(rows), [search_key(r) for r in rows])
 
 
 class RegisterScreen(Screen[None]):
@@ -104,11 +124,18 @@ class RegisterScreen(Screen[None]):
         UserAction("import_file", "i", "Import", "Import a register or action log from a file"),
     )
     BINDINGS = bindings(ACTIONS)
+    ACTION_NAMES = frozenset(a.name for a in ACTIONS)
     AUTO_FOCUS = "DataTable"
 
-    def __init__(self, ctx: Context, loaded: Loaded | None = None) -> None:
+    OPEN_WHILE_OPENING = frozenset({"focus_search", "sort"})
+    """The register's actions that work on the first rows alone, before the register is open."""
+
+    def __init__(self, ctx: Context | None, loaded: Loaded | None = None) -> None:
         super().__init__()
-        self.ctx = ctx
+        self._ctx = ctx
+        """The register, or None while it is still opening (the first rows shown meanwhile)."""
+        self._open_when_ready: str | None = None
+        """A risk chosen in the first rows before the register was open: opened once it is."""
         self._preloaded = loaded
         """Rows loaded for the opening filter before the screen was made, if any."""
         self.filter = RiskFilter()
@@ -129,6 +156,28 @@ class RegisterScreen(Screen[None]):
         self._complete = False
         """Whether every row for the filter is loaded (not only the first)."""
 
+    @property
+    def ctx(self) -> Context:
+        """The register the screen shows."""
+        if self._ctx is None:
+            raise RuntimeError("the register is not open yet")
+        return self._ctx
+
+    def register_opened(self, ctx: Context) -> None:
+        """The register is open: load the rest of its rows, and any risk chosen meanwhile."""
+        self._ctx = ctx
+        self.refresh_bindings()
+        if not self._complete:
+            self.reload()
+        if self._open_when_ready:
+            self._open_reference(self._open_when_ready)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the register opens, the other actions show in the footer but wait for it.
+        if self._ctx is None and action in self.ACTION_NAMES - self.OPEN_WHILE_OPENING:
+            return None
+        return True
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="search-bar"):
@@ -144,17 +193,19 @@ class RegisterScreen(Screen[None]):
         loaded, self._preloaded = self._preloaded, None
         if loaded is not None:
             await self._loaded(loaded)
-        if loaded is None or not loaded.complete:
+        if self._ctx is not None and (loaded is None or not loaded.complete):
             self.reload()
 
     def on_screen_resume(self) -> None:
         # Back from a risk or a form: show what changed there (not when first shown).
-        if self._shown:
+        if self._shown and self._ctx is not None:
             self.reload()
         self._shown = True
 
     def _theme_changed(self, _theme: object) -> None:
         # Band colours come from the theme: the loaded rows are painted again, off the UI thread.
+        if self._ctx is None:
+            return  # the rows loaded once the register is open are painted in the new colours
         table = self.query_one(RiskTable)
         rows, painter = table.rows, RowPainter(self.ctx.matrix, palette(self.app))
 
@@ -265,8 +316,12 @@ class RegisterScreen(Screen[None]):
             self._open_reference(reference)
 
     def _open_reference(self, reference: str) -> None:
+        if self._ctx is None:
+            self._open_when_ready = reference
+            return
         from bct_risk.tui.screens.detail import DetailScreen
 
+        self._open_when_ready = None
         self.app.push_screen(DetailScreen(self.ctx, reference))
 
     def action_new_risk(self) -> None:
@@ -283,6 +338,7 @@ class RegisterScreen(Screen[None]):
 
     def action_filter_committee(self) -> None:
         """Choose a lead committee to filter to."""
+        from bct_risk.services import queries
 
         def chosen(value: str | None) -> None:
             if value is None:
@@ -308,6 +364,7 @@ class RegisterScreen(Screen[None]):
 
     def action_filter_owner(self) -> None:
         """Choose a risk owner to filter to."""
+        from bct_risk.services import queries
 
         def chosen(value: str | None) -> None:
             if value is not None:

@@ -16,7 +16,7 @@ from bct_risk.domain.models import CommitteeReview
 from bct_risk.services.committees import record_review
 from bct_risk.services.context import Context
 from bct_risk.services.meeting_reviews import ReviewAtMeeting
-from bct_risk.services.queries import RiskRow
+from bct_risk.services.register_rows import RiskRow
 from bct_risk.tui.colours import palette
 from bct_risk.tui.format import fmt_date, score_words
 from bct_risk.tui.widgets.form import FormScreen, field

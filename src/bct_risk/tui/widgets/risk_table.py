@@ -31,7 +31,7 @@ from textual_fastdatatable.backend import ArrowBackend
 
 from bct_risk.domain.enums import Appetite, Direction
 from bct_risk.domain.scoring import Matrix, Score
-from bct_risk.services.queries import RiskRow
+from bct_risk.services.register_rows import RiskRow, reference_key
 from bct_risk.tui.colours import Palette
 from bct_risk.tui.format import fmt_date
 
@@ -65,13 +65,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", "Status", 6, lambda r: r.status.value),
 )
 """The register's columns, in the order the issue and the papers list them."""
-
-
-def reference_key(reference: str) -> tuple[str, int, str]:
-    """How references sort: SR2 before SR10 (the letters, then the number, then the rest)."""
-    head = reference.rstrip("0123456789")
-    tail = reference[len(head) :]
-    return (head, int(tail) if tail.isdigit() else -1, reference)
 
 
 def sort_order(rows: Sequence[RiskRow], column: str, descending: bool) -> list[int]:
@@ -369,9 +362,11 @@ class RiskTable(Vertical):
 
     def _widths(self) -> list[int]:
         """Each column's width at the current terminal width."""
-        title = max(20, self.size.width - 125) if self.size.width else 30
+        # Before its first layout the table has no size yet: it will span the screen.
+        width = self.size.width or (self.app.size.width if self.is_attached else 0)
+        title = max(20, width - 125) if width else 30
         widths = [c.width if c.width is not None else title for c in COLUMNS]
-        if 0 < self.size.width < 120:
+        if 0 < width < 120:
             # Narrow terminals: shorter owner and committee, so the scores come into view.
             narrow = {"owner": 10, "committee": 9, "title": 18}
             widths = [narrow.get(c.name, w) for c, w in zip(COLUMNS, widths, strict=True)]
