@@ -20,7 +20,7 @@ from bct_risk.tui.screens.detail import DetailScreen
 from bct_risk.tui.screens.heatmap import HeatMapScreen
 from bct_risk.tui.screens.opening import OPENING, OpeningScreen
 from bct_risk.tui.screens.register import RegisterScreen
-from bct_risk.tui.widgets.risk_table import RiskTable
+from bct_risk.tui.widgets.risk_table import RiskTable, RowPainter
 from tests.conftest import make_context
 from tests.tui.conftest import press, screen_text, settle
 
@@ -197,4 +197,32 @@ async def test_where_the_first_rows_cannot_be_read_the_register_opens_as_usual(
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
         assert "0 shown" in screen_text(app)
+    app.ctx.engine.dispose()
+
+
+async def test_a_theme_chosen_while_the_register_opens_colours_its_rows(
+    seeded_db_path: Path,
+) -> None:
+    settings = Settings.from_env(database=str(seeded_db_path), actor="tester")
+    release = threading.Event()
+
+    def slow_open() -> Context:
+        release.wait(10)
+        return make_context(seeded_db_path)
+
+    app = open_app(slow_open, partial(first_rows, settings), blink=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, RegisterScreen) and app.screen.rows:
+                break
+        table = app.screen.query_one(RiskTable)
+        dark = table._painted
+        app.theme = "textual-light"
+        release.set()
+        await settle(pilot)
+        # All ten risks came in the first rows: no reload, so they are painted again instead.
+        expected = RowPainter(app.ctx.matrix, palette(app)).paint(table.rows)
+        assert table._painted is not None and table._painted.equals(expected)
+        assert not table._painted.equals(dark)
     app.ctx.engine.dispose()

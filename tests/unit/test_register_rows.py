@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -19,7 +20,7 @@ from bct_risk.domain.scoring import (
 )
 from bct_risk.services import queries
 from bct_risk.services.context import Context
-from bct_risk.services.register_rows import RiskFilter, RowReader, search_key
+from bct_risk.services.register_rows import RiskFilter, RowReader, collector_paused, search_key
 
 TODAY = date(2026, 11, 23)
 scale = st.integers(1, 5)
@@ -92,3 +93,20 @@ def test_searching_loaded_rows_finds_what_the_database_finds(
     in_memory = [r.reference for r in loaded if needle in search_key(r)]
     in_sql = [r.reference for r in queries.list_risks(seeded_ctx, replace(everything, text=text))]
     assert in_memory == in_sql
+
+
+def test_the_collector_runs_again_after_a_load_however_it_ends() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("the register went away")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left off, as it was found
+    finally:
+        gc.enable()

@@ -41,7 +41,13 @@ from bct_risk.domain.scoring import (
 from bct_risk.services.audit import events_for_risk
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_risk
-from bct_risk.services.register_rows import SCORES, RiskFilter, RiskRow, RowReader
+from bct_risk.services.register_rows import (
+    SCORES,
+    RiskFilter,
+    RiskRow,
+    RowReader,
+    collector_paused,
+)
 
 # -- the register list ----------------------------------------------------------------------
 
@@ -138,7 +144,7 @@ def list_risks(
     """
     flt = flt or RiskFilter()
     reader = RowReader(ctx.matrix, ctx.today())
-    with ctx.transaction() as session:
+    with collector_paused(), ctx.transaction() as session:
         stmt = register_statement(ctx, flt, session)
         rows: list[Any] = []
         for part in [None] if ids is None else _batches(sorted(ids)):
@@ -148,7 +154,7 @@ def list_risks(
             # costs a fraction of building a result row per risk.
             rows += result.cursor.fetchall()
             result.close()
-    return reader.read_all(rows)
+        return reader.read_all(rows)
 
 
 def risk_references(ctx: Context, flt: RiskFilter | None = None) -> list[tuple[int, str]]:

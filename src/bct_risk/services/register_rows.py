@@ -8,7 +8,9 @@ library's ``sqlite3`` (:mod:`bct_risk.services.first_rows`) before either is loa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -171,3 +173,21 @@ class RowReader:
                 None if value is None or ceiling is None else value - ceiling,
             ))  # fmt: skip
         return lines
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a long list of register lines is fetched and built.
+
+    The lines and the driver's rows hold no reference cycles, yet every few hundred new objects
+    would set the collector scanning the young ones, and now and then every object the process
+    holds (the app's screens and widgets among them): about a twentieth of loading a register of
+    10,000 risks. It runs again (if it was on) when the block ends, however it ends.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()

@@ -118,10 +118,13 @@ class RiskApp(App[None]):
 
     @on(Worker.StateChanged)
     async def _opening_steps(self, event: Worker.StateChanged) -> None:
-        if event.worker not in (self._reading, self._opening) or not event.worker.is_finished:
+        if event.worker not in (self._reading, self._opening) or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+        ):
             return
         event.stop()
-        if event.state != WorkerState.SUCCESS:
+        if event.state == WorkerState.ERROR:
             self.open_error = event.worker.error
             self.exit(return_code=1)
         elif event.worker is self._reading:

@@ -136,6 +136,8 @@ class RegisterScreen(Screen[None]):
         """The register, or None while it is still opening (the first rows shown meanwhile)."""
         self._open_when_ready: str | None = None
         """A risk chosen in the first rows before the register was open: opened once it is."""
+        self._repaint_when_open = False
+        """Whether the theme changed before the register was open (the rows wait for it)."""
         self._preloaded = loaded
         """Rows loaded for the opening filter before the screen was made, if any."""
         self.filter = RiskFilter()
@@ -168,7 +170,9 @@ class RegisterScreen(Screen[None]):
         self._ctx = ctx
         self.refresh_bindings()
         if not self._complete:
-            self.reload()
+            self.reload()  # painted in the theme's colours of the moment
+        elif self._repaint_when_open:
+            self._theme_changed(self.app.theme)
         if self._open_when_ready:
             self._open_reference(self._open_when_ready)
 
@@ -205,7 +209,8 @@ class RegisterScreen(Screen[None]):
     def _theme_changed(self, _theme: object) -> None:
         # Band colours come from the theme: the loaded rows are painted again, off the UI thread.
         if self._ctx is None:
-            return  # the rows loaded once the register is open are painted in the new colours
+            self._repaint_when_open = True
+            return
         table = self.query_one(RiskTable)
         rows, painter = table.rows, RowPainter(self.ctx.matrix, palette(self.app))
 
