@@ -57,7 +57,6 @@ KEYS = {
     "enter": b"\r",
     "escape": b"\x1b",
     "quit": b"\x11",
-    "help": b"?",
 }
 
 FLOOR_APP = """
@@ -468,18 +467,7 @@ def empty_app_memory(workdir: Path, timeout: float) -> float:
         _open(empty).engine.dispose()
     term = Terminal(app_argv(empty), child_env())
     try:
-        term.wait_for(b"0 shown", 0, timeout)
-        # The (empty) first rows are shown before the register is open: ask for help until
-        # the app answers, which it does once the register is open.
-        deadline = time.perf_counter() + timeout
-        while True:
-            mark, _ = term.send(KEYS["help"])
-            try:
-                term.wait_for(b"Show every key", mark, 0.3)
-                break
-            except TimeoutError:
-                if time.perf_counter() > deadline:
-                    raise
+        term.wait_for(b"0 shown", 0, timeout)  # said once the register is open
         term.settle()
         return term.peak_memory_mb()
     finally:

@@ -13,9 +13,11 @@ from bct_risk.cli.launch import first_rows, open_settings
 from bct_risk.config import Settings
 from bct_risk.domain.errors import DomainError
 from bct_risk.services.context import Context
+from bct_risk.services.first_rows import FirstRows
 from bct_risk.services.register_rows import RiskFilter
 from bct_risk.tui.app import open_app
 from bct_risk.tui.colours import palette
+from bct_risk.tui.screens.choice import ChoiceScreen
 from bct_risk.tui.screens.detail import DetailScreen
 from bct_risk.tui.screens.heatmap import HeatMapScreen
 from bct_risk.tui.screens.opening import OPENING, OpeningScreen
@@ -225,4 +227,43 @@ async def test_a_theme_chosen_while_the_register_opens_colours_its_rows(
         expected = RowPainter(app.ctx.matrix, palette(app)).paint(table.rows)
         assert table._painted is not None and table._painted.equals(expected)
         assert not table._painted.equals(dark)
+    app.ctx.engine.dispose()
+
+
+async def test_a_risk_chosen_while_opening_is_not_opened_over_a_dialog(
+    seeded_db_path: Path,
+) -> None:
+    settings = Settings.from_env(database=str(seeded_db_path), actor="tester")
+    release = threading.Event()
+
+    def slow_open() -> Context:
+        release.wait(10)
+        return make_context(seeded_db_path)
+
+    app = open_app(slow_open, partial(first_rows, settings), blink=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, RegisterScreen) and app.screen.rows:
+                break
+        await pilot.press("enter", "s")  # chose a risk, then went on to sort instead
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, ChoiceScreen)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        assert not any(isinstance(s, DetailScreen) for s in app.screen_stack)
+    app.ctx.engine.dispose()
+
+
+async def test_first_rows_that_fail_to_read_leave_the_usual_opening(seeded_db_path: Path) -> None:
+    def broken(limit: int) -> FirstRows | None:
+        raise ValueError("a stored date that is not a date")
+
+    app = open_app(lambda: make_context(seeded_db_path), broken, blink=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        assert "10 shown" in screen_text(app)
+    assert app.open_error is None
     app.ctx.engine.dispose()

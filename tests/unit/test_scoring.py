@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -143,6 +144,20 @@ cautious = 9
 open = 12
 eager = 20
 """
+
+
+def test_whole_numbers_may_be_written_as_decimals_or_text() -> None:
+    matrix = parse_matrix(
+        VALID.replace("max = 9", "max = 9.0").replace("eager = 20", 'eager = "20"'), "m.toml"
+    )
+    assert matrix.band(9).name == "Green"
+    assert matrix.ceiling(Appetite.EAGER) == 20
+    for change, message in (
+        (("max = 9", "max = 9.5"), "bands.1.max: give a whole number from 1 to 25, not 9.5"),
+        (("averse = 2", "averse = true"), "appetite.averse: give a whole-number score, not True"),
+    ):
+        with pytest.raises(ValidationError, match=re.escape(message)):
+            parse_matrix(VALID.replace(*change), "m.toml")
 
 
 def test_an_organisation_can_use_its_own_bands(tmp_path: Path) -> None:

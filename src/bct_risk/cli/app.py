@@ -110,7 +110,8 @@ class RegisterGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except (DomainError, OSError) as exc:
-            err.print(error_line(exc), soft_wrap=True)
+            # As written: a message may quote a file's [brackets], which are not markup.
+            err.print(error_line(exc), soft_wrap=True, markup=False)
             raise typer.Exit(1) from exc
 
 

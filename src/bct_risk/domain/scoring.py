@@ -248,17 +248,27 @@ def _whole(
     low: int,
     high: int | None = None,
 ) -> int:
-    value = table.get(key)
-    if (
-        isinstance(value, int)
-        and not isinstance(value, bool)
-        and low <= value
-        and (high is None or value <= high)
-    ):
+    given = table.get(key)
+    value = _whole_number(given)
+    if value is not None and low <= value and (high is None or value <= high):
         return value
     limit = f"from {low} to {high}" if high is not None else f"of {low} or more"
-    problems.append(f"{where}.{key}: give a whole number {limit}, not {value!r}")
+    problems.append(f"{where}.{key}: give a whole number {limit}, not {given!r}")
     return 0
+
+
+def _whole_number(value: object) -> int | None:
+    """A whole number as a matrix file may write it (16, 16.0 or "16"); None for anything else,
+    true and false included."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdecimal():
+        return int(value.strip())
+    return None
 
 
 def _appetite(value: object, problems: list[str]) -> dict[Appetite, int]:
@@ -270,10 +280,10 @@ def _appetite(value: object, problems: list[str]) -> dict[Appetite, int]:
     for key, ceiling in value.items():
         if key not in {a.value for a in Appetite}:
             problems.append(f"appetite.{key}: not an appetite level; use {levels}")
-        elif not isinstance(ceiling, int) or isinstance(ceiling, bool):
+        elif (number := _whole_number(ceiling)) is None:
             problems.append(f"appetite.{key}: give a whole-number score, not {ceiling!r}")
         else:
-            ceilings[Appetite(key)] = ceiling
+            ceilings[Appetite(key)] = number
     return ceilings
 
 

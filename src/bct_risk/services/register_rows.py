@@ -182,7 +182,8 @@ def collector_paused() -> Iterator[None]:
     The lines and the driver's rows hold no reference cycles, yet every few hundred new objects
     would set the collector scanning the young ones, and now and then every object the process
     holds (the app's screens and widgets among them): about a twentieth of loading a register of
-    10,000 risks. It runs again (if it was on) when the block ends, however it ends.
+    10,000 risks. The collector is the whole process's, so it is paused for every thread for
+    that tenth of a second; it runs again (if it was on) when the block ends, however it ends.
     """
     was_on = gc.isenabled()
     gc.disable()

@@ -124,11 +124,13 @@ class RiskApp(App[None]):
         ):
             return
         event.stop()
-        if event.state == WorkerState.ERROR:
+        if event.worker is self._reading:
+            # The first rows are a head start only: if they fail, open the register as usual.
+            ok = event.state == WorkerState.SUCCESS
+            await self._first_rows_read(self._reading.result if ok else None)
+        elif event.state == WorkerState.ERROR:
             self.open_error = event.worker.error
             self.exit(return_code=1)
-        elif event.worker is self._reading:
-            await self._first_rows_read(self._reading.result)
         elif self._opening is not None and self._opening.result is not None:
             self._register_opened(*self._opening.result)
 

@@ -171,10 +171,14 @@ class RegisterScreen(Screen[None]):
         self.refresh_bindings()
         if not self._complete:
             self.reload()  # painted in the theme's colours of the moment
-        elif self._repaint_when_open:
-            self._theme_changed(self.app.theme)
-        if self._open_when_ready:
-            self._open_reference(self._open_when_ready)
+        else:
+            self._show_state()
+            if self._repaint_when_open:
+                self._theme_changed(self.app.theme)
+        chosen, self._open_when_ready = self._open_when_ready, None
+        # Unless the user has gone on to something else meanwhile (a dialog open above).
+        if chosen and self.app.screen is self:
+            self._open_reference(chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the register opens, the other actions show in the footer but wait for it.
@@ -272,7 +276,7 @@ class RegisterScreen(Screen[None]):
             parts.append("review overdue")
         arrow = "▼" if self.descending else "▲"
         label = next(c.label for c in COLUMNS if c.name == self.sort_column)
-        count = "loading…" if loading else f"{len(self.rows)} shown"
+        count = "loading…" if loading or self._ctx is None else f"{len(self.rows)} shown"
         text = " · ".join(parts)
         self.query_one("#filter-state", Static).update(
             f"[b]{count}[/b] · {text} · sorted by {label} {arrow}"
@@ -326,7 +330,6 @@ class RegisterScreen(Screen[None]):
             return
         from bct_risk.tui.screens.detail import DetailScreen
 
-        self._open_when_ready = None
         self.app.push_screen(DetailScreen(self.ctx, reference))
 
     def action_new_risk(self) -> None:
