@@ -202,3 +202,18 @@ def test_database_option_and_environment(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("BCT_RISK_DATABASE_URL", f"sqlite:///{target}")
     result = runner.invoke(app, ["init", "--no-seed"])
     assert result.exit_code == 0 and target.exists()
+
+
+def test_a_bad_matrix_file_is_reported_as_written(
+    seeded_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    matrix = tmp_path / "matrix.toml"
+    matrix.write_text(
+        'likelihood = ["a", "b", "c", "d", "e"]\nimpact = ["a", "b", "c", "d", "e"]\n'
+    )
+    monkeypatch.setenv("BCT_RISK_MATRIX", str(matrix))
+    result = runner.invoke(app, ["-d", str(seeded_db_path), "list"])
+    assert result.exit_code == 1
+    # The file's own [[bands]] and [appetite], not read as markup and dropped.
+    assert "bands: give at least one [[bands]] table" in result.output
+    assert "appetite: give an [appetite] table" in result.output
