@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from bct_risk.cli.launch import first_rows, open_settings
 from bct_risk.config import Settings
@@ -15,7 +16,7 @@ from bct_risk.domain.errors import DomainError
 from bct_risk.services.context import Context
 from bct_risk.services.first_rows import FirstRows
 from bct_risk.services.register_rows import RiskFilter
-from bct_risk.tui.app import open_app
+from bct_risk.tui.app import RiskApp, open_app
 from bct_risk.tui.colours import palette
 from bct_risk.tui.screens.choice import ChoiceScreen
 from bct_risk.tui.screens.detail import DetailScreen
@@ -25,6 +26,27 @@ from bct_risk.tui.screens.register import RegisterScreen
 from bct_risk.tui.widgets.risk_table import RiskTable, RowPainter
 from tests.conftest import make_context
 from tests.tui.conftest import press, screen_text, settle
+
+
+def opening_slowly(database: Path) -> tuple[RiskApp, threading.Event]:
+    """The app as the command line starts it, on a register that opens only once released."""
+    settings = Settings.from_env(database=str(database), actor="tester")
+    release = threading.Event()
+
+    def slow_open() -> Context:
+        release.wait(10)
+        return make_context(database)
+
+    return open_app(slow_open, partial(first_rows, settings), blink=False), release
+
+
+async def first_rows_shown(pilot: Pilot[None], app: RiskApp) -> None:
+    """Wait until the register screen shows its first rows (ten seconds at most: CI is slow)."""
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if isinstance(app.screen, RegisterScreen) and app.screen.rows:
+            return
+    raise AssertionError("the register's first rows were not shown")
 
 
 async def test_the_register_opened_by_the_command_lines_path_is_shown(
@@ -108,10 +130,7 @@ async def test_a_large_register_shows_its_first_rows_then_all(
     monkeypatch.setattr(register, "load_rows", held)
     app = open_app(lambda: make_context(seeded_db_path), blink=False)
     async with app.run_test(size=(120, 30)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, RegisterScreen) and app.screen.rows:
-                break
+        await first_rows_shown(pilot, app)
         assert [r.reference for r in app.screen.rows] == ["OR2026-01", "SR1", "SR2"]
         assert "loading…" in screen_text(app)
         release.set()
@@ -140,19 +159,9 @@ async def test_the_first_rows_are_shown_before_the_register_is_open(
     import bct_risk.tui.screens.register as register
 
     monkeypatch.setattr(register, "FIRST_ROWS", 3)
-    settings = Settings.from_env(database=str(seeded_db_path), actor="tester")
-    release = threading.Event()
-
-    def slow_open() -> Context:
-        release.wait(10)
-        return make_context(seeded_db_path)
-
-    app = open_app(slow_open, partial(first_rows, settings), blink=False)
+    app, release = opening_slowly(seeded_db_path)
     async with app.run_test(size=(120, 30)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, RegisterScreen) and app.screen.rows:
-                break
+        await first_rows_shown(pilot, app)
         screen = app.screen
         assert isinstance(screen, RegisterScreen)
         # Read from the file while the register was still opening, in the register's order.
@@ -205,19 +214,9 @@ async def test_where_the_first_rows_cannot_be_read_the_register_opens_as_usual(
 async def test_a_theme_chosen_while_the_register_opens_colours_its_rows(
     seeded_db_path: Path,
 ) -> None:
-    settings = Settings.from_env(database=str(seeded_db_path), actor="tester")
-    release = threading.Event()
-
-    def slow_open() -> Context:
-        release.wait(10)
-        return make_context(seeded_db_path)
-
-    app = open_app(slow_open, partial(first_rows, settings), blink=False)
+    app, release = opening_slowly(seeded_db_path)
     async with app.run_test(size=(120, 30)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, RegisterScreen) and app.screen.rows:
-                break
+        await first_rows_shown(pilot, app)
         table = app.screen.query_one(RiskTable)
         dark = table._painted
         app.theme = "textual-light"
@@ -233,19 +232,9 @@ async def test_a_theme_chosen_while_the_register_opens_colours_its_rows(
 async def test_a_risk_chosen_while_opening_is_not_opened_over_a_dialog(
     seeded_db_path: Path,
 ) -> None:
-    settings = Settings.from_env(database=str(seeded_db_path), actor="tester")
-    release = threading.Event()
-
-    def slow_open() -> Context:
-        release.wait(10)
-        return make_context(seeded_db_path)
-
-    app = open_app(slow_open, partial(first_rows, settings), blink=False)
+    app, release = opening_slowly(seeded_db_path)
     async with app.run_test(size=(120, 30)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, RegisterScreen) and app.screen.rows:
-                break
+        await first_rows_shown(pilot, app)
         await pilot.press("enter", "s")  # chose a risk, then went on to sort instead
         await pilot.pause(0.1)
         assert isinstance(app.screen, ChoiceScreen)
