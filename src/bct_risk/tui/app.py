@@ -93,7 +93,7 @@ class RiskApp(App[None]):
         if self._first_rows is not None:
             self._reading = self._read_first_rows(self._first_rows, palette(self))
         else:
-            self._opening = self._open_register(palette(self), with_rows=True)
+            self._opening = self._open_register(palette(self))
 
     @work(thread=True, exclusive=True, group="first-rows", exit_on_error=False)
     def _read_first_rows(
@@ -104,10 +104,11 @@ class RiskApp(App[None]):
         return read_first_rows(read, colours)
 
     @work(thread=True, exclusive=True, group="open-register", exit_on_error=False)
-    def _open_register(self, colours: Palette, with_rows: bool) -> tuple[Context, Loaded | None]:
+    def _open_register(self, colours: Palette | None) -> tuple[Context, Loaded | None]:
+        # With colours, the first screenful is read through the register and painted in them.
         assert self._opener is not None
         ctx = self._opener()
-        if not with_rows:
+        if colours is None:
             return ctx, None
         # The register's first screenful is loaded and painted here too, while the screen is
         # idle, so the register screen shows it as soon as it is drawn (then loads the rest).
@@ -138,7 +139,7 @@ class RiskApp(App[None]):
         from bct_risk.tui.colours import palette
 
         if loaded is None:
-            self._opening = self._open_register(palette(self), with_rows=True)
+            self._opening = self._open_register(palette(self))
             return
         from bct_risk.tui.screens.register import RegisterScreen
 
@@ -147,9 +148,7 @@ class RiskApp(App[None]):
         self.call_after_refresh(self._open_after_first_rows)
 
     def _open_after_first_rows(self) -> None:
-        from bct_risk.tui.colours import palette
-
-        self._opening = self._open_register(palette(self), with_rows=False)
+        self._opening = self._open_register(None)
 
     def _register_opened(self, ctx: Context, loaded: Loaded | None) -> None:
         from bct_risk.tui.screens.register import RegisterScreen
