@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pyarrow as pa
 from rich.markup import escape
 from rich.segment import Segment
@@ -25,8 +23,8 @@ async def test_painting_the_register_gives_each_row_its_cells(
     rows = queries.list_risks(app_ctx, RiskFilter(include_closed=True))
     # Markup in a title is shown as typed, and a trailing backslash escapes nothing.
     rows += [
-        replace(rows[0], title="[bold]Not bold[/bold] \\"),
-        replace(rows[1], owner="Ann [acting]", title="Ends in \\"),
+        rows[0]._replace(title="[bold]Not bold[/bold] \\"),
+        rows[1]._replace(owner="Ann [acting]", title="Ends in \\"),
     ]
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)

@@ -20,7 +20,9 @@ from bct_risk.domain.scoring import (
 )
 from bct_risk.services import queries
 from bct_risk.services.context import Context
+from bct_risk.services.demo import DemoSize, generate
 from bct_risk.services.register_rows import RiskFilter, RowReader, collector_paused, search_key
+from tests.conftest import make_context
 
 TODAY = date(2026, 11, 23)
 scale = st.integers(1, 5)
@@ -110,3 +112,25 @@ def test_the_collector_runs_again_after_a_load_however_it_ends() -> None:
         assert not gc.isenabled()  # left off, as it was found
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("size", [1, 7, 300, 1000])
+def test_reading_a_cursor_in_parts_gives_the_lines_of_every_row_at_once(
+    database: str, size: int
+) -> None:
+    # A demonstration register: closed risks, risks without scores, every appetite and tier;
+    # 301 risks, so that no size but 1 divides them evenly. On PostgreSQL too (its own cursor).
+    ctx = make_context(database)
+    try:
+        generate(ctx, DemoSize(risks=301, actions=301, assessments=903, reviews=10), seed=5)
+        reader = RowReader(ctx.matrix, TODAY)
+        everything = RiskFilter(include_closed=True)
+        with ctx.transaction() as session:
+            stmt = queries.register_statement(ctx, everything, session)
+            whole = reader.read_all(session.connection().execute(stmt).cursor.fetchall())
+            in_parts = reader.read_cursor(session.connection().execute(stmt).cursor, size)
+        assert len(whole) == 301
+        assert in_parts == whole
+        assert queries.list_risks(ctx, everything) == whole
+    finally:
+        ctx.engine.dispose()

@@ -192,13 +192,15 @@ def to_score(likelihood: int | None, impact: int | None, what: str) -> Score | N
 
 
 def jsonable(value: Any) -> Any:
-    """Dataclasses, dates and vocabularies as JSON-ready values."""
+    """Dataclasses, named tuples, dates and vocabularies as JSON-ready values."""
     from bct_risk.domain.scoring import Score
 
     if isinstance(value, Score):
         return {"likelihood": value.likelihood, "impact": value.impact, "score": value.value}
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple: a register line
+        return {name: jsonable(v) for name, v in zip(value._fields, value, strict=True)}
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -110,8 +110,8 @@ class SectionAction(NamedTuple):
 class RiskSection:
     """What a paper prints about one risk: its text, scores, controls, actions, last review.
 
-    Not frozen, as :class:`~bct_risk.services.register_rows.RiskRow` is not: a frozen dataclass is
-    several times dearer to build, and a paper of a large register builds 100,000.
+    Not frozen: a frozen dataclass is several times dearer to build, and a paper of a large
+    register builds 100,000.
     """
 
     row: RiskRow

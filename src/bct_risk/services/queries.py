@@ -146,15 +146,15 @@ def list_risks(
     reader = RowReader(ctx.matrix, ctx.today())
     with collector_paused(), ctx.transaction() as session:
         stmt = register_statement(ctx, flt, session)
-        rows: list[Any] = []
+        lines: list[RiskRow] = []
         for part in [None] if ids is None else _batches(sorted(ids)):
             chosen = stmt if part is None else stmt.where(col(Risk.id).in_(part))
             result = session.connection().execute(chosen)
-            # The driver's own tuples: RowReader converts the few typed values itself, which
-            # costs a fraction of building a result row per risk.
-            rows += result.cursor.fetchall()
+            # The driver's own tuples, a part at a time: RowReader converts the few typed
+            # values itself, which costs a fraction of building a result row per risk.
+            lines += reader.read_cursor(result.cursor)
             result.close()
-        return reader.read_all(rows)
+        return lines
 
 
 def risk_references(ctx: Context, flt: RiskFilter | None = None) -> list[tuple[int, str]]:

@@ -9,14 +9,14 @@ library's ``sqlite3`` (:mod:`bct_risk.services.first_rows`) before either is loa
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from bct_risk.domain.enums import Appetite, Direction, RiskStatus, Tier
-from bct_risk.domain.scoring import POSSIBLE_SCORES, Matrix, Score
+from bct_risk.domain.scoring import SCALE, Matrix, Score
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,12 @@ def reference_key(reference: str) -> tuple[str, int, str]:
     return (head, int(tail) if tail.isdigit() else -1, reference)
 
 
-@dataclass(slots=True)
-class RiskRow:
+class RiskRow(NamedTuple):
     """One line of the register, with the derived values a reader looks for.
 
-    Read-only by convention: not frozen, because a frozen dataclass costs ten times as much to
-    build and a large register builds tens of thousands of lines.
+    A named tuple: read-only, and the cheapest record Python builds (a large register builds
+    tens of thousands of lines as it opens; a dataclass costs half as much again, a frozen one
+    ten times as much). Change one with ``_replace``.
     """
 
     id: int
@@ -100,7 +100,6 @@ SCORES: dict[tuple[int | None, int | None], Score] = {
 
 _TIERS = {t.value: t for t in Tier}
 _STATUSES = {s.value: s for s in RiskStatus}
-_APPETITES = {a.value: a for a in Appetite}
 
 
 class Days(dict[Any, "date | None"]):
@@ -112,66 +111,110 @@ class Days(dict[Any, "date | None"]):
         return day
 
 
+class ReviewDays(dict[Any, tuple["date | None", bool]]):
+    """Next review dates as the driver gives them, each read once: the date, and whether it has
+    passed (a review is overdue only while the risk is open, which the reader checks)."""
+
+    def __init__(self, today: date, days: Days) -> None:
+        super().__init__()
+        self.today = today
+        self._days = days
+
+    def __missing__(self, value: Any) -> tuple[date | None, bool]:
+        day = self._days[value]
+        self[value] = read = (day, day is not None and day < self.today)
+        return read
+
+
+_Grid = dict[int | None, dict[int | None, Any]]
+"""A look-up by likelihood, then impact (either may be None: no score, or half of one)."""
+
+
+def _grid(of_score: Callable[[Score], Any], blank: Any) -> _Grid:
+    """What each of the 25 scores reads as, and ``blank`` for no score or half of one."""
+    grid: _Grid = {None: dict.fromkeys((None, *SCALE), blank)}
+    for lk in SCALE:
+        grid[lk] = {None: blank, **{im: of_score(SCORES[lk, im]) for im in SCALE}}
+    return grid
+
+
 class RowReader:
     """Turns rows of :func:`~bct_risk.services.queries.register_statement` into register lines.
 
     A register of 10,000 risks has only 25 possible scores, a few bands and a few hundred
     dates, so each is looked up in a small table made once rather than worked out per line;
     the rest is written inline (this loop is most of the cost of opening a large register).
-    The rules are those of :mod:`bct_risk.domain.scoring`; tests compare the two.
+    The tables are keyed by the driver's own values (text, numbers), which hash faster than the
+    vocabularies' members. The rules are those of :mod:`bct_risk.domain.scoring`; tests compare
+    the two.
     """
 
     def __init__(self, matrix: Matrix, today: date) -> None:
         self.today = today
-        self._bands: dict[int | None, tuple[str, str]] = {
-            value: (band.name, band.colour)
-            for value in POSSIBLE_SCORES
-            for band in (matrix.band(value),)
+        # A current score with its value and band; a target with its value; an inherent score.
+        self._current = _grid(
+            lambda s: (s, s.value, matrix.band(s.value).name, matrix.band(s.value).colour),
+            (None, None, "", ""),
+        )
+        self._target = _grid(lambda s: (s, s.value), (None, None))
+        self._inherent = _grid(lambda s: s, None)
+        self._appetites: dict[str | None, tuple[Appetite | None, int | None]] = {
+            a.value: (a, matrix.ceiling(a)) for a in Appetite
         }
-        self._bands[None] = ("", "")
-        self._ceilings: dict[Appetite | None, int | None] = {a: matrix.ceiling(a) for a in Appetite}
-        self._ceilings[None] = None
+        self._appetites[None] = (None, None)
         self._days = Days()
+        self._reviews = ReviewDays(today, self._days)
 
     def __call__(self, r: Any) -> RiskRow:
         return self.read_all([r])[0]
 
+    def read_cursor(self, cursor: Any, size: int = 1000) -> list[RiskRow]:
+        """Register lines from a driver's cursor on the register's SQL, read ``size`` rows at a
+        time: each part's rows are let go as soon as its lines are made, so a large register
+        never holds every row and every line at once."""
+        lines: list[RiskRow] = []
+        while part := cursor.fetchmany(size):
+            lines += self.read_all(part)
+        return lines
+
     def read_all(self, rows: Iterable[Any]) -> list[RiskRow]:
         """Register lines from rows of the register's SQL, in the same order."""
         # Everything the loop uses is a local name: this loop is most of a large list's cost.
-        days, bands, ceilings, today = self._days, self._bands, self._ceilings, self.today
-        scores, statuses, appetites, tiers = SCORES.get, _STATUSES, _APPETITES.get, _TIERS
+        days, reviews, appetites = self._days, self._reviews, self._appetites
+        currents, targets, inherents = self._current, self._target, self._inherent
+        statuses, tiers = _STATUSES, _TIERS
         new, worse, better, same = (
             Direction.NEW, Direction.WORSE, Direction.BETTER, Direction.UNCHANGED,
         )  # fmt: skip
-        is_open, line = RiskStatus.OPEN, RiskRow
+        # tuple.__new__ makes a line straight from its values, without the named tuple's own
+        # __new__ (a Python function of 23 arguments).
+        is_open, line, new_line = RiskStatus.OPEN, RiskRow, tuple.__new__
         lines: list[RiskRow] = []
         append = lines.append
         for (rid, ref, title, owner, committee, tier, status, category, appetite, exempt, review,
              target_date, il, ii, cl, ci, prev, tl, ti) in rows:  # fmt: skip
             # Enum members equal their values, so these look-ups take text or members alike.
-            status, appetite, review = statuses[status], appetites(appetite), days[review]
-            current, target = scores((cl, ci)), scores((tl, ti))
-            if current is None:
-                value, travel = None, new
+            status, (appetite, ceiling), (review, passed) = (
+                statuses[status], appetites[appetite], reviews[review]
+            )  # fmt: skip
+            current, value, band, colour = currents[cl][ci]
+            target, goal = targets[tl][ti]
+            if value is None:
+                travel, above, to_target, to_ceiling = new, False, None, None
             else:
-                value = current.likelihood * current.impact
                 travel = (
                     new if prev is None else worse if value > prev
                     else better if value < prev else same
                 )  # fmt: skip
-            band, colour = bands[value]
-            ceiling = ceilings[appetite]
-            append(line(
+                above = ceiling is not None and value > ceiling
+                to_target = None if goal is None else value - goal
+                to_ceiling = None if ceiling is None else value - ceiling
+            append(new_line(line, (
                 rid, ref, title, owner, committee, tiers[tier], status, category, appetite,
-                bool(exempt), review, days[target_date], scores((il, ii)), current, prev,
-                target, band, colour, travel,
-                value is not None and ceiling is not None and value > ceiling,
-                status is is_open and review is not None and review < today,
-                None if value is None or target is None
-                else value - target.likelihood * target.impact,
-                None if value is None or ceiling is None else value - ceiling,
-            ))  # fmt: skip
+                bool(exempt), review, days[target_date], inherents[il][ii], current, prev,
+                target, band, colour, travel, above, passed and status is is_open,
+                to_target, to_ceiling,
+            )))  # fmt: skip
         return lines
 
 
