@@ -485,11 +485,8 @@ def _register_chunks(ctx: Context, stmt: Any, public: bool) -> Iterator[SectionC
         # the database has one), never all at once.
         result = session.connection().execute(stmt, execution_options={"yield_per": CHUNK})
         for part in result.partitions():
-            rows, texts = [], {}
-            for record in part:
-                row = reader(record[:width])
-                rows.append(row)
-                texts[row.id] = record[width:]
+            rows = reader.read_all([record[:width] for record in part])
+            texts = {row.id: record[width:] for row, record in zip(rows, part, strict=True)}
             hidden = [r.id for r in rows if r.exempt] if public else []
             shown = [r for r in rows if not r.exempt] if public else rows
             yield SectionChunk(
