@@ -7,11 +7,8 @@ paper is the app's paper byte for byte.
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -19,24 +16,15 @@ from bct_risk.export.register import write_register
 from bct_risk.services.demo import DemoSize, generate
 from bct_risk.services.papers import register_stream
 from bct_risk.services.register_rows import RiskFilter
+from tests.bench.runner import load_runner
 
 pytestmark = pytest.mark.bench
 
-ROOT = Path(__file__).resolve().parents[2]
 SMALL = DemoSize(risks=120, actions=1200, assessments=600, reviews=30)
 
 
-def _runner() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being made
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_plain_writer_writes_the_register_paper(db_path: Path) -> None:
-    run = _runner()
+    run = load_runner()
     # The runner's own way of opening a register: today's date, as the plain writer uses.
     ctx = run._open(db_path)
     try:
