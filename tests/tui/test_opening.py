@@ -41,10 +41,16 @@ def opening_slowly(database: Path) -> tuple[RiskApp, threading.Event]:
 
 
 async def first_rows_shown(pilot: Pilot[None], app: RiskApp) -> None:
-    """Wait until the register screen shows its first rows (ten seconds at most: CI is slow)."""
+    """Wait until the register screen shows its first rows (ten seconds at most: CI is slow):
+    the rows are given to the screen, and the first of them is drawn."""
     for _ in range(200):
         await pilot.pause(0.05)
-        if isinstance(app.screen, RegisterScreen) and app.screen.rows:
+        screen = app.screen
+        if (
+            isinstance(screen, RegisterScreen)
+            and screen.rows
+            and screen.rows[0].reference in screen_text(app)
+        ):
             return
     raise AssertionError("the register's first rows were not shown")
 

@@ -171,8 +171,9 @@ class RiskApp(App[None]):
         return self._ctx is not None or action in WHILE_OPENING
 
     def on_descendant_focus(self) -> None:
-        # Applied as inputs gain focus, so every form obeys the app's setting.
-        if not self.blink:
+        # Applied as inputs gain focus, so every form obeys the app's setting. A focus event
+        # can still arrive as the app closes, once its last screen is gone.
+        if not self.blink and self.screen_stack:
             for field in self.screen.query(Input):
                 field.cursor_blink = False
 
