@@ -912,7 +912,10 @@ def paper_figures(run: Run, size: str, database: Path, runs: int, timeout: float
     for kind, name in papers.items():
         note = notes.get(kind, "")
         done = [] if note else results[kind]
-        run.add(Figure(name, size, "s", [r["seconds"] for r in done], floor, floor_what, note))
+        seconds = [r["seconds"] for r in done]
+        # Every round complete: each paper against the floor written in its own round.
+        paired = [p["seconds"] for p in plain] if done and len(plain) == len(done) else None
+        run.add(Figure(name, size, "s", seconds, floor, floor_what, note, floor_samples=paired))
         if kind == "export" and done and plain:
             # Like with like: the floor writes the same paper (unescaped), so the same size.
             print(f"    {done[0]['bytes']:,.0f} bytes written; the plain writer "

@@ -55,7 +55,13 @@ from bct_risk.services.queries import (
     list_risks,
     register_statement,
 )
-from bct_risk.services.register_rows import Days, RiskFilter, RiskRow, RowReader
+from bct_risk.services.register_rows import (
+    Days,
+    RiskFilter,
+    RiskRow,
+    RowReader,
+    collector_paused,
+)
 
 CHUNK = 500
 """Risks per query when loading sections: keeps IN lists well inside every database's limits."""
@@ -485,14 +491,16 @@ def _register_chunks(ctx: Context, stmt: Any, public: bool) -> Iterator[SectionC
         # the database has one), never all at once.
         result = session.connection().execute(stmt, execution_options={"yield_per": CHUNK})
         for part in result.partitions():
-            rows = reader.read_all([record[:width] for record in part])
-            texts = {row.id: record[width:] for row, record in zip(rows, part, strict=True)}
-            hidden = [r.id for r in rows if r.exempt] if public else []
-            shown = [r for r in rows if not r.exempt] if public else rows
-            yield SectionChunk(
-                sections=load_sections(session, lookups, reader.today, shown, texts),
-                withheld=Withheld(len(hidden), _further_actions_of(session, hidden)),
-            )
+            with collector_paused():
+                rows = reader.read_all([record[:width] for record in part])
+                texts = {row.id: record[width:] for row, record in zip(rows, part, strict=True)}
+                hidden = [r.id for r in rows if r.exempt] if public else []
+                shown = [r for r in rows if not r.exempt] if public else rows
+                chunk = SectionChunk(
+                    sections=load_sections(session, lookups, reader.today, shown, texts),
+                    withheld=Withheld(len(hidden), _further_actions_of(session, hidden)),
+                )
+            yield chunk
 
 
 def register_paper(
