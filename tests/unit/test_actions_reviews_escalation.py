@@ -8,6 +8,7 @@ import pytest
 
 from bct_risk.domain.enums import ActionStatus, Assurance, EscalationDirection, ReviewOutcome, Tier
 from bct_risk.domain.errors import NotFoundError, ValidationError
+from bct_risk.domain.models import RiskCreate
 from bct_risk.services import actions, committees, escalation, queries, risks
 from bct_risk.services.context import Context
 from bct_risk.services.queries import ActionFilter
@@ -103,6 +104,21 @@ def test_a_review_keeps_the_score_at_the_time_and_can_be_amended(seeded_ctx: Con
     assert again.id == review.id and again.version == 2
     actions_seen = [e.action for e in queries.risk_detail(seeded_ctx, "SR9").audit][-2:]
     assert actions_seen == ["review", "amend_review"]
+
+
+def test_a_risk_reviewed_before_it_was_scored_shows_the_review_without_a_score(
+    seeded_ctx: Context,
+) -> None:
+    risks.create_risk(
+        seeded_ctx, RiskCreate(reference="SR20", title="New risk", lead_committee="fr")
+    )
+    review = committees.record_review(
+        seeded_ctx, "SR20", committee="fr", meeting_date=date(2026, 12, 10),
+        outcome=ReviewOutcome.NOTED,
+    )  # fmt: skip
+    assert review.score is None
+    [shown] = queries.risk_detail(seeded_ctx, "SR20").reviews
+    assert (shown.outcome, shown.score) == ("Noted", None)
 
 
 def test_escalate_to_the_board_and_back(seeded_ctx: Context) -> None:

@@ -336,7 +336,11 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
                 outcome=r.outcome.label,
                 assurance=r.assurance.label if r.assurance else "",
                 comments=r.comments,
-                score=SCORES[(r.likelihood, r.impact)],
+                score=(
+                    SCORES[r.likelihood, r.impact]
+                    if r.likelihood is not None and r.impact is not None
+                    else None  # the risk was not yet scored when it was reviewed
+                ),
             )
             for r in session.exec(
                 select(CommitteeReview).where(col(CommitteeReview.risk_id) == rid)
