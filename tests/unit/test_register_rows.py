@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bct_risk.domain.enums import Appetite, RiskStatus, Tier
+from bct_risk.domain.errors import ValidationError
 from bct_risk.domain.scoring import (
     Score,
     default_matrix,
@@ -21,7 +22,13 @@ from bct_risk.domain.scoring import (
 from bct_risk.services import queries
 from bct_risk.services.context import Context
 from bct_risk.services.demo import DemoSize, generate
-from bct_risk.services.register_rows import RiskFilter, RowReader, collector_paused, search_key
+from bct_risk.services.register_rows import (
+    RiskFilter,
+    RiskRow,
+    RowReader,
+    collector_paused,
+    search_key,
+)
 from tests.conftest import make_context
 
 TODAY = date(2026, 11, 23)
@@ -37,6 +44,8 @@ maybe_score = st.one_of(st.none(), st.tuples(scale, scale))
     appetite=st.one_of(st.none(), st.sampled_from(Appetite)),
     status=st.sampled_from(RiskStatus),
     review=st.one_of(st.none(), st.integers(-400, 400)),
+    target_day=st.one_of(st.none(), st.integers(-400, 400)),
+    exempt=st.sampled_from([0, 1, False, True]),
     as_text=st.booleans(),
 )
 def test_each_line_agrees_with_the_scoring_rules(
@@ -47,19 +56,27 @@ def test_each_line_agrees_with_the_scoring_rules(
     appetite: Appetite | None,
     status: RiskStatus,
     review: int | None,
+    target_day: int | None,
+    exempt: int | bool,
     as_text: bool,
 ) -> None:
     matrix = default_matrix()
     day = TODAY + timedelta(days=review) if review is not None else None
-    # SQLite gives dates and vocabularies as text, PostgreSQL dates as dates: both are read.
+    by = TODAY + timedelta(days=target_day) if target_day is not None else None
+    # SQLite gives dates and vocabularies as text and flags as 0 or 1; PostgreSQL dates as
+    # dates and flags as booleans: both are read.
     review_cell = day.isoformat() if as_text and day else day
+    by_cell = by.isoformat() if as_text and by else by
+    appetite_cell = (appetite.value if as_text else appetite) if appetite else None
     raw = (
         7, "SR7", "Title", "Owner", "F&R", Tier.STRATEGIC.value if as_text else Tier.STRATEGIC,
-        status.value if as_text else status, "Finance", appetite.value if appetite else None,
-        0, review_cell, None, *(inherent or (None, None)), *(current or (None, None)), previous,
-        *(target or (None, None)),
+        status.value if as_text else status, "Finance", appetite_cell,
+        exempt, review_cell, by_cell, *(inherent or (None, None)), *(current or (None, None)),
+        previous, *(target or (None, None)),
     )  # fmt: skip
     row = RowReader(matrix, TODAY)(raw)
+    assert len(row) == len(RiskRow._fields)  # every field given, none shifted
+    assert (row.exempt, row.target_date) == (bool(exempt), by)
     cur = Score(*current) if current else None
     tgt = Score(*target) if target else None
     value = cur.value if cur else None
@@ -134,3 +151,34 @@ def test_reading_a_cursor_in_parts_gives_the_lines_of_every_row_at_once(
         assert queries.list_risks(ctx, everything) == whole
     finally:
         ctx.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [(14, 6), (15, 0), (13, 9), (17, 3.5), (8, "reckless"), (5, "directorate"), (6, "draft")],
+)
+def test_a_stored_value_the_register_does_not_know_is_refused_with_the_risk_named(
+    column: int, value: object
+) -> None:
+    # Only a change made outside the app could store these: a current likelihood of 6, an
+    # impact of 0, an inherent impact of 9, a target likelihood of 3.5, an appetite, tier or
+    # status not on the register's lists.
+    good = [7, "SR7", "Title", "Owner", "F&R", "strategic", "open", "Finance", "open", 0,
+            None, None, 3, 3, 3, 3, 9, 2, 2]  # fmt: skip
+    bad = list(good)
+    bad[column] = value
+    reader = RowReader(default_matrix(), TODAY)
+    with pytest.raises(ValidationError, match=rf"risk SR7 holds {value!r}, which is not"):
+        reader.read_all([tuple(good), tuple(bad)])
+    assert reader.read_all([tuple(good)])[0].reference == "SR7"
+
+
+def test_a_pause_begun_while_another_holds_the_collector_leaves_it_on_once_both_end() -> None:
+    # Two loads in two threads: the first ends while the second is still under way.
+    first, second = collector_paused(), collector_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the second load still has it paused
+    second.__exit__(None, None, None)
+    assert gc.isenabled()

@@ -199,7 +199,8 @@ def jsonable(value: Any) -> Any:
         return {"likelihood": value.likelihood, "impact": value.impact, "score": value.value}
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple: a register line
+    # A named tuple (a register line) by its fields' names, as a dataclass is, not as a list.
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
         return {name: jsonable(v) for name, v in zip(value._fields, value, strict=True)}
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}

@@ -9,6 +9,7 @@ library's ``sqlite3`` (:mod:`bct_risk.services.first_rows`) before either is loa
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from bct_risk.domain.enums import Appetite, Direction, RiskStatus, Tier
+from bct_risk.domain.errors import ValidationError
 from bct_risk.domain.scoring import SCALE, Matrix, Score
 
 
@@ -63,8 +65,8 @@ class RiskRow(NamedTuple):
     """One line of the register, with the derived values a reader looks for.
 
     A named tuple: read-only, and the cheapest record Python builds (a large register builds
-    tens of thousands of lines as it opens; a dataclass costs half as much again, a frozen one
-    ten times as much). Change one with ``_replace``.
+    tens of thousands of lines as it opens; a slotted dataclass of these fields takes one and a
+    half to two times as long, a frozen one ten times). Change one with ``_replace``.
     """
 
     id: int
@@ -92,9 +94,7 @@ class RiskRow(NamedTuple):
     gap_to_appetite: int | None
 
 
-SCORES: dict[tuple[int | None, int | None], Score] = {
-    (lk, im): Score(lk, im) for lk in range(1, 6) for im in range(1, 6)
-}
+SCORES: dict[tuple[int, int], Score] = {(lk, im): Score(lk, im) for lk in SCALE for im in SCALE}
 """The 25 possible scores, made once: a list of 10,000 risks reuses them."""
 
 
@@ -142,15 +142,14 @@ class RowReader:
     """Turns rows of :func:`~bct_risk.services.queries.register_statement` into register lines.
 
     A register of 10,000 risks has only 25 possible scores, a few bands and a few hundred
-    dates, so each is looked up in a small table made once rather than worked out per line;
-    the rest is written inline (this loop is most of the cost of opening a large register).
-    The tables are keyed by the driver's own values (text, numbers), which hash faster than the
-    vocabularies' members. The rules are those of :mod:`bct_risk.domain.scoring`; tests compare
-    the two.
+    dates, so each is looked up in a small table made once rather than worked out per line, and
+    one look-up gives all that follows from its key (a current score's value, band and colour;
+    an appetite's ceiling; whether a review date has passed). The rest is written inline: this
+    loop is most of the cost of opening a large register. The rules are those of
+    :mod:`bct_risk.domain.scoring`; tests compare the two.
     """
 
     def __init__(self, matrix: Matrix, today: date) -> None:
-        self.today = today
         # A current score with its value and band; a target with its value; an inherent score.
         self._current = _grid(
             lambda s: (s, s.value, matrix.band(s.value).name, matrix.band(s.value).colour),
@@ -165,20 +164,29 @@ class RowReader:
         self._days = Days()
         self._reviews = ReviewDays(today, self._days)
 
+    @property
+    def today(self) -> date:
+        """The day reviews are overdue against."""
+        return self._reviews.today
+
     def __call__(self, r: Any) -> RiskRow:
         return self.read_all([r])[0]
 
     def read_cursor(self, cursor: Any, size: int = 1000) -> list[RiskRow]:
         """Register lines from a driver's cursor on the register's SQL, read ``size`` rows at a
         time: each part's rows are let go as soon as its lines are made, so a large register
-        never holds every row and every line at once."""
+        never holds a row object for every risk beside its line."""
         lines: list[RiskRow] = []
         while part := cursor.fetchmany(size):
             lines += self.read_all(part)
         return lines
 
     def read_all(self, rows: Iterable[Any]) -> list[RiskRow]:
-        """Register lines from rows of the register's SQL, in the same order."""
+        """Register lines from rows of the register's SQL, in the same order.
+
+        A stored value the register does not know (a likelihood of 6, an appetite not on the
+        scale: only a change made outside the app could leave one) is refused, the risk named.
+        """
         # Everything the loop uses is a local name: this loop is most of a large list's cost.
         days, reviews, appetites = self._days, self._reviews, self._appetites
         currents, targets, inherents = self._current, self._target, self._inherent
@@ -188,34 +196,71 @@ class RowReader:
         )  # fmt: skip
         # tuple.__new__ makes a line straight from its values, without the named tuple's own
         # __new__ (a Python function of 23 arguments).
-        is_open, line, new_line = RiskStatus.OPEN, RiskRow, tuple.__new__
+        is_open, line, make_line = RiskStatus.OPEN, RiskRow, tuple.__new__
         lines: list[RiskRow] = []
         append = lines.append
-        for (rid, ref, title, owner, committee, tier, status, category, appetite, exempt, review,
-             target_date, il, ii, cl, ci, prev, tl, ti) in rows:  # fmt: skip
-            # Enum members equal their values, so these look-ups take text or members alike.
-            status, (appetite, ceiling), (review, passed) = (
-                statuses[status], appetites[appetite], reviews[review]
-            )  # fmt: skip
-            current, value, band, colour = currents[cl][ci]
-            target, goal = targets[tl][ti]
-            if value is None:
-                travel, above, to_target, to_ceiling = new, False, None, None
-            else:
-                travel = (
-                    new if prev is None else worse if value > prev
-                    else better if value < prev else same
+        ref = ""
+        try:  # costs nothing until a look-up fails
+            for (rid, ref, title, owner, committee, tier, status, category, appetite, exempt,
+                 review, target_date, il, ii, cl, ci, prev, tl, ti) in rows:  # fmt: skip
+                # Enum members equal their values, so these look-ups take text or members alike.
+                status, (appetite, ceiling), (review, passed) = (
+                    statuses[status], appetites[appetite], reviews[review]
                 )  # fmt: skip
-                above = ceiling is not None and value > ceiling
-                to_target = None if goal is None else value - goal
-                to_ceiling = None if ceiling is None else value - ceiling
-            append(new_line(line, (
-                rid, ref, title, owner, committee, tiers[tier], status, category, appetite,
-                bool(exempt), review, days[target_date], inherents[il][ii], current, prev,
-                target, band, colour, travel, above, passed and status is is_open,
-                to_target, to_ceiling,
-            )))  # fmt: skip
+                current, value, band, colour = currents[cl][ci]
+                target, goal = targets[tl][ti]
+                if value is None:
+                    travel, above, to_target, to_ceiling = new, False, None, None
+                else:
+                    travel = (
+                        new if prev is None else worse if value > prev
+                        else better if value < prev else same
+                    )  # fmt: skip
+                    above = ceiling is not None and value > ceiling
+                    to_target = None if goal is None else value - goal
+                    to_ceiling = None if ceiling is None else value - ceiling
+                append(make_line(line, (
+                    rid, ref, title, owner, committee, tiers[tier], status, category, appetite,
+                    bool(exempt), review, days[target_date], inherents[il][ii], current, prev,
+                    target, band, colour, travel, above, passed and status is is_open,
+                    to_target, to_ceiling,
+                )))  # fmt: skip
+        except KeyError as unknown:
+            raise ValidationError(
+                f"risk {ref} holds {unknown.args[0]!r}, which is not a score of 1 to 5 or a "
+                "tier, status or appetite the register knows"
+            ) from None
         return lines
+
+
+class _Pauses:
+    """Who has the cycle collector paused: it runs again once the last of them is done.
+
+    Loads run in several threads at once (the register, the heat map, a paper being saved), so
+    each pause cannot simply note whether the collector was on and restore that: one begun while
+    another held it paused would note "off", and leave it off for good.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._was_on = False
+
+    def begin(self) -> None:
+        with self._lock:
+            if self._holders == 0:
+                self._was_on = gc.isenabled()
+                gc.disable()
+            self._holders += 1
+
+    def end(self) -> None:
+        with self._lock:
+            self._holders -= 1
+            if self._holders == 0 and self._was_on:
+                gc.enable()
+
+
+_PAUSES = _Pauses()
 
 
 @contextmanager
@@ -226,12 +271,11 @@ def collector_paused() -> Iterator[None]:
     would set the collector scanning the young ones, and now and then every object the process
     holds (the app's screens and widgets among them): about a twentieth of loading a register of
     10,000 risks. The collector is the whole process's, so it is paused for every thread for
-    that tenth of a second; it runs again (if it was on) when the block ends, however it ends.
+    that tenth of a second; it runs again (if it was on) when the last pause ends, however it
+    ends. Never hold a pause across a ``yield``.
     """
-    was_on = gc.isenabled()
-    gc.disable()
+    _PAUSES.begin()
     try:
         yield
     finally:
-        if was_on:
-            gc.enable()
+        _PAUSES.end()
