@@ -96,8 +96,8 @@ class Figure:
     note: str = ""
     p95: float | None = None
     floor_samples: list[float] | None = None
-    """The floor's own samples, one a round, when the floor and the figure were timed in turn
-    (:func:`timed_in_rounds`): the ratio is then the median of each round's ratio."""
+    """The floor's own samples, one a round, when the floor and the figure were timed in turn,
+    round after round: the ratio is then the median of each round's ratio."""
 
     @property
     def median(self) -> float | None:
@@ -915,6 +915,8 @@ def paper_figures(run: Run, size: str, database: Path, runs: int, timeout: float
         seconds = [r["seconds"] for r in done]
         # Every round complete: each paper against the floor written in its own round.
         paired = [p["seconds"] for p in plain] if done and len(plain) == len(done) else None
+        if done and paired is None:
+            note = "ratio of the medians: a round's floor did not finish"
         run.add(Figure(name, size, "s", seconds, floor, floor_what, note, floor_samples=paired))
         if kind == "export" and done and plain:
             # Like with like: the floor writes the same paper (unescaped), so the same size.
@@ -1270,9 +1272,11 @@ def table(run: Run) -> str:
     for f in run.figures:
         ratio = f"{f.ratio:.1f}x" if f.ratio is not None else "-"
         median = _fmt(f.median, f.unit) if f.samples else (f.note or "-")
+        # A measured figure's note says how its ratio was taken, beside what its floor is.
+        floor_what = f"{f.floor_what} ({f.note})" if f.samples and f.note else f.floor_what
         lines.append(
             f"| {f.name} | {f.size} | {median} | {_fmt(f.p95, f.unit) if f.p95 else '-'} | "
-            f"{_fmt(f.floor, f.unit)} | {ratio} | {f.floor_what} |"
+            f"{_fmt(f.floor, f.unit)} | {ratio} | {floor_what} |"
         )
     lines += ["", "| Budget | Size | Measured | Limit | Result |", "|---|---|---:|---:|---|"]
     for b in run.budgets:
