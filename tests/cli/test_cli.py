@@ -217,3 +217,20 @@ def test_a_bad_matrix_file_is_reported_as_written(
     # The file's own [[bands]] and [appetite], not read as markup and dropped.
     assert "bands: give at least one [[bands]] table" in result.output
     assert "appetite: give an [appetite] table" in result.output
+
+
+@pytest.mark.parametrize("command", [["list"], ["show", "SR3"], ["export", "register"]])
+def test_a_stored_score_outside_the_scale_is_named_not_shown_as_unscored(
+    seeded_database: str, command: list[str]
+) -> None:
+    # Only a change made outside the app could store a current likelihood of 6.
+    ctx = make_context(seeded_database)
+    with ctx.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE risk SET current_likelihood = 6 WHERE reference = 'SR3'")
+    before = fingerprint(ctx)
+    code, out, err = run(seeded_database, *command)
+    assert code == 1
+    assert err.startswith("Error: risk SR3 holds 6, which is not a score of 1 to 5")
+    assert "Traceback" not in err + out
+    assert fingerprint(ctx) == before
+    ctx.engine.dispose()
