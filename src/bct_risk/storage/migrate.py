@@ -42,8 +42,11 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to a revision (the newest by default).
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Apply migrations up to a revision (every newest one by default).
+
+    Migrations may branch from one revision (parts of the schema changed independently); the
+    default brings every branch to its newest revision.
 
     A database at a revision the code does not know is refused with a clear message.
     """
