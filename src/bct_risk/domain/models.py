@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import field_validator
+from sqlalchemy.orm import declared_attr
 from sqlmodel import JSON, Field, SQLModel
 
 from bct_risk.domain.enums import (
@@ -32,6 +33,10 @@ from bct_risk.domain.enums import (
 )
 
 
+MAX_REVIEW_DAYS = 3650
+"""The longest review interval a risk may have: ten years."""
+
+
 def enum_type(enum: type[StrEnum]) -> sa.Enum:
     """Store a vocabulary as its plain values in a VARCHAR: the same on SQLite and PostgreSQL."""
     return sa.Enum(
@@ -42,6 +47,21 @@ def enum_type(enum: type[StrEnum]) -> sa.Enum:
         length=max(len(m.value) for m in enum) + 4,
         values_callable=lambda e: [m.value for m in e],
     )
+
+
+class Versioned:
+    """A record edited in place: every UPDATE names the version it replaces.
+
+    SQLAlchemy adds ``AND version = <the version read>`` to the UPDATE, so a save made over
+    someone else's newer change touches no row and is refused (``StaleDataError``), whatever
+    the order in which concurrent transactions reach the database. The services set the new
+    version themselves (``version_id_generator`` off) so it is also what they audit.
+    """
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        table: sa.Table = cls.__table__  # type: ignore[attr-defined]
+        return {"version_id_col": table.c.version, "version_id_generator": False}
 
 
 # -- people and governance ------------------------------------------------------------------
@@ -110,7 +130,7 @@ class RiskBase(SQLModel):
     appetite: Appetite | None = Field(default=None, sa_type=enum_type(Appetite))
     treatment: Treatment = Field(default=Treatment.TREAT, sa_type=enum_type(Treatment))
     target_date: date | None = None
-    review_frequency_days: int | None = Field(default=None, gt=0)
+    review_frequency_days: int | None = Field(default=None, gt=0, le=MAX_REVIEW_DAYS)
     """Days between reviews; when unset, the band of the current score decides."""
     next_review_date: date | None = None
     exempt: bool = False
@@ -119,7 +139,7 @@ class RiskBase(SQLModel):
     """The document (and line) or file (and row) the risk comes from."""
 
 
-class Risk(RiskBase, table=True):
+class Risk(Versioned, RiskBase, table=True):
     """A risk on a register.
 
     Scores are history: they live in its assessments. The risk keeps a copy of the latest of
@@ -182,7 +202,7 @@ class RiskUpdate(SQLModel):
     appetite: Appetite | None = None
     treatment: Treatment | None = None
     target_date: date | None = None
-    review_frequency_days: int | None = Field(default=None, gt=0)
+    review_frequency_days: int | None = Field(default=None, gt=0, le=MAX_REVIEW_DAYS)
     next_review_date: date | None = None
     exempt: bool | None = None
     owner: str | None = None
@@ -225,7 +245,7 @@ class Assessment(SQLModel, table=True):
     created_at: datetime
 
 
-class Control(SQLModel, table=True):
+class Control(Versioned, SQLModel, table=True):
     """A control in place now, with its effectiveness."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -247,7 +267,7 @@ class Control(SQLModel, table=True):
 # -- actions --------------------------------------------------------------------------------
 
 
-class Action(SQLModel, table=True):
+class Action(Versioned, SQLModel, table=True):
     """A further action on a risk, or an action-tracker item raised at a meeting.
 
     Both have an owner, a due date, a status and dated updates; a further action belongs to a
@@ -288,7 +308,7 @@ class ActionUpdate(SQLModel, table=True):
 # -- committee work ------------------------------------------------------------------------
 
 
-class CommitteeReview(SQLModel, table=True):
+class CommitteeReview(Versioned, SQLModel, table=True):
     """A committee's review of a risk at a meeting, with the score at the time."""
 
     __table_args__ = (sa.UniqueConstraint("meeting_id", "risk_id"),)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, inspect
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from bct_risk.config import Settings
 from bct_risk.domain.scoring import Matrix, load_matrix
+from bct_risk.domain.errors import ConflictError
+from bct_risk.services import guard as _guard  # noqa: F401  (checks every flush: see the module)
 from bct_risk.storage import migrate
-from bct_risk.storage.engine import make_engine, transaction
+from bct_risk.storage.engine import make_engine, reading, transaction
 
 
 def utc_now() -> datetime:
@@ -30,6 +33,8 @@ class Context:
     matrix: Matrix
     clock: Callable[[], datetime] = field(default=utc_now)
     """Returns the current time, aware, in UTC."""
+    session: Session | None = None
+    """The caller's unit of work, when use cases run inside it (see :meth:`unit_of_work`)."""
 
     def now(self) -> datetime:
         """The current time (aware, UTC)."""
@@ -41,13 +46,48 @@ class Context:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed whole at the end, or rolled back on any error."""
-        with transaction(self.engine) as session:
+        """One unit of work: committed whole at the end, or rolled back on any error.
+
+        Inside :meth:`unit_of_work` a use case joins the caller's transaction instead: the
+        caller commits everything together, or nothing.
+        """
+        if self.session is not None:
+            yield self.session
+            return
+        try:
+            with transaction(self.engine) as session:
+                yield session
+        except StaleDataError as exc:
+            raise ConflictError(
+                "someone else saved a change to this record while yours was being saved; "
+                "nothing of yours was written: reload it and make your change again"
+            ) from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading (inside a unit of work, the caller's own)."""
+        if self.session is not None:
+            yield self.session
+            return
+        with reading(self.engine) as session:
             yield session
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Context]:
+        """Many use cases in one transaction: an import, the seed register, generated data.
+
+        The context it yields runs every use case inside one transaction, with the same checks
+        and audit events as when each runs alone; all are committed at the end, or none.
+        """
+        if self.session is not None:
+            yield self
+            return
+        with transaction(self.engine) as session:
+            yield replace(self, session=session)
 
     def acting_as(self, actor: str) -> Context:
         """The same register, with changes recorded against someone else."""
-        return Context(self.engine, actor, self.matrix, self.clock)
+        return replace(self, actor=actor)
 
 
 def open_register(

@@ -71,8 +71,14 @@ def move_risk(
     """Escalate (up the tiers) or de-escalate (down) a risk, with a reason."""
     why = required_text(reason, "reason")
     when = decided_on or ctx.today()
+    if when > ctx.today():
+        raise ValidationError(
+            f"the decision date {when.isoformat()} is in the future: record a move once it is "
+            "decided",
+            field="decided_on",
+        )
     with ctx.transaction() as session:
-        risk = find_risk(session, reference)
+        risk = find_risk(session, reference, lock=True)
         if risk.status == RiskStatus.CLOSED:
             raise ValidationError(f"{risk.reference} is closed; reopen it before moving it")
         authorize(session, ctx, Change.MOVE, risk=risk)
@@ -132,19 +138,28 @@ def _check_direction(
     committee: Committee | None,
     direction: EscalationDirection,
 ) -> None:
+    """Escalation goes up the tiers and de-escalation down; a move within a tier is neither."""
     up = direction == EscalationDirection.ESCALATE
-    same_place = to_tier == from_tier and (
-        committee is None or committee.id == risk.lead_committee_id
-    )
-    if same_place:
-        raise ValidationError(f"{risk.reference} is already on the {from_tier.value} register")
+    if to_tier == from_tier:
+        hint = (
+            "; to change its lead committee, edit the risk"
+            if to_tier == Tier.COMMITTEE and committee is not None
+            else ""
+        )
+        raise ValidationError(
+            f"{risk.reference} is already on the {from_tier.value} register; "
+            f"{'escalation' if up else 'de-escalation'} moves it to another tier{hint}",
+            field="to",
+        )
     if up and to_tier.rank < from_tier.rank:
         raise ValidationError(
             f"{risk.reference} is on the {from_tier.value} register; moving it to "
-            f"{to_tier.value} is a de-escalation"
+            f"{to_tier.value} is a de-escalation",
+            field="to",
         )
     if not up and to_tier.rank > from_tier.rank:
         raise ValidationError(
             f"{risk.reference} is on the {from_tier.value} register; moving it to "
-            f"{to_tier.value} is an escalation"
+            f"{to_tier.value} is an escalation",
+            field="to",
         )

@@ -16,12 +16,24 @@ def normalise_reference(reference: str) -> str:
     return reference.strip().upper()
 
 
-def find_risk(session: Session, reference: str) -> Risk:
-    """The risk with a reference, or a clear error."""
+MAX_ID = 2**31 - 1
+"""The largest record number either database stores (a 32-bit integer)."""
+
+
+def find_risk(session: Session, reference: str, *, lock: bool = False) -> Risk:
+    """The risk with a reference, or a clear error.
+
+    With ``lock``, the row is locked until the transaction ends (``FOR UPDATE`` on PostgreSQL;
+    on SQLite the write transaction already holds the database's write lock) and read afresh, so
+    a use case compares versions with what is really stored and concurrent writers queue.
+    """
     ref = normalise_reference(reference)
     if not ref:
         raise ValidationError("a risk reference is required", field="reference")
-    risk = session.exec(select(Risk).where(func.upper(Risk.reference) == ref)).first()
+    statement = select(Risk).where(func.upper(Risk.reference) == ref)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    risk = session.exec(statement).first()
     if risk is None:
         raise NotFoundError(f"no risk has the reference '{reference.strip()}'", field="reference")
     return risk
@@ -94,9 +106,13 @@ def find_meeting(session: Session, committee: Committee, meeting_date: date) -> 
     return meeting
 
 
-def find_action(session: Session, action_id: int) -> Action:
-    """An action by its number."""
-    action = session.get(Action, action_id)
+def find_action(session: Session, action_id: int, *, lock: bool = False) -> Action:
+    """An action by its number (locked until the transaction ends, with ``lock``)."""
+    if not 1 <= action_id <= MAX_ID:
+        raise NotFoundError(f"no action has the number {action_id}", field="action")
+    action = session.get(
+        Action, action_id, with_for_update=lock, populate_existing=lock
+    )
     if action is None:
         raise NotFoundError(f"no action has the number {action_id}", field="action")
     return action

@@ -26,7 +26,7 @@ class ReviewAtMeeting:
 
 def reviews_at(ctx: Context, committee: str, meeting_date: date) -> dict[str, ReviewAtMeeting]:
     """The reviews recorded at a committee's meeting, by risk reference."""
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         meeting = find_meeting(session, find_committee(session, committee), meeting_date)
         rows = session.exec(
             select(Risk.reference, CommitteeReview)

@@ -91,8 +91,10 @@ def create_risk(
     target: Score | None = None,
     rationale: str = "Initial assessment",
 ) -> Risk:
-    """Add a risk to the register, with its first scores if given."""
+    """Add a risk to the register, with its first scores if given (and their rationale)."""
     reference = normalise_reference(data.reference)
+    if any(score is not None for score in (inherent, current, target)):
+        rationale = required_text(rationale, "rationale")
     with ctx.transaction() as session:
         authorize(session, ctx, Change.ADD_RISK)
         taken = session.exec(select(Risk.id).where(Risk.reference == reference)).first()
@@ -130,7 +132,7 @@ def update_risk(
     """Change a risk's fields; only those set in ``changes`` are touched."""
     given = changes.model_dump(exclude_unset=True)
     with ctx.transaction() as session:
-        risk = find_risk(session, reference)
+        risk = find_risk(session, reference, lock=True)
         authorize(session, ctx, Change.EDIT_RISK, risk=risk)
         if "appetite" in given and given["appetite"] != risk.appetite:
             authorize(session, ctx, Change.CHANGE_APPETITE, risk=risk)
@@ -171,9 +173,13 @@ def score_risk(
     kind: ScoreKind = ScoreKind.CURRENT,
     assessed_on: date | None = None,
     meeting: MeetingRef | None = None,
-    expected_version: int | None = None,
 ) -> Assessment:
-    """Score a risk: a new assessment is added to its history; nothing is overwritten."""
+    """Score a risk: a new assessment is added to its history; nothing is overwritten.
+
+    A score is appended, so it never conflicts: it is not refused because someone else scored
+    or edited the risk after the form was opened (the risk's row is locked while the score and
+    the latest scores on the risk are written, so concurrent scores all land, in turn).
+    """
     score = Score(check_scale("likelihood", likelihood), check_scale("impact", impact))
     why = required_text(rationale, "rationale")
     when = assessed_on or ctx.today()
@@ -182,11 +188,10 @@ def score_risk(
             f"the assessment date {when.isoformat()} is in the future", field="assessed_on"
         )
     with ctx.transaction() as session:
-        risk = find_risk(session, reference)
+        risk = find_risk(session, reference, lock=True)
         if risk.status == RiskStatus.CLOSED:
             raise ValidationError(f"{risk.reference} is closed; reopen it before scoring it")
         authorize(session, ctx, Change.SCORE, risk=risk)
-        check_version(risk, expected_version, session)
         meeting_id = None
         if meeting is not None:
             meeting_id = find_meeting(session, find_committee(session, meeting[0]), meeting[1]).id
@@ -260,8 +265,12 @@ def close_risk(
 ) -> Risk:
     """Close a risk with a reason; its history stays for audit."""
     why = required_text(reason, "reason for closing")
+    if closed_on is not None and closed_on > ctx.today():
+        raise ValidationError(
+            f"the closing date {closed_on.isoformat()} is in the future", field="closed_on"
+        )
     with ctx.transaction() as session:
-        risk = find_risk(session, reference)
+        risk = find_risk(session, reference, lock=True)
         if risk.status == RiskStatus.CLOSED:
             raise ValidationError(f"{risk.reference} is already closed")
         authorize(session, ctx, Change.CLOSE, risk=risk)
@@ -290,7 +299,7 @@ def reopen_risk(
     """Reopen a closed risk with a reason."""
     why = required_text(reason, "reason for reopening")
     with ctx.transaction() as session:
-        risk = find_risk(session, reference)
+        risk = find_risk(session, reference, lock=True)
         if risk.status == RiskStatus.OPEN:
             raise ValidationError(f"{risk.reference} is already open")
         authorize(session, ctx, Change.CLOSE, risk=risk)

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from os import environ
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
+
+
+BUSY_TIMEOUT_ENV = "BCT_RISK_BUSY_TIMEOUT"
+"""Seconds a SQLite writer waits for another's lock before giving up (default 30)."""
+
+
+def busy_timeout() -> float:
+    """How long, in seconds, a SQLite connection waits for a lock: ``BCT_RISK_BUSY_TIMEOUT``,
+    else 30 (a value that is not a positive number is ignored)."""
+    try:
+        seconds = float(environ.get(BUSY_TIMEOUT_ENV, "30"))
+    except ValueError:
+        return 30.0
+    return seconds if 0 < seconds <= 3600 else 30.0
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -19,7 +34,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout()})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
@@ -28,7 +43,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout() * 1000)}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -36,6 +51,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed together at the end, or not at all."""
+    """A session whose work is committed together at the end, or not at all.
+
+    On SQLite the transaction takes the write lock as it begins (``BEGIN IMMEDIATE``), so writers
+    queue (for up to the busy timeout) instead of reading a version that another writer is
+    about to replace; on PostgreSQL the use cases lock the rows they change
+    (``SELECT ... FOR UPDATE``) and every versioned UPDATE names the version it replaces.
+    """
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        if engine.dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        yield session
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A session for reads: one consistent snapshot, never a write lock."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session

@@ -118,7 +118,7 @@ class ScoreScreen(OneRiskForm):
         kind = ScoreKind(self.choice("kind"))
         rationale = self.text("rationale")
         when = self.date_of("assessed-on", "assessment date")
-        ref, version = self.detail.row.reference, self.detail.version
+        ref = self.detail.row.reference
 
         def save() -> Assessment:
             return score_risk(
@@ -129,7 +129,6 @@ class ScoreScreen(OneRiskForm):
                 rationale=rationale,
                 kind=kind,
                 assessed_on=when,
-                expected_version=version,
             )
 
         return save
