@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from bct_risk.cli.app import app, console, done, parse_choice, print_json, register
+from bct_risk.cli.app import app, console, done, err, parse_choice, print_json, register
 from bct_risk.domain.enums import Role
 from bct_risk.services import backup, people, queries
 
@@ -80,10 +80,17 @@ def people_access(
 def backup_command(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="New file to write the copy to.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace the file when it exists already.")
+    ] = False,
 ) -> None:
-    """Copy the SQLite register to a new file, consistently, even while the app is open."""
-    target = backup.backup_register(register(ctx), path)
-    done(f"Backed up to {target}")
+    """Copy the SQLite register to a new file, consistently, even while the app is open.
+
+    The copy is written under a temporary name beside the file and given its name only when
+    complete, so a backup that is stopped or runs out of disk space leaves nothing under it.
+    """
+    target = backup.backup_register(register(ctx), path, replace=replace)
+    console.print(f"Backed up to {target}", markup=False, soft_wrap=True)
 
 
 @app.command("restore")
@@ -94,8 +101,31 @@ def restore_command(
         bool, typer.Option("--yes", help="Replace the register without asking.")
     ] = False,
 ) -> None:
-    """Replace the SQLite register with a backup (the backup is checked first)."""
-    if not yes and not typer.confirm("Replace the whole register with this backup?"):
+    """Replace the SQLite register with a backup, once the backup has passed every check.
+
+    A dated copy of the register it replaces is kept beside it, and the restore is recorded in
+    the audit trail. Administrators only, once roles are on.
+    """
+
+    def ask() -> bool:
+        return typer.confirm("The backup passed every check. Replace the whole register with it?")
+
+    restored = backup.restore_register(register(ctx), path, confirm=None if yes else ask)
+    if restored is None:
+        err.print("Nothing was restored.", markup=False)
         raise typer.Exit(1)
-    backup.restore_register(register(ctx), path)
-    done(f"Restored the register from {path}")
+    console.print(
+        f"Kept a copy of the register it replaced at {restored.replaced_copy}",
+        markup=False,
+        soft_wrap=True,
+    )
+    migrated = (
+        f" (brought up from schema revision {restored.backup_revision})"
+        if restored.migrated
+        else ""
+    )
+    console.print(
+        f"Restored the register from {restored.source}{migrated}; SHA-256 {restored.sha256}",
+        markup=False,
+        soft_wrap=True,
+    )
