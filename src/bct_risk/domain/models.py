@@ -86,6 +86,8 @@ class Person(SQLModel, table=True):
     """What the person may change, once logins are given (see ``services.permissions``)."""
     source: str = Field(default="", max_length=200)
     illustrative: bool = False
+    left_on: date | None = None
+    """The day the person left the Trust: what they own needs a new owner."""
     created_at: datetime
 
 
@@ -155,6 +157,8 @@ class Risk(Versioned, RiskBase, table=True):
     status: RiskStatus = Field(default=RiskStatus.OPEN, sa_type=enum_type(RiskStatus), index=True)
     closed_reason: str | None = None
     closed_on: date | None = None
+    exempt_reason: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    """Why the risk is exempt (confidential); the checks flag an exempt risk without one."""
     illustrative: list[str] = Field(default_factory=list, sa_type=JSON)
     """Which values are illustrative rather than from the source (``scores``, ``owner``…)."""
     version: int = 1
@@ -257,6 +261,10 @@ class Control(Versioned, SQLModel, table=True):
     )
     assurance_line: int | None = Field(default=None, ge=1, le=3)
     """Line of assurance that evidences the control (1 management, 2 oversight, 3 independent)."""
+    assurance_level: Assurance | None = Field(default=None, sa_type=enum_type(Assurance))
+    """How sure the committee is that the control works (substantial … none), on the evidence."""
+    key_control: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    """A control the risk relies on: its assurance is tested for gaps (see ``domain.gaps``)."""
     source: str = Field(default="", max_length=300)
     illustrative: bool = False
     version: int = 1
@@ -368,3 +376,6 @@ class AuditEvent(SQLModel, table=True):
     summary: str = ""
     changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     """Field name → [old, new] for updates; the new values for a creation."""
+
+
+from bct_risk.domain import assurance as _assurance  # noqa: E402, F401  (BAF tables)

@@ -43,10 +43,12 @@ class Change(StrEnum):
     PEOPLE = "manage people and roles"
     IMPORT = "import registers"
     RESTORE = "restore a backup over the register"
+    ASSURANCE = "record assurance on controls"
+    OBJECTIVES = "manage strategic objectives and scenarios"
 
 
-SECRETARIAT = {Change.REVIEW, Change.MEETINGS, Change.RAISE_ACTION}
-OWN_RISK = {Change.EDIT_RISK, Change.SCORE, Change.MOVE, Change.MITIGATE}
+SECRETARIAT = {Change.REVIEW, Change.MEETINGS, Change.RAISE_ACTION, Change.ASSURANCE}
+OWN_RISK = {Change.EDIT_RISK, Change.SCORE, Change.MOVE, Change.MITIGATE, Change.ASSURANCE}
 
 
 def roles_enforced(session: Session) -> bool:
