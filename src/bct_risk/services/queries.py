@@ -136,14 +136,18 @@ def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
 
 
 def list_risks(
-    ctx: Context, flt: RiskFilter | None = None, *, ids: Collection[int] | None = None
+    ctx: Context,
+    flt: RiskFilter | None = None,
+    *,
+    ids: Collection[int] | None = None,
+    flag_unknown: bool = False,
 ) -> list[RiskRow]:
     """The register, filtered; open risks only unless the filter says otherwise.
 
     With ``ids``, only those of the filtered risks (a first screenful, say).
     """
     flt = flt or RiskFilter()
-    reader = RowReader(ctx.matrix, ctx.today())
+    reader = RowReader(ctx.matrix, ctx.today(), flag_unknown=flag_unknown)
     with collector_paused(), ctx.transaction() as session:
         stmt = register_statement(ctx, flt, session)
         lines: list[RiskRow] = []

@@ -149,7 +149,10 @@ class RowReader:
     :mod:`bct_risk.domain.scoring`; tests compare the two.
     """
 
-    def __init__(self, matrix: Matrix, today: date) -> None:
+    def __init__(self, matrix: Matrix, today: date, *, flag_unknown: bool = False) -> None:
+        self._flag_unknown = flag_unknown
+        """Whether a line holding a stored value the register does not know is kept, flagged
+        as needing correction (the app), rather than refused (the command line, papers)."""
         # A current score with its value and band; a target with its value; an inherent score.
         self._current = _grid(
             lambda s: (s, s.value, matrix.band(s.value).name, matrix.band(s.value).colour),
@@ -185,8 +188,18 @@ class RowReader:
         """Register lines from rows of the register's SQL, in the same order.
 
         A stored value the register does not know (a likelihood of 6, an appetite not on the
-        scale: only a change made outside the app could leave one) is refused, the risk named.
+        scale: only a change made outside the app could leave one) is refused, the risk named;
+        or, with ``flag_unknown``, its line is kept with the band :data:`NEEDS_CORRECTION`.
         """
+        if not self._flag_unknown:
+            return self._read(rows)
+        rows = rows if isinstance(rows, list) else list(rows)
+        try:
+            return self._read(rows)
+        except (ValidationError, ValueError):
+            return [self._flagged(r) for r in rows]
+
+    def _read(self, rows: Iterable[Any]) -> list[RiskRow]:
         # Everything the loop uses is a local name: this loop is most of a large list's cost.
         days, reviews, appetites = self._days, self._reviews, self._appetites
         currents, targets, inherents = self._current, self._target, self._inherent
@@ -231,6 +244,43 @@ class RowReader:
                 "tier, status or appetite the register knows"
             ) from None
         return lines
+
+    def _flagged(self, r: Any) -> RiskRow:
+        """A line as it reads, or with each stored value the register does not know left blank
+        and its band :data:`NEEDS_CORRECTION` (a slow path, taken only when a look-up failed)."""
+        try:
+            return self._read([r])[0]
+        except (ValidationError, ValueError):
+            pass
+        (rid, ref, title, owner, committee, tier, status, category, appetite, exempt,
+         review, target_date, il, ii, cl, ci, prev, tl, ti) = r  # fmt: skip
+
+        def score(lk: Any, im: Any) -> tuple[Any, Any]:
+            return (lk, im) if lk in SCALE and im in SCALE else (None, None)
+
+        fixed = (
+            rid, ref, title, owner, committee,
+            tier if tier in _TIERS else Tier.STRATEGIC.value,
+            status if status in _STATUSES else RiskStatus.OPEN.value,
+            category, appetite if appetite in self._appetites else None, exempt,
+            review, target_date, *score(il, ii), *score(cl, ci),
+            prev if isinstance(prev, int) and 1 <= prev <= 25 else None, *score(tl, ti),
+        )  # fmt: skip
+        try:
+            line = self._read([fixed])[0]
+        except (ValidationError, ValueError, TypeError):
+            line = RiskRow(
+                rid, str(ref), str(title), str(owner or ""), str(committee or ""),
+                Tier.STRATEGIC, RiskStatus.OPEN, str(category or ""), None, bool(exempt),
+                None, None, None, None, None, None, "", "", Direction.NEW, False, False,
+                None, None,
+            )  # fmt: skip
+        return line._replace(band=NEEDS_CORRECTION, band_colour="")
+
+
+NEEDS_CORRECTION = "needs correction"
+"""The band of a line holding a stored value the register does not know (see
+:class:`RowReader`'s ``flag_unknown``): the app shows the risk, flagged, so it can be put right."""
 
 
 class _Pauses:

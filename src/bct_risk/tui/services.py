@@ -26,7 +26,9 @@ def call_service(
     A broken rule (a :class:`DomainError`) goes to ``failed``, else to the app's notification;
     the service has already rolled back, so nothing is half-saved. A newer call in the same
     group supersedes an older one, whose result is then dropped (a filter keystroke replaces
-    the last). Anything else is a bug and stops the app with its traceback.
+    the last). Any other error (a dropped connection, a full disk) opens a dialog saying what
+    failed, with a key to try again; the app stays open and the screen below keeps what was
+    typed in it.
     """
 
     def run() -> None:
@@ -36,10 +38,25 @@ def call_service(
             if not get_current_worker().is_cancelled:
                 node.app.call_from_thread(failed or notify_error(node), exc)
             return
+        except Exception as exc:  # shown to the user, who can try again
+            if not get_current_worker().is_cancelled:
+                node.app.call_from_thread(_unexpected, exc)
+            return
         if not get_current_worker().is_cancelled:
             node.app.call_from_thread(done, result)
 
-    return node.run_worker(run, thread=True, exclusive=True, group=group, exit_on_error=True)
+    def _unexpected(exc: Exception) -> None:
+        from bct_risk.tui.screens.failure import FailureScreen
+
+        node.log.error(f"{group} failed", exc)
+
+        def answered(retry: bool | None) -> None:
+            if retry and node.is_attached:
+                call_service(node, work, done, group=group, failed=failed)
+
+        node.app.push_screen(FailureScreen(group, exc), answered)
+
+    return node.run_worker(run, thread=True, exclusive=True, group=group, exit_on_error=False)
 
 
 def notify_error(node: DOMNode) -> Callable[[DomainError], None]:

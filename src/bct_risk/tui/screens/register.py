@@ -65,7 +65,7 @@ def load_rows(
     """Load, paint and sort the rows for a filter (less its search text): work for a thread."""
     from bct_risk.services import queries
 
-    rows = queries.list_risks(ctx, replace(flt, text=""))
+    rows = queries.list_risks(ctx, replace(flt, text=""), flag_unknown=True)
     loaded = _painted(ctx.matrix, colours, rows)
     return replace(loaded, order=sort_order(loaded.rows, *sorted_by), sorted_by=sorted_by)
 
@@ -80,7 +80,7 @@ def load_first_rows(ctx: Context, flt: RiskFilter, colours: Palette) -> Loaded:
     flt = replace(flt, text="")
     references = queries.risk_references(ctx, flt)
     first = heapq.nsmallest(FIRST_ROWS, references, key=lambda r: reference_key(r[1]))
-    rows = queries.list_risks(ctx, flt, ids=[i for i, _ in first])
+    rows = queries.list_risks(ctx, flt, ids=[i for i, _ in first], flag_unknown=True)
     return replace(_painted(ctx.matrix, colours, rows), complete=len(first) == len(references))
 
 
