@@ -50,7 +50,7 @@ def test_a_source_of_assurance_with_a_file_keeps_its_path_and_sha256(
     )  # fmt: skip
     assert item.sha256 == hashlib.sha256(b"internal audit report").hexdigest()
     assert item.reference == str(evidence.resolve())
-    [event] = events(seeded_ctx, "assurancesource")
+    event = events(seeded_ctx, "assurancesource")[-1]
     assert event.actor == "tester" and event.changes["line"] == 3
     state = load_register(seeded_ctx).risk("SR9")
     assert state is not None
@@ -216,3 +216,40 @@ def test_a_person_who_left_is_recorded_and_a_future_date_refused(seeded_ctx: Con
     assert events(seeded_ctx, "person")[-1].changes == {"left_on": [None, "2026-10-31"]}
     with pytest.raises(ValidationError, match="in the future"):
         assurance.mark_left(seeded_ctx, "dfr", date(2027, 1, 1))
+
+
+def test_the_seed_register_has_the_plans_objectives_scenario_and_some_assurance(
+    seeded_ctx: Context,
+) -> None:
+    register = load_register(seeded_ctx)
+    assert len(register.objectives) == 12
+    assert register.objectives[0].title.startswith("Meeting children's needs")
+    assert register.objectives[0].source == "002 L213 (L159)"
+    [scenario] = register.scenarios
+    assert scenario.members == ["SR2", "SR3", "SR7", "SR9"] and scenario.illustrative
+    sr9 = register.risk("SR9")
+    assert sr9 is not None and sr9.objectives == ["foster_carers", "recruitment"]
+    assert sum(len(c.sources) for r in register.risks for c in r.controls) == 5
+
+
+def test_seeding_twice_adds_nothing(seeded_ctx: Context) -> None:
+    from bct_risk.services.seed import load_seeds
+
+    before = fingerprint(seeded_ctx)
+    load_seeds(seeded_ctx)
+    assert fingerprint(seeded_ctx) == before
+
+
+def test_a_bad_assurance_seed_names_the_file_and_record(ctx: Context, tmp_path: Path) -> None:
+    from bct_risk.services.seed import load_seeds
+    from bct_risk.storage.paths import SEEDS_DIR
+
+    for path in SEEDS_DIR.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    (tmp_path / "61_more.yaml").write_text(
+        "scenarios:\n  - name: Bad\n    members: [SR1, SR42]\n", "utf-8"
+    )
+    before = fingerprint(ctx)
+    with pytest.raises(ValidationError, match=r"61_more.yaml: scenarios\[0\] \(Bad\): no risk"):
+        load_seeds(ctx, tmp_path)
+    assert fingerprint(ctx) == before

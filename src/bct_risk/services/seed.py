@@ -108,6 +108,9 @@ def load_seeds(ctx: Context, folder: Path = SEEDS_DIR) -> SeedReport:
                     except yaml.YAMLError as exc:
                         raise ValidationError(f"not valid YAML: {exc}") from exc
                     loader.load(data)
+            from bct_risk.services.seed_assurance import load_assurance_seeds
+
+            load_assurance_seeds(ctx, session, folder)  # objectives, scenarios, assurance
     except DomainError as exc:
         raise ValidationError(f"{_place(exc)}: {exc}") from exc
     except KeyError as exc:
@@ -129,6 +132,7 @@ class _Loader:
 
     def load(self, data: dict[str, Any]) -> None:
         unknown = set(data) - {"people", "committees", "meetings", "risks", "tracker"}
+        unknown -= {"objectives", "scenarios", "assurance"}  # services.seed_assurance
         if unknown:
             raise ValidationError(f"unknown sections: {', '.join(sorted(unknown))}")
         for name, method in (
