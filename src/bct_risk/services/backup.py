@@ -185,7 +185,7 @@ def _write_copy(
         _fsync(target.parent)
     except sqlite3.Error as exc:
         raise BackupWriteError(
-            f"could not write {what} {target} (is the disk full?): {exc}; nothing was written "
+            f"could not write {what} {target}{_disk_hint(exc)}: {exc}; nothing was written "
             "under that name"
         ) from exc
     except OSError as exc:
@@ -195,6 +195,12 @@ def _write_copy(
         ) from exc
     finally:
         _remove_with_sidecars(temp)
+
+
+def _disk_hint(exc: sqlite3.Error) -> str:
+    # A write refused by the system reads "disk I/O error"; SQLite names a full disk itself.
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    return " (is the disk full?)" if name.startswith("SQLITE_IOERR") else ""
 
 
 def _temporary_beside(target: Path) -> Path:
@@ -491,7 +497,7 @@ def _put_in_place(ctx: Context, staged: Path) -> None:
             checked.backup(register)
     except sqlite3.Error as exc:
         raise BackupWriteError(
-            f"could not write the backup into the register (is the disk full?): {exc}; the "
+            f"could not write the backup into the register{_disk_hint(exc)}: {exc}; the "
             "register was not changed"
         ) from exc
     finally:
