@@ -98,7 +98,7 @@ def test_the_first_frame_needs_no_database_library_and_no_command(tmp_path: Path
     assert loaded == ["bct_risk.cli.launch"]
 
 
-def test_a_register_that_cannot_be_opened_is_one_line_and_exit_code_1(tmp_path: Path) -> None:
+def test_a_register_that_cannot_be_opened_is_one_line_and_exit_code_3(tmp_path: Path) -> None:
     junk = tmp_path / "junk.sqlite"
     junk.write_text("not a database\n" * 100)
     result = subprocess.run(
@@ -113,7 +113,5 @@ def test_a_register_that_cannot_be_opened_is_one_line_and_exit_code_1(tmp_path: 
         text=True,
         timeout=120,
     )
-    assert result.returncode == 1
-    assert result.stderr.strip() == (
-        f"Error: cannot open the register at {junk}: file is not a database"
-    )
+    assert result.returncode == 3
+    assert result.stderr.strip() == f"Error: {junk} is not a SQLite database"

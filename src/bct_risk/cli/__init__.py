@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import sys
 
-from bct_risk.cli.launch import app_options, error_line, start_app
+from bct_risk.cli.launch import app_options, failure_of, start_app
 from bct_risk.config import Settings
-from bct_risk.domain.errors import DomainError
 
 
 def main() -> None:
@@ -23,11 +22,13 @@ def main() -> None:
 
         app()
         return
+    settings = Settings.from_env(**options)
     try:
-        start_app(Settings.from_env(**options))
-    except (DomainError, OSError) as exc:
-        print(error_line(exc), file=sys.stderr)
-        raise SystemExit(1) from exc
+        start_app(settings)
+    except Exception as exc:
+        line, code = failure_of(exc, settings.database_url)
+        print(line, file=sys.stderr)
+        raise SystemExit(code) from exc
 
 
 __all__ = ["main"]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from bct_risk.cli.app import app, console, done, err, parse_choice, print_json, register
+from bct_risk.cli.app import app, cells, console, done, err, parse_choice, print_json, register
 from bct_risk.domain.enums import Role
 from bct_risk.services import backup, people, queries
 
@@ -35,7 +35,7 @@ def people_list(
     for name in ("Name", "Job title", "Login", "Role"):
         table.add_column(name, overflow="fold")
     for p in rows:
-        table.add_row(p.name, p.job_title, p.login or "", p.role.label)
+        table.add_row(*cells(p.name, p.job_title, p.login or "", p.role.label))
     console.print(table)
 
 

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 from typer.core import TyperGroup
 from typer.main import get_group
 
-from bct_risk.cli.launch import error_line, open_settings, start_app
+from bct_risk.cli.launch import failure_of, guarded, open_settings, start_app
 from bct_risk.config import Settings
-from bct_risk.domain.errors import DomainError, ValidationError
+from bct_risk.domain.errors import ValidationError
 
 if TYPE_CHECKING:
     from bct_risk.domain.enums import Labelled
@@ -30,8 +31,12 @@ if TYPE_CHECKING:
 
 ChoiceT = TypeVar("ChoiceT", bound="Labelled")
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = Console(highlight=False, markup=False, emoji=False)
+"""Standard output. Markup is off: text is printed as written, so a title holding [brackets],
+[/] or :colons: prints as it is. The program's own styled words pass ``markup=True`` (with any
+user text in them escaped) or are built as :class:`rich.text.Text`."""
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+"""Standard error, printing text as written (see :data:`console`)."""
 
 COMMAND_MODULES: dict[str, str] = {
     "pack": "export",
@@ -59,6 +64,7 @@ COMMAND_MODULES: dict[str, str] = {
     "actions": "actions",
     "control": "actions",
     "people": "admin",
+    "audit": "audit",
     "meetings": "committees",
 }
 """Each command (in the order help lists them) and the module of ``bct_risk.cli`` defining it."""
@@ -109,10 +115,15 @@ class RegisterGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (DomainError, OSError) as exc:
-            # As written: a message may quote a file's [brackets], which are not markup.
-            err.print(error_line(exc), soft_wrap=True, markup=False)
-            raise typer.Exit(1) from exc
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # the parser's own exits and usage errors (exit 2), already one block
+        except Exception as exc:
+            # One line on standard error, as written (a message may quote a file's [brackets],
+            # which are not markup), and the exit code of its kind (README, "Exit codes").
+            settings = ctx.obj if isinstance(ctx.obj, Settings) else None
+            line, code = failure_of(exc, settings.database_url if settings else None)
+            err.print(line, soft_wrap=True, markup=False, emoji=False)
+            raise typer.Exit(code) from exc
 
 
 app = typer.Typer(
@@ -154,6 +165,14 @@ def _main(
 def register(ctx: typer.Context) -> Context:
     """The register the command works on, migrated; the default database is seeded when new."""
     return open_settings(settings_of(ctx))
+
+
+def register_unseeded(ctx: typer.Context) -> Context:
+    """The register the command works on, migrated, never seeded (init, seed, demo-data)."""
+    from bct_risk.services.context import open_register
+
+    settings = settings_of(ctx)
+    return guarded(settings, lambda: open_register(settings))
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -226,5 +245,10 @@ def fmt_date(value: date | None) -> str:
 
 
 def done(message: str) -> None:
-    """Confirm a change on standard output."""
-    console.print(message)
+    """Confirm a change on standard output (printed as written: user text in it is safe)."""
+    console.print(Text(message))
+
+
+def cells(*values: str | Text) -> list[Text]:
+    """A table row's cells as text, never markup: a title holding [brackets] shows as typed."""
+    return [value if isinstance(value, Text) else Text(value) for value in values]

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bct_risk.cli.app import app, done, settings_of
-from bct_risk.services.context import open_register
+from bct_risk.cli.app import app, done, register_unseeded
 from bct_risk.services.seed import load_seeds
 from bct_risk.storage import migrate
 
@@ -20,7 +19,7 @@ def init_command(
     ] = True,
 ) -> None:
     """Create the database (or bring it to the newest schema) and load the seed register."""
-    reg = open_register(settings_of(ctx))
+    reg = register_unseeded(ctx)
     message = f"Database ready at revision {migrate.current_revision(reg.engine)}"
     if seed:
         message += f"; seed register: {load_seeds(reg)}"
@@ -30,12 +29,12 @@ def init_command(
 @app.command("upgrade")
 def upgrade_command(ctx: typer.Context) -> None:
     """Bring the database to the newest schema (Alembic migrations)."""
-    reg = open_register(settings_of(ctx))
+    reg = register_unseeded(ctx)
     done(f"Database at revision {migrate.current_revision(reg.engine)}")
 
 
 @app.command("seed")
 def seed_command(ctx: typer.Context) -> None:
     """Load the seed register from seeds/ (records already present are left alone)."""
-    report = load_seeds(open_register(settings_of(ctx)))
+    report = load_seeds(register_unseeded(ctx))
     done(f"Seed register: {report}")

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bct_risk.cli.app import app, done, err, settings_of
-from bct_risk.services.context import open_register
+from bct_risk.cli.app import app, done, err, register_unseeded
 from bct_risk.services.demo import generate, size_named
 
 
@@ -30,7 +29,7 @@ def demo_data_command(
     """Fill the database with a realistic demonstration register (for trying the app, and bench)."""
     chosen = size_named(size)
     started = time.perf_counter()
-    reg = open_register(settings_of(ctx))
+    reg = register_unseeded(ctx)
     report = generate(
         reg, chosen, seed=seed, force=force, progress=lambda step: err.print(f"Writing {step}…")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from bct_risk.cli.app import console, fmt_date
+from bct_risk.cli.app import cells, console, fmt_date
 from bct_risk.cli.risks import BAND_STYLE
 from bct_risk.domain.scoring import Score
 from bct_risk.services.context import Context
@@ -36,12 +36,14 @@ def _actions_table(title: str, actions: list[ActionView]) -> Table:
         if a.overdue:
             status.append(" overdue")
         table.add_row(
-            str(a.id),
-            a.description,
-            a.owner,
-            fmt_date(a.due_date),
-            status,
-            f"{fmt_date(latest.update_date)}: {latest.text}" if latest else "",
+            *cells(
+                str(a.id),
+                a.description,
+                a.owner,
+                fmt_date(a.due_date),
+                status,
+                f"{fmt_date(latest.update_date)}: {latest.text}" if latest else "",
+            )
         )
     return table
 
@@ -51,16 +53,21 @@ def print_detail(ctx: Context, d: RiskDetail) -> None:
     row = d.row
     console.print(Text(f"{row.reference} {row.title}", style="bold"))
     console.print(
-        f"Risk owner: {row.owner or '–'}   Lead committee: {row.lead_committee or '–'}   "
-        f"Tier: {row.tier.label}   Status: {row.status.label}   Category: {row.category or '–'}"
+        Text(
+            f"Risk owner: {row.owner or '–'}   Lead committee: {row.lead_committee or '–'}   "
+            f"Tier: {row.tier.label}   Status: {row.status.label}   "
+            f"Category: {row.category or '–'}"
+        )
     )
     if d.closed_reason:
-        console.print(f"Closed {fmt_date(d.closed_on)}: {d.closed_reason}")
+        console.print(Text(f"Closed {fmt_date(d.closed_on)}: {d.closed_reason}"))
     if row.exempt:
         console.print(Text("Exempt: left out of public papers", style="bold"))
     for heading, text in (("Description", d.description), ("Cause", d.cause), ("Effect", d.effect)):
         if text:
-            console.print(f"\n[bold]{heading}[/bold]\n{text}", markup=True)
+            console.print()
+            console.print(Text(heading, style="bold"))
+            console.print(Text(text))
     console.print()
     console.print(_score_line(ctx, "Inherent", row.inherent))
     console.print(_score_line(ctx, "Current", row.current))
@@ -69,13 +76,15 @@ def print_detail(ctx: Context, d: RiskDetail) -> None:
     above = " — ABOVE APPETITE" if row.above_appetite else ""
     to_target = "–" if row.gap_to_target is None else str(row.gap_to_target)
     console.print(
-        f"Direction of travel: {row.direction.value} {row.direction.label}   "
-        f"Appetite: {appetite}{above}   Gap to target: {to_target}   "
-        f"Target date: {fmt_date(row.target_date) or '–'}"
+        Text(
+            f"Direction of travel: {row.direction.value} {row.direction.label}   "
+            f"Appetite: {appetite}{above}   Gap to target: {to_target}   "
+            f"Target date: {fmt_date(row.target_date) or '–'}"
+        )
     )
     review = fmt_date(row.next_review_date) or "–"
     overdue = " (OVERDUE)" if row.review_overdue else ""
-    console.print(f"Treatment: {d.treatment}   Next review: {review}{overdue}")
+    console.print(Text(f"Treatment: {d.treatment}   Next review: {review}{overdue}"))
     if d.illustrative:
         console.print(Text(f"Illustrative values: {', '.join(d.illustrative)}", style="italic"))
     if d.source:
@@ -86,15 +95,18 @@ def print_detail(ctx: Context, d: RiskDetail) -> None:
         history.add_column(name, overflow="fold")
     for a in d.history:
         history.add_row(
-            fmt_date(a.assessed_on), a.kind.label, str(a.score), a.band, a.assessed_by, a.rationale
-        )
+            *cells(
+                fmt_date(a.assessed_on), a.kind.label, str(a.score), a.band, a.assessed_by,
+                a.rationale,
+            )
+        )  # fmt: skip
     console.print(history)
 
     controls = Table(title="Controls", title_justify="left")
     for name in ("#", "Control", "Owner", "Effectiveness"):
         controls.add_column(name, overflow="fold")
     for c in d.controls:
-        controls.add_row(str(c.id), c.description, c.owner, c.effectiveness)
+        controls.add_row(*cells(str(c.id), c.description, c.owner, c.effectiveness))
     console.print(controls)
     console.print(_actions_table("Further actions", d.further_actions))
     if d.tracker_items:
@@ -105,8 +117,10 @@ def print_detail(ctx: Context, d: RiskDetail) -> None:
         reviews.add_column(name, overflow="fold")
     for r in d.reviews:
         reviews.add_row(
-            fmt_date(r.meeting_date), r.committee, r.outcome, r.assurance,
-            str(r.score.value) if r.score else "", r.comments,
+            *cells(
+                fmt_date(r.meeting_date), r.committee, r.outcome, r.assurance,
+                str(r.score.value) if r.score else "", r.comments,
+            )
         )  # fmt: skip
     console.print(reviews)
     if d.escalations:
@@ -115,15 +129,19 @@ def print_detail(ctx: Context, d: RiskDetail) -> None:
             moves.add_column(name, overflow="fold")
         for e in d.escalations:
             moves.add_row(
-                fmt_date(e.decided_on), e.direction, f"{e.from_tier} → {e.to_tier}",
-                e.reason, e.decision, e.decided_by,
+                *cells(
+                    fmt_date(e.decided_on), e.direction, f"{e.from_tier} → {e.to_tier}",
+                    e.reason, e.decision, e.decided_by,
+                )
             )  # fmt: skip
         console.print(moves)
     if d.links:
-        console.print("Linked risks: " + "; ".join(f"{ref} {title}" for ref, title in d.links))
+        console.print(
+            Text("Linked risks: " + "; ".join(f"{ref} {title}" for ref, title in d.links))
+        )
     trail = Table(title="Audit trail", title_justify="left")
     for name in ("When (UTC)", "Who", "What"):
         trail.add_column(name, overflow="fold")
     for event in d.audit:
-        trail.add_row(f"{event.at:%d %b %Y %H:%M}", event.actor, event.summary)
+        trail.add_row(*cells(f"{event.at:%d %b %Y %H:%M}", event.actor, event.summary))
     console.print(trail)

@@ -12,9 +12,9 @@ Starting the app (:func:`start_app`) and opening a register for it or for a comm
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bct_risk.config import Settings
 from bct_risk.domain.errors import DomainError
@@ -22,6 +22,8 @@ from bct_risk.domain.errors import DomainError
 if TYPE_CHECKING:
     from bct_risk.services.context import Context
     from bct_risk.services.first_rows import FirstRows
+
+T = TypeVar("T")
 
 GLOBAL_OPTIONS = {"-d": "database", "--database": "database", "--as": "actor"}
 """The root command's options (see ``_main`` in :mod:`bct_risk.cli.app`) and their settings."""
@@ -53,12 +55,12 @@ def app_options(args: Sequence[str]) -> dict[str, str] | None:
     return options
 
 
-def error_line(exc: DomainError | OSError) -> str:
-    """How a broken rule, or a file that cannot be used, is reported: one line, no traceback."""
-    if isinstance(exc, DomainError):
-        return f"Error: {exc}"
-    where = f": {exc.filename}" if exc.filename else ""
-    return f"Error: {exc.strerror or exc}{where}"
+def failure_of(exc: BaseException, url: str | None = None) -> tuple[str, int]:
+    """A failure's one line for standard error and the exit code it ends the command with."""
+    from bct_risk.storage.engine import busy_timeout
+    from bct_risk.storage.errors import failure
+
+    return failure(exc, url=url, timeout=busy_timeout())
 
 
 def start_app(settings: Settings) -> None:
@@ -81,36 +83,27 @@ def first_rows(settings: Settings, limit: int) -> FirstRows | None:
 def open_settings(settings: Settings) -> Context:
     """The register the settings name, migrated; the default database is seeded when new.
 
-    A database that cannot be opened (no such driver, not a database, no server) is a one-line
-    error like any broken rule, not a traceback.
+    A database that cannot be opened (no such driver, not a database, no server, locked, a full
+    disk) is a one-line error like any broken rule, not a traceback.
     """
-    from sqlalchemy.exc import SQLAlchemyError
-
     from bct_risk.services.context import open_register
 
-    try:
-        return open_register(settings, seed_if_new=settings.is_default_database)
-    except SQLAlchemyError as exc:
-        raise DomainError(
-            f"cannot open the register at {_shown(settings.database_url)}: {_reason(exc)}"
-        ) from exc
+    seed = settings.is_default_database
+    return guarded(settings, lambda: open_register(settings, seed_if_new=seed))
 
 
-def _shown(url: str) -> str:
-    # The file of a SQLite register; any other URL without its password.
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+def guarded(settings: Settings, work: Callable[[], T]) -> T:
+    """Run ``work`` on the register the settings name; a database, disk or file failure becomes
+    a :class:`~bct_risk.storage.errors.StorageError` naming the register."""
+    from bct_risk.storage.engine import busy_timeout
+    from bct_risk.storage.errors import storage_error
 
     try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return url
-    if parsed.get_backend_name() == "sqlite":
-        return parsed.database or url
-    return parsed.render_as_string(hide_password=True)
-
-
-def _reason(exc: Exception) -> str:
-    # The driver's own words where there are some, first line only (no SQL, no links).
-    cause = getattr(exc, "orig", None) or exc
-    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+        return work()
+    except DomainError:
+        raise
+    except Exception as exc:
+        refusal = storage_error(exc, url=settings.database_url, timeout=busy_timeout())
+        if refusal is None:
+            raise
+        raise refusal from exc

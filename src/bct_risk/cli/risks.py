@@ -10,6 +10,7 @@ from rich.text import Text
 
 from bct_risk.cli.app import (
     app,
+    cells,
     console,
     done,
     fmt_date,
@@ -80,18 +81,20 @@ def register_table(ctx: Context, rows: list[RiskRow]) -> Table:
         if row.review_overdue:
             review.append(" overdue")
         table.add_row(
-            row.reference,
-            row.title,
-            row.owner,
-            row.lead_committee,
-            score_text(ctx.matrix, row.inherent),
-            score_text(ctx.matrix, row.current),
-            score_text(ctx.matrix, row.target),
-            row.direction.value,
-            Text(row.band, style=BAND_STYLE.get(row.band_colour, "")),
-            appetite,
-            review,
-            row.status.label,
+            *cells(
+                row.reference,
+                row.title,
+                row.owner,
+                row.lead_committee,
+                score_text(ctx.matrix, row.inherent),
+                score_text(ctx.matrix, row.current),
+                score_text(ctx.matrix, row.target),
+                row.direction.value,
+                Text(row.band, style=BAND_STYLE.get(row.band_colour, "")),
+                appetite,
+                review,
+                row.status.label,
+            )
         )
     return table
 
@@ -157,11 +160,11 @@ def history_command(
     if as_json:
         print_json(detail.audit)
         return
-    table = Table(title=f"Audit trail of {detail.row.reference}")
+    table = Table(title=Text(f"Audit trail of {detail.row.reference}"))
     for name in ("When (UTC)", "Who", "What"):
         table.add_column(name, overflow="fold")
     for event in detail.audit:
-        table.add_row(f"{event.at:%d %b %Y %H:%M}", event.actor, event.summary)
+        table.add_row(*cells(f"{event.at:%d %b %Y %H:%M}", event.actor, event.summary))
     console.print(table)
 
 
