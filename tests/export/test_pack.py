@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from bct_risk.domain.enums import ActionKind, EscalationDirection, ScoreKind
+from bct_risk.domain.enums import ActionKind, EscalationDirection, ScoreKind, Tier
 from bct_risk.domain.errors import NotFoundError, ValidationError
 from bct_risk.domain.models import RiskCreate
 from bct_risk.domain.scoring import Score
@@ -47,17 +47,21 @@ def test_december_pack_shows_the_movements_since_the_september_meeting(
     assert "## Changes since the meeting of 10 Sep 2026" in text
     rescored = table_after(text, "Rescored")
     assert rescored[0][:6] == ["Ref", "Title", "Was", "Now", "Direction of travel", "Rescored on"]
-    assert [r[:6] for r in rescored[1:]] == [
-        ["SR7", "Placement sufficiency", "20 (5×4) Extreme", "16 (4×4) Extreme", "▼ better",
-         "10 Nov 2026"],
+    # The whole strategic register is routed to the committee: every risk's rescorings, by date.
+    assert [r[0] for r in rescored[1:]] == ["SR4", "SR5", "SR2", "SR3", "SR6", "SR7"]
+    assert rescored[-1][:6] == [
+        "SR7", "Placement sufficiency", "20 (5×4) Extreme", "16 (4×4) Extreme", "▼ better",
+        "10 Nov 2026",
     ]  # fmt: skip
     escalated = table_after(text, "Escalated")
     assert [r[:3] for r in escalated[1:]] == [
         ["SR1", "Relationship between Trust and Council", "10 Sep 2026"]
     ]
     assert escalated[1][3].startswith("Strategic → Board (Trust Board): ")
-    new = table_after(text, "New risks")
-    assert [r[0] for r in new[1:]] == ["OR2026-01"]
+    # The one new risk is exempt: it is reported in Part B, not among the public changes.
+    assert text.split("### New risks\n\n")[1].startswith("None.")
+    part_b = text.split("## Part B: exempt items (not for publication)")[1]
+    assert [r[0] for r in table_after(part_b, "New risks")[1:]] == ["OR2026-01"]
 
 
 def test_september_pack_shows_sr9_rescored_since_june(seeded_ctx: Context) -> None:
@@ -78,7 +82,7 @@ def test_cover_names_the_committee_meeting_purpose_and_asks(seeded_ctx: Context)
     assert titles[:3] == [
         "Finance and Resources Committee: risk report",
         "Purpose",
-        "The committee is asked to",
+        "Recommendations",
     ]
     for section in (
         "Heat map of current scores",
@@ -87,7 +91,11 @@ def test_cover_names_the_committee_meeting_purpose_and_asks(seeded_ctx: Context)
         "Risks due or overdue for review",
         "Overdue actions",
         "Action tracker",
-        "The risks",
+        "The strategic risk register",
+        "Combined exposure",
+        "The committee's risks",
+        "Implications",
+        "Part B: exempt items (not for publication)",
     ):
         assert section in titles
     assert "**Meeting:** 10 Dec 2026" in text
@@ -112,7 +120,12 @@ def test_heat_map_counts_match_the_committees_risks(seeded_ctx: Context) -> None
         "2 Unlikely",
         "1 Rare",
     ]
-    rows = [r for r in list_risks(seeded_ctx) if r.lead_committee == FR]
+    # The committee's own risks and the rest of the strategic register; exempt ones apart.
+    rows = [
+        r
+        for r in list_risks(seeded_ctx)
+        if (r.lead_committee == FR or r.tier in (Tier.STRATEGIC, Tier.BOARD)) and not r.exempt
+    ]
     cells = heat_map(rows, ScoreKind.CURRENT)
     for row in grid[1:]:
         likelihood = int(row[0][0])
@@ -125,7 +138,9 @@ def test_heat_map_counts_match_the_committees_risks(seeded_ctx: Context) -> None
 
 def test_action_tracker_has_the_classic_columns(seeded_ctx: Context) -> None:
     tracker = table_after(_pack(seeded_ctx), "Action tracker")
-    assert tracker[0] == ["Date", "Agenda item", "Action", "Owner", "Due", "Status", "Update"]
+    assert tracker[0] == [
+        "Date", "Agenda item", "Action", "Owner", "Due", "Status", "Updates since the last meeting"
+    ]  # fmt: skip
     assert len(tracker) > 1
     dates = [r[0] for r in tracker[1:]]
     assert all(d in {"11 Jun 2026", "10 Sep 2026"} or d.endswith("2026") for d in dates)
@@ -181,7 +196,7 @@ def test_a_new_rescore_and_escalation_show_in_the_next_pack(seeded_ctx: Context)
     assert moved["SR8"][2:5] == ["6 (2×3) Moderate", "16 (4×4) Extreme", "▲ worse"]
     assert [r[0] for r in table_after(text, "Escalated")[1:]] == ["SR1", "SR8"]
     new = {r[0]: r[2:] for r in table_after(text, "New risks")[1:]}
-    assert list(new) == ["OR2026-01", "SR10"]
+    assert list(new) == ["SR10"]  # OR2026-01 is exempt: in Part B
     assert new["SR10"] == ["23 Nov 2026", "15 (3×5) Extreme"]
 
 
@@ -234,7 +249,8 @@ def test_changes_on_a_meeting_day_are_reported_in_the_next_pack(seeded_ctx: Cont
     )
     september = [r[0] for r in table_after(_pack(seeded_ctx, SEPTEMBER), "Rescored")[1:]]
     december = {r[0]: r for r in table_after(_pack(seeded_ctx), "Rescored")[1:]}
-    assert september == ["SR1", "SR8", "SR9"]  # SR8 moved 9 to 6 between June and September
+    # SR8 moved 9 to 6 between June and September; the order is by date.
+    assert sorted(september) == ["SR1", "SR2", "SR8", "SR9"]
     assert december["SR8"][2:6] == ["6 (2×3) Moderate", "9 (3×3) High", "▲ worse", "10 Sep 2026"]
 
 
@@ -248,7 +264,11 @@ def test_tracker_keeps_actions_closed_since_the_previous_meeting(seeded_ctx: Con
     rows = {r[2]: r for r in table_after(_pack(seeded_ctx), "Action tracker")[1:]}
     done = rows[f"{item.description} (risk SR7)"]
     assert done[5] == "Complete"
-    assert done[6] == "23 Nov 2026: Figures now on the Trust dashboard"
+    # Every update since the previous meeting, oldest first.
+    assert done[6] == (
+        "30 Oct 2026: September figures circulated; recruitment ahead of plan for the quarter. — "
+        "23 Nov 2026: Figures now on the Trust dashboard"
+    )
     # Not overdue any more, so it leaves the overdue list.
     overdue = [r[0] for r in table_after(_pack(seeded_ctx), "Overdue actions")[1:]]
     assert item.description not in overdue

@@ -100,6 +100,10 @@ class Committee(SQLModel, table=True):
     short_name: str = Field(default="", max_length=100)
     kind: CommitteeKind = Field(sa_type=enum_type(CommitteeKind))
     source: str = Field(default="", max_length=200)
+    receives_register: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
+    """The whole strategic register is routed to it: its pack summarises every strategic risk."""
     created_at: datetime
 
 
@@ -115,6 +119,14 @@ class Meeting(SQLModel, table=True):
     source: str = Field(default="", max_length=200)
     illustrative: bool = False
     created_at: datetime
+    cut_off: date | None = None
+    """The day the pack is built as at (its papers go out after it); default the day before."""
+    agenda_item: str = Field(default="", max_length=100)
+    report_of: str = Field(default="", max_length=200)
+    author: str = Field(default="", max_length=200)
+    purpose: str = ""
+    recommendations: str = ""
+    """The pack's front matter, set per meeting; empty for the defaults."""
 
 
 # -- risks ----------------------------------------------------------------------------------
@@ -161,6 +173,14 @@ class Risk(Versioned, RiskBase, table=True):
     """Why the risk is exempt (confidential); the checks flag an exempt risk without one."""
     illustrative: list[str] = Field(default_factory=list, sa_type=JSON)
     """Which values are illustrative rather than from the source (``scores``, ``owner``…)."""
+    source_reference: str | None = Field(default=None, max_length=100)
+    """The reference the imported register gave the risk, where it is held under another."""
+    title_derived: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    """The title was taken from the description (the imported register gave none)."""
+    owner_role: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    """The risk owner as a job title, where the imported register names a role, not a person."""
+    additional_fields: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    """Columns of an imported register with no field of their own, kept as written."""
     version: int = 1
     """Incremented on every change; a save made against an older version is refused."""
     inherent_likelihood: int | None = None
@@ -376,6 +396,16 @@ class AuditEvent(SQLModel, table=True):
     summary: str = ""
     changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     """Field name → [old, new] for updates; the new values for a creation."""
+    prev_hash: str | None = Field(default=None, max_length=64)
+    """The seal of the event before it (by id); empty for the first (see ``audit_chain``)."""
+    hash: str | None = Field(default=None, max_length=64)
+    """SHA-256 over every other column: the chain ``bct-risk audit verify`` walks."""
 
 
 from bct_risk.domain import assurance as _assurance  # noqa: E402, F401  (BAF tables)
+
+
+from bct_risk.domain import indicators as _indicators  # noqa: E402, F401  (its tables)
+
+
+from bct_risk.domain import papers as _papers  # noqa: E402, F401  (issued papers)

@@ -9,6 +9,7 @@ so a register of 100,000 risks is written in the memory of a few hundred;
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from typing import TextIO
 
 from bct_risk.domain.enums import ActionStatus, Appetite, Direction, RiskStatus, Tier, Treatment
@@ -24,6 +25,7 @@ from bct_risk.export.markdown import (
     inline,
     table,
 )
+from bct_risk.export.provenance import strip_references
 from bct_risk.export.spool import Spool
 from bct_risk.services.papers import (
     RegisterPaper,
@@ -36,7 +38,14 @@ from bct_risk.services.papers import (
 )
 from bct_risk.services.register_rows import RiskRow
 
-CONFIDENTIAL = "**CONFIDENTIAL**: this paper includes exempt items and is not for publication."
+CONFIDENTIAL = (
+    "**CONFIDENTIAL**: this paper includes exempt items (in Part B) and is not for publication."
+)
+ILLUSTRATIVE_MARK = " †"
+"""After a value chosen for the demonstration register rather than given by the documents."""
+ILLUSTRATIVE_NOTE = (
+    "† Illustrative: chosen for the demonstration register, not given by the Trust's documents."
+)
 
 SUMMARY_HEADERS = (
     "Ref",
@@ -55,10 +64,11 @@ ACTION_HEADERS = ("Action", "Owner", "Due", "Status", "Latest update")
 CONTROL_HEADERS = ("Control", "Owner", "Effectiveness")
 
 
-def marking(public: bool, withheld: Withheld) -> str:
-    """The line at the top of a paper: confidential, or what a public version leaves out."""
+def marking(public: bool, withheld: Withheld, exempt_included: bool = False) -> str:
+    """The line at the top of a paper: confidential when it includes exempt items, what a
+    public version leaves out, or nothing."""
     if not public:
-        return CONFIDENTIAL
+        return CONFIDENTIAL if exempt_included else ""
     if withheld.total == 0:
         return "Public version: no exempt items on this paper."
     risks = f"{withheld.risks} risk" + ("" if withheld.risks == 1 else "s")
@@ -135,8 +145,20 @@ class Phrases:
             found = self._appetites[key] = inline(appetite_text(self.matrix, row))
         return found
 
-    def summary_line(self, row: RiskRow) -> str:
-        """The risk's line of the summary table."""
+    def summary_line(self, row: RiskRow, illustrative: Collection[str] = ()) -> str:
+        """The risk's line of the summary table; ``illustrative`` values marked."""
+        if illustrative:
+            o, c, s, a = (
+                ILLUSTRATIVE_MARK if name in illustrative else ""
+                for name in ("owner", "lead_committee", "scores", "appetite")
+            )
+            return (
+                f"| {cell(row.reference)} | {cell(row.title)} | {self.name(row.owner)}{o} | "
+                f"{self.name(row.lead_committee)}{c} | {self.score_of(row.inherent)}{s} | "
+                f"{self.score_of(row.current)}{s} | {self.score_of(row.target)}{s} | "
+                f"{self.direction[row.direction]} | {self.appetite(row)}{a} | "
+                f"{review_text(row)} |"
+            )
         return (
             f"| {cell(row.reference)} | {cell(row.title)} | {self.name(row.owner)} | "
             f"{self.name(row.lead_committee)} | {self.score_of(row.inherent)} | "
@@ -148,8 +170,9 @@ class Phrases:
         """A further action's line: owner, due date, status and the latest update."""
         latest = action.latest_update
         update = f"{fmt_date(latest.update_date)}: {inline(latest.text)}" if latest else "–"
+        mark = ILLUSTRATIVE_MARK if action.illustrative else ""
         return (
-            f"| {cell(action.description)} | {self.name(action.owner)} | "
+            f"| {cell(action.description)}{mark} | {self.name(action.owner)} | "
             f"{fmt_date(action.due_date)} | {self.action_status[action.status, action.overdue]} | "
             f"{update} |"
         )
@@ -157,7 +180,8 @@ class Phrases:
     def control_line(self, control: SectionControl) -> str:
         """A control's line: owner and effectiveness."""
         owner = self.name(control.owner)
-        return f"| {cell(control.description)} | {owner} | {control.effectiveness} |"
+        mark = ILLUSTRATIVE_MARK if control.illustrative else ""
+        return f"| {cell(control.description)}{mark} | {owner} | {control.effectiveness} |"
 
     def section(self, detail: RiskSection, level: int = 3) -> str:
         """Everything a paper says about one risk, under a heading of the given level."""
@@ -170,6 +194,8 @@ class Phrases:
         )
         if row.exempt:
             facts += " · **Exempt:** left out of public papers"
+        if detail.illustrative:
+            facts += f" · **Illustrative values:** {inline(', '.join(_words(detail.illustrative)))}"
         parts = [heading(level, f"{row.reference} {row.title}"), facts]
         if detail.closed_reason:
             parts.append(f"Closed on {fmt_date(detail.closed_on)}: {inline(detail.closed_reason)}")
@@ -222,6 +248,11 @@ class Phrases:
         return "\n\n".join(parts)
 
 
+def _words(names: list[str]) -> list[str]:
+    """Illustrative field names as words: "lead_committee" is "lead committee"."""
+    return [n.replace("_", " ") for n in names]
+
+
 _ACTIONS_HEAD = table(ACTION_HEADERS, [])
 _CONTROLS_HEAD = table(CONTROL_HEADERS, [])
 _SUMMARY_HEAD = table(SUMMARY_HEADERS, [])
@@ -252,36 +283,58 @@ def write_register(matrix: Matrix, paper: RegisterStream, out: TextIO) -> int:
 
     The opening lines say how many risks there are and what a public version withholds, so
     the summary lines and the sections wait in spools (a temporary file once large) until
-    every chunk is read; then the paper is written in order, ending with a newline.
+    every chunk is read; then the paper is written in order, ending with a newline. Exempt
+    risks (in a paper that is not public) are set apart in Part B.
     """
     phrases = Phrases(matrix)
-    count = 0
+    count = exempt = 0
     withheld = Withheld()
-    with Spool() as summary, Spool() as sections:
+    with Spool() as summary, Spool() as sections, Spool() as part_b:
         for chunk in paper.chunks:
             for detail in chunk.sections:
-                summary.write("\n" + phrases.summary_line(detail.row))
-                sections.write("\n\n" + phrases.section(detail))
+                if detail.row.exempt:
+                    exempt += 1
+                    part_b.write("\n\n" + strip_references(phrases.section(detail)))
+                    continue
+                line = phrases.summary_line(detail.row, detail.illustrative)
+                summary.write("\n" + strip_references(line))
+                sections.write("\n\n" + strip_references(phrases.section(detail)))
             count += len(chunk.sections)
             withheld += chunk.withheld
         opening = [
-            marking(paper.public, withheld),
+            marking(paper.public, withheld, exempt > 0),
             heading(1, paper.title),
-            f"Prepared on {fmt_date(paper.today)}. {count} risk{'' if count == 1 else 's'}; "
+            f"{_dated(paper)}. {count} risk{'' if count == 1 else 's'}; "
             + inline("; ".join(paper.filters))
             + ".",
+            ILLUSTRATIVE_NOTE,
             "## Summary",
         ]
-        out.write("\n\n".join(opening) + "\n\n")
+        out.write("\n\n".join(b for b in opening if b) + "\n\n")
         if not count:
             out.write("No risks match.\n")
             return 0
-        out.write(_SUMMARY_HEAD)
-        summary.copy_to(out)
-        out.write("\n\n## Risks")
-        sections.copy_to(out)
+        if count > exempt:
+            out.write(_SUMMARY_HEAD)
+            summary.copy_to(out)
+            out.write("\n\n## Risks")
+            sections.copy_to(out)
+        else:
+            out.write("Every risk that matches is exempt: see Part B.")
+        if exempt:
+            out.write(
+                "\n\n## Part B: exempt items (not for publication)\n\n"
+                f"{exempt} exempt risk{'' if exempt == 1 else 's'}, left out of the public version."
+            )
+            part_b.copy_to(out)
         out.write("\n")
     return count
+
+
+def _dated(paper: RegisterStream) -> str:
+    if paper.as_at is not None:
+        return f"The register as at {fmt_date(paper.as_at)}"
+    return f"Prepared on {fmt_date(paper.today)}"
 
 
 def render_register(matrix: Matrix, paper: RegisterPaper) -> str:
@@ -293,6 +346,7 @@ def render_register(matrix: Matrix, paper: RegisterPaper) -> str:
         public=paper.public,
         filters=paper.filters,
         chunks=iter([SectionChunk(paper.risks, paper.withheld)]),
+        as_at=paper.as_at,
     )
     write_register(matrix, stream, out)
     return out.getvalue()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from bct_risk.domain.enums import (
     Tier,
     Treatment,
 )
-from bct_risk.domain.errors import DomainError, ValidationError
+from bct_risk.domain.errors import DomainError, PermissionDeniedError, ValidationError
 from bct_risk.domain.models import (
     Action,
     ActionUpdate,
@@ -49,6 +49,7 @@ from bct_risk.services import audit
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
 from bct_risk.services.latest import refresh_latest_scores
+from bct_risk.services.permissions import Change, authorize
 from bct_risk.storage.paths import SEEDS_DIR
 
 
@@ -100,6 +101,7 @@ def load_seeds(ctx: Context, folder: Path = SEEDS_DIR) -> SeedReport:
     report = SeedReport()
     try:
         with ctx.transaction() as session:
+            authorize(session, ctx, Change.IMPORT)  # a viewer may not load the seed register
             loader = _Loader(ctx, session, report, where)
             for path in files:
                 with where.at(path.name):
@@ -111,6 +113,11 @@ def load_seeds(ctx: Context, folder: Path = SEEDS_DIR) -> SeedReport:
             from bct_risk.services.seed_assurance import load_assurance_seeds
 
             load_assurance_seeds(ctx, session, folder)  # objectives, scenarios, assurance
+            from bct_risk.services.seed_indicators import load_indicator_seeds
+
+            load_indicator_seeds(ctx, session, folder)  # key risk indicators
+    except PermissionDeniedError:
+        raise
     except DomainError as exc:
         raise ValidationError(f"{_place(exc)}: {exc}") from exc
     except KeyError as exc:
@@ -130,9 +137,20 @@ class _Loader:
         self.ctx, self.session, self.report, self.where = ctx, session, report, where
         self.now = ctx.now()
 
+    def on(self, day: date | None) -> datetime:
+        """When seeded history was recorded: on its own date (09:00 UTC), never after now.
+
+        The register as at a past date (:mod:`bct_risk.services.as_at`) then reads the seeded
+        history as the Trust recorded it, not as recorded on the day ``seed`` ran.
+        """
+        if day is None:
+            return self.now
+        return min(self.now, datetime.combine(day, time(9), tzinfo=UTC))
+
     def load(self, data: dict[str, Any]) -> None:
         unknown = set(data) - {"people", "committees", "meetings", "risks", "tracker"}
         unknown -= {"objectives", "scenarios", "assurance"}  # services.seed_assurance
+        unknown -= {"indicators"}  # services.seed_indicators
         if unknown:
             raise ValidationError(f"unknown sections: {', '.join(sorted(unknown))}")
         for name, method in (
@@ -171,6 +189,7 @@ class _Loader:
             short_name=record.get("short_name", ""),
             kind=CommitteeKind.parse(record["kind"]),
             source=str(record.get("source", "")),
+            receives_register=bool(record.get("receives_register", False)),
             created_at=self.now,
         )
         self._add(committee, "committee", f"Loaded committee {committee.name} from the seeds")
@@ -223,10 +242,14 @@ class _Loader:
         ).first()
         if exists:
             return
+        title = str(record.get("title", "") or "")
+        if when < self.ctx.today():
+            # A meeting that has taken place is no longer the next one.
+            title = title.replace(" (next meeting)", "").replace("(next meeting)", "").strip()
         meeting = Meeting(
             committee_id=committee_id,
             meeting_date=when,
-            title=record.get("title", ""),
+            title=title,
             source=str(record.get("source", "")),
             illustrative=bool(record.get("illustrative", False)),
             created_at=self.now,
@@ -275,7 +298,7 @@ class _Loader:
             exempt=bool(record.get("exempt", False)),
             source=str(record.get("source", "")),
             illustrative=list(illustrative) if isinstance(illustrative, list) else ["all"],
-            created_at=self.now,
+            created_at=self.on(_first_day(record)),
             updated_at=self.now,
         )
         self._add(risk, "risk", f"Loaded {reference}: {risk.title} from the seeds")
@@ -300,7 +323,7 @@ class _Loader:
             self.session.add(risk)
         for index, item in enumerate(record.get("controls") or []):
             with self.where.at(f"controls[{index}]"):
-                self.control(rid, item)
+                self.control(rid, item, risk.created_at)
         for index, item in enumerate(record.get("actions") or []):
             with self.where.at(f"actions[{index}]"):
                 self.action(ActionKind.FURTHER_ACTION, item, risk_id=rid)
@@ -325,16 +348,16 @@ class _Loader:
             score=score.value,
             assessed_on=_date(item["assessed_on"], "assessed_on"),
             rationale=rationale,
-            assessed_by=str(item.get("by") or self.ctx.actor),
+            assessed_by=str(item.get("by") or "imported"),
             meeting_id=self.meeting_id(item.get("meeting")),
             illustrative=bool(item.get("illustrative", False)),
-            created_at=self.now,
+            created_at=self.on(_date(item["assessed_on"], "assessed_on")),
         )
         self.session.add(assessment)
         self.session.flush()
         return assessment
 
-    def control(self, risk_id: int, item: dict[str, Any]) -> None:
+    def control(self, risk_id: int, item: dict[str, Any], recorded: datetime) -> None:
         self.session.add(
             Control(
                 risk_id=risk_id,
@@ -344,7 +367,7 @@ class _Loader:
                 assurance_line=item.get("assurance_line"),
                 source=str(item.get("source", "")),
                 illustrative=bool(item.get("illustrative", False)),
-                created_at=self.now,
+                created_at=recorded,
                 updated_at=self.now,
             )
         )
@@ -378,7 +401,7 @@ class _Loader:
             completed_on=last_update if status == ActionStatus.COMPLETE else None,
             source=str(item.get("source", "")),
             illustrative=bool(item.get("illustrative", False)),
-            created_at=self.now,
+            created_at=self.on(raised),
             updated_at=self.now,
         )
         if not action.description:
@@ -386,13 +409,16 @@ class _Loader:
         self.session.add(action)
         self.session.flush()
         for update in updates:
+            day = _date(update["date"], "update date")
             self.session.add(
                 ActionUpdate(
                     action_id=id_of(action),
-                    update_date=_date(update["date"], "update date"),
+                    update_date=day,
                     text=str(update["text"]).strip(),
-                    author=self.ctx.actor,
-                    created_at=self.now,
+                    # Who gave the update in the document, else "imported": never whoever
+                    # happened to run the seed.
+                    author=str(update.get("by") or "imported"),
+                    created_at=self.on(day),
                 )
             )
         return action
@@ -420,9 +446,9 @@ class _Loader:
                 likelihood=current.likelihood if current else None,
                 impact=current.impact if current else None,
                 score=current.score if current else None,
-                recorded_by=self.ctx.actor,
+                recorded_by=str(item.get("by") or "imported"),
                 illustrative=bool(item.get("illustrative", False)),
-                created_at=self.now,
+                created_at=self.on(meeting.meeting_date),
                 updated_at=self.now,
             )
         )
@@ -446,7 +472,7 @@ class _Loader:
                 decided_by=str(item.get("by") or self.ctx.actor),
                 meeting_id=self.meeting_id(item.get("meeting")),
                 illustrative=bool(item.get("illustrative", False)),
-                created_at=self.now,
+                created_at=self.on(_date(item["decided_on"], "decided_on")),
             )
         )
         risk.tier = to_tier
@@ -509,6 +535,21 @@ class _Loader:
             self.session, self.ctx, entity=entity, entity_id=id_of(record), action="seed",
             summary=summary,
         )  # fmt: skip
+
+
+def _first_day(record: dict[str, Any]) -> date | None:
+    """The earliest date a seeded risk's history gives: when it was first on the register."""
+    days: list[date] = []
+    for item in record.get("assessments") or []:
+        days.append(_date(item["assessed_on"], "assessed_on"))
+    for item in record.get("actions") or []:
+        if item.get("raised_on"):
+            days.append(_date(item["raised_on"], "raised_on"))
+    for item in record.get("escalations") or []:
+        days.append(_date(item["decided_on"], "decided_on"))
+    if record.get("recorded_on"):
+        days.append(_date(record["recorded_on"], "recorded_on"))
+    return min(days, default=None)
 
 
 def _date(value: Any, what: str) -> date:
