@@ -69,7 +69,7 @@ def test_a_risk_owner_rescores_their_own_risks_only(team: Context) -> None:
 def test_the_secretariat_records_reviews_but_does_not_score(team: Context) -> None:
     clerk = team.acting_as("sam")
     committees.record_review(
-        clerk, "SR9", committee="fr", meeting_date=date(2026, 12, 10),
+        clerk, "SR9", committee="fr", meeting_date=date(2026, 9, 10),
         outcome=ReviewOutcome.NOTED, assurance=Assurance.REASONABLE,
     )  # fmt: skip
     with pytest.raises(PermissionDeniedError, match="may not score risks"):

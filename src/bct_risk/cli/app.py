@@ -65,6 +65,7 @@ COMMAND_MODULES: dict[str, str] = {
     "control": "actions",
     "people": "admin",
     "audit": "audit",
+    "audit": "audit",
     "meetings": "committees",
 }
 """Each command (in the order help lists them) and the module of ``bct_risk.cli`` defining it."""

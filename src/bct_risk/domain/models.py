@@ -400,6 +400,10 @@ class AuditEvent(SQLModel, table=True):
     """The seal of the event before it (by id); empty for the first (see ``audit_chain``)."""
     hash: str | None = Field(default=None, max_length=64)
     """SHA-256 over every other column: the chain ``bct-risk audit verify`` walks."""
+    prev_hash: str | None = Field(default=None, max_length=64)
+    """The seal of the event before it (by id); empty for the first (see ``audit_chain``)."""
+    hash: str | None = Field(default=None, max_length=64)
+    """SHA-256 over every other column: the chain ``bct-risk audit verify`` walks."""
 
 
 from bct_risk.domain import assurance as _assurance  # noqa: E402, F401  (BAF tables)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bct_risk.domain.models import AuditEvent
+from bct_risk.services import audit_chain
 from bct_risk.services.context import Context
 
 
@@ -35,7 +36,11 @@ def record(
     changes: Mapping[str, Any] | None = None,
     risk_id: int | None = None,
 ) -> AuditEvent:
-    """Append an audit event to the session's unit of work."""
+    """Append an audit event to the session's unit of work, sealed onto the chain.
+
+    On PostgreSQL the actor and time are the server's (the person whose login the session has,
+    and the transaction's time) unless the session is the DBA's.
+    """
     if entity_id is None:
         raise RuntimeError(f"audit of an unsaved {entity}: flush the session first")
     event = AuditEvent(
@@ -48,7 +53,9 @@ def record(
         summary=summary,
         changes={k: plain(v) for k, v in (changes or {}).items()},
     )
+    audit_chain.seal(session, event)
     session.add(event)
+    session.flush()
     return event
 
 

@@ -1,0 +1,414 @@
+"""PostgreSQL roles of a register: a NOLOGIN owner, one group role per application role.
+
+PostgreSQL roles are shared by every database on a server, so a register's role names begin
+with a prefix taken from its database's name when it was set up (``bct_risk`` gives
+``bct_risk_owner``, ``bct_risk_viewer``, ``bct_risk_risk_owner``, ``bct_risk_secretariat``,
+``bct_risk_administrator``); the database keeps the prefix in ``bct_role_prefix()``.
+
+- The **owner** owns every table and function. Nobody logs in as it: the DBA (a superuser, or a
+  role granted the owner) runs ``bct-risk upgrade``, which runs the migrations as the owner
+  (``SET ROLE``). It may create logins (CREATEROLE), which it does only through
+  ``bct_grant_role``, a SECURITY DEFINER function that grants nothing but the groups below.
+- Each person's **login** is a member of exactly one group: viewer (reads), risk owner, secretariat
+  or administrator (reads and appends; row-level security limits a risk owner to their own
+  risks). No group owns a table, so none can ALTER, DROP, TRUNCATE or disable a trigger; none may
+  UPDATE or DELETE an audit event, nor UPDATE a person's role.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import partial
+
+from sqlalchemy import Connection, Engine, event, text
+
+APP_ROLES = ("viewer", "risk_owner", "secretariat", "administrator")
+"""The application's roles, in the order they gain rights (``domain.enums.Role`` values)."""
+
+WRITERS = ("risk_owner", "secretariat", "administrator")
+
+
+@dataclass(frozen=True)
+class RoleNames:
+    """A register's PostgreSQL role names."""
+
+    prefix: str
+
+    @property
+    def owner(self) -> str:
+        """The NOLOGIN role that owns the tables."""
+        return f"{self.prefix}_owner"
+
+    def group(self, app_role: str) -> str:
+        """The group role of an application role."""
+        return f"{self.prefix}_{app_role}"
+
+    @property
+    def groups(self) -> list[str]:
+        """Every group role."""
+        return [self.group(role) for role in APP_ROLES]
+
+
+def prefix_for(database: str) -> str:
+    """A role prefix from a database name: lower case letters, digits and underscores."""
+    cleaned = re.sub(r"[^a-z0-9_]", "_", database.lower()).strip("_") or "bct_risk"
+    if not cleaned[0].isalpha():
+        cleaned = f"r_{cleaned}"
+    return cleaned[:40]
+
+
+def names(connection: Connection) -> RoleNames:
+    """The register's role names: those it was set up with, else from its database's name."""
+    has_function = connection.execute(
+        text("SELECT to_regprocedure('bct_role_prefix()') IS NOT NULL")
+    ).scalar_one()
+    if has_function:
+        return RoleNames(connection.execute(text("SELECT bct_role_prefix()")).scalar_one())
+    return RoleNames(prefix_for(connection.execute(text("SELECT current_database()")).scalar_one()))
+
+
+def _run(connection: Connection, sql: str) -> None:
+    # Statements without parameters: the driver would read each % as a placeholder.
+    connection.exec_driver_sql(sql.replace("%", "%%"))
+
+
+def role_exists(connection: Connection, role: str) -> bool:
+    """Whether a role exists on the server."""
+    found = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+    return found.first() is not None
+
+
+def can_act_as_owner(connection: Connection, roles: RoleNames | None = None) -> bool:
+    """Whether the session's login is the DBA: a superuser, or a member of the owner role."""
+    roles = roles or names(connection)
+    row = connection.execute(
+        text(
+            "SELECT r.rolsuper OR (o.oid IS NOT NULL AND pg_has_role(session_user, o.oid, "
+            "'MEMBER')) FROM pg_roles r LEFT JOIN pg_roles o ON o.rolname = :owner "
+            "WHERE r.rolname = session_user"
+        ),
+        {"owner": roles.owner},
+    ).first()
+    return bool(row and row[0])
+
+
+def prepare(connection: Connection) -> RoleNames:
+    """Create the owner and group roles when missing, and give the owner the schema.
+
+    Run by the DBA (a superuser, or a role with CREATEROLE that owns the database) before the
+    migrations; a no-op for roles that exist already.
+    """
+    roles = names(connection)
+    is_super = connection.execute(
+        text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    ).scalar_one()
+    if not role_exists(connection, roles.owner):
+        connection.execute(text(f'CREATE ROLE "{roles.owner}" NOLOGIN CREATEROLE'))
+    for group in roles.groups:
+        if not role_exists(connection, group):
+            connection.execute(text(f'CREATE ROLE "{group}" NOLOGIN'))
+    if (
+        not is_super
+        and not connection.execute(
+            text("SELECT pg_has_role(current_user, :o, 'MEMBER')"), {"o": roles.owner}
+        ).scalar_one()
+    ):
+        # A DBA that is not a superuser keeps the right to run upgrades as the owner.
+        connection.execute(text(f'GRANT "{roles.owner}" TO current_user'))
+    if not connection.execute(
+        text("SELECT has_schema_privilege(:o, 'public', 'CREATE')"), {"o": roles.owner}
+    ).scalar_one():
+        connection.execute(text(f'GRANT USAGE, CREATE ON SCHEMA public TO "{roles.owner}"'))
+    return roles
+
+
+def adopt(connection: Connection, roles: RoleNames) -> None:
+    """Give the owner role the register's tables and functions made by anyone else."""
+    tables = connection.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tableowner <> :o"),
+        {"o": roles.owner},
+    ).scalars()
+    for table in list(tables):
+        _run(connection, f'ALTER TABLE "{table}" OWNER TO "{roles.owner}"')
+    functions = connection.execute(
+        text(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n "
+            "ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.proname LIKE 'bct%' "
+            "AND pg_get_userbyid(p.proowner) <> :o"
+        ),
+        {"o": roles.owner},
+    ).scalars()
+    for function in list(functions):
+        _run(connection, f'ALTER FUNCTION {function} OWNER TO "{roles.owner}"')
+
+
+def owner_engine(engine: Engine, roles: RoleNames) -> Engine:
+    """An engine on the same database whose sessions act as the owner role (``SET ROLE``)."""
+    from bct_risk.storage.engine import make_engine
+
+    owned = make_engine(engine.url.render_as_string(hide_password=False))
+
+    @event.listens_for(owned, "connect")
+    def _set_role(dbapi_connection: object, _record: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute(f'SET ROLE "{roles.owner}"')
+        cursor.close()
+        dbapi_connection.commit()  # type: ignore[attr-defined]
+
+    return owned
+
+
+def upgrade_as_owner(engine: Engine) -> None:
+    """Bring a PostgreSQL register's schema up to date, as its owner role.
+
+    Only the DBA can: the roles are created first when missing (see :func:`prepare`).
+    """
+    from bct_risk.storage import migrate
+
+    with engine.begin() as connection:
+        roles = prepare(connection)
+        adopt(connection, roles)
+    owned = owner_engine(engine, roles)
+    try:
+        migrate.upgrade(owned)
+    finally:
+        owned.dispose()
+
+
+# -- what the migration installs ----------------------------------------------------------------
+
+
+def install(connection: Connection) -> None:
+    """Hand every table to the owner, grant the groups their rights, install the triggers and
+    row-level security, and the functions that map logins to people and manage logins.
+
+    Run by migration ``0005`` (as the owner, or as a superuser on an older database).
+    """
+    roles = prepare(connection)
+    adopt(connection, roles)
+    run = partial(_run, connection)
+    run(f'SET LOCAL ROLE "{roles.owner}"')
+    prefix = roles.prefix.replace("'", "''")
+    run(
+        "CREATE OR REPLACE FUNCTION bct_role_prefix() RETURNS text LANGUAGE sql IMMUTABLE "
+        f"AS $$ SELECT '{prefix}'::text $$"
+    )
+    _identity_functions(connection, roles)
+    _grants(connection, roles)
+    _row_security(connection, roles)
+    _audit_triggers(connection)
+    _grant_role_function(connection, roles)
+
+
+def _identity_functions(connection: Connection, roles: RoleNames) -> None:
+    owner = roles.owner.replace("'", "''")
+    _run(
+        connection,
+        """
+        CREATE OR REPLACE FUNCTION bct_person_id() RETURNS integer
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+        AS $$ SELECT id FROM person WHERE login = session_user $$
+        """,
+    )
+    _run(
+        connection,
+        f"""
+        CREATE OR REPLACE FUNCTION bct_is_dba() RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+        AS $$ SELECT r.rolsuper OR pg_has_role(session_user, '{owner}', 'MEMBER')
+              FROM pg_roles r WHERE r.rolname = session_user $$
+        """,
+    )
+    # The person the session's login stands for, NULL for the DBA (who may act for anyone,
+    # as a superuser can anyway), or a refusal.
+    _run(
+        connection,
+        """
+        CREATE OR REPLACE FUNCTION bct_audit_actor() RETURNS text
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+        AS $$
+        DECLARE who text;
+        BEGIN
+            SELECT name INTO who FROM person WHERE login = session_user;
+            IF who IS NOT NULL THEN
+                RETURN who;
+            END IF;
+            IF bct_is_dba() THEN
+                RETURN NULL;
+            END IF;
+            RAISE EXCEPTION 'the login % is not a person of this register', session_user
+                USING ERRCODE = '42501',
+                HINT = 'an administrator adds you: bct-risk people add NAME --login LOGIN';
+        END;
+        $$
+        """,
+    )
+
+
+def _grants(connection: Connection, roles: RoleNames) -> None:
+    run = partial(_run, connection)
+    everyone = ", ".join(f'"{g}"' for g in roles.groups)
+    writers = ", ".join(f'"{roles.group(r)}"' for r in WRITERS)
+    admin = f'"{roles.group("administrator")}"'
+    run(f"GRANT USAGE ON SCHEMA public TO {everyone}")
+    run(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, {everyone}")
+    run(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {everyone}")
+    run(f"GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {writers}")
+    run(f"GRANT DELETE ON ALL TABLES IN SCHEMA public TO {admin}")
+    run(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {writers}")
+    # The audit trail: read and append only. The people: an administrator adds people and
+    # edits their details; roles change only through bct_grant_role. The schema's revision:
+    # read only.
+    run(f"REVOKE INSERT, UPDATE, DELETE ON auditevent, person, alembic_version FROM {everyone}")
+    run(f"GRANT INSERT ON auditevent TO {writers}")
+    run(f"GRANT INSERT ON person TO {admin}")
+    person_columns = connection.execute(
+        text(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND table_name = 'person' AND column_name NOT IN ('id', 'role')"
+        )
+    ).scalars()
+    columns = ", ".join(f'"{c}"' for c in person_columns)
+    run(f"GRANT UPDATE ({columns}) ON person TO {admin}")
+    # Tables later migrations add, created by the owner, get the same rights.
+    for statement in (
+        f"GRANT SELECT ON TABLES TO {everyone}",
+        f"GRANT INSERT, UPDATE ON TABLES TO {writers}",
+        f"GRANT DELETE ON TABLES TO {admin}",
+        f"GRANT USAGE ON SEQUENCES TO {writers}",
+    ):
+        run(f'ALTER DEFAULT PRIVILEGES FOR ROLE "{roles.owner}" IN SCHEMA public {statement}')
+    run("REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC")
+    run(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {everyone}")
+
+
+def _row_security(connection: Connection, roles: RoleNames) -> None:
+    """Only their own: a risk owner updates and rescores only the risks they own."""
+    run = partial(_run, connection)
+    owner_group = f'"{roles.group("risk_owner")}"'
+    others = ", ".join(f'"{roles.group(r)}"' for r in ("secretariat", "administrator"))
+    for table in ("risk", "assessment"):
+        run(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        run(f"CREATE POLICY {table}_read ON {table} FOR SELECT USING (true)")
+        run(f"CREATE POLICY {table}_insert ON {table} FOR INSERT TO {others} WITH CHECK (true)")
+        run(f"CREATE POLICY {table}_update ON {table} FOR UPDATE TO {others} USING (true)")
+    run(
+        f"CREATE POLICY risk_update_own ON risk FOR UPDATE TO {owner_group} "
+        "USING (owner_id = bct_person_id()) WITH CHECK (true)"
+    )
+    run(
+        f"CREATE POLICY assessment_insert_own ON assessment FOR INSERT TO {owner_group} "
+        "WITH CHECK (risk_id IN (SELECT id FROM risk WHERE owner_id = bct_person_id()))"
+    )
+
+
+def _audit_triggers(connection: Connection) -> None:
+    """The database writes the who and the when; TRUNCATE refused."""
+    run = partial(_run, connection)
+    run(
+        """
+        CREATE OR REPLACE FUNCTION bct_audit_stamp() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+        AS $$
+        DECLARE who text;
+        BEGIN
+            who := bct_audit_actor();
+            IF who IS NOT NULL THEN
+                NEW.actor := who;
+                NEW.at := now();
+            END IF;
+            RETURN NEW;
+        END;
+        $$
+        """
+    )
+    run(
+        "CREATE TRIGGER auditevent_stamp BEFORE INSERT ON auditevent "
+        "FOR EACH ROW EXECUTE FUNCTION bct_audit_stamp()"
+    )
+    run(
+        "CREATE TRIGGER auditevent_no_truncate BEFORE TRUNCATE ON auditevent "
+        "FOR EACH STATEMENT EXECUTE FUNCTION bct_audit_append_only()"
+    )
+
+
+def _grant_role_function(connection: Connection, roles: RoleNames) -> None:
+    """``bct_grant_role(login, role, password)``: make a login a member of one group only.
+
+    A login that does not exist is created; NULL as the role takes every group away. Only an
+    administrator of the register (or the DBA) may call it; it refuses a login that is a
+    superuser, may create roles, bypasses row security or belongs to the owner, so it can give
+    no one more than an application role.
+    """
+    prefix = roles.prefix.replace("'", "''")
+    owner = roles.owner.replace("'", "''")
+    _run(
+        connection,
+        f"""
+        CREATE OR REPLACE FUNCTION bct_grant_role(who text, app_role text, secret text)
+        RETURNS void
+        LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+        AS $$
+        DECLARE
+            target pg_roles%ROWTYPE;
+            r text;
+        BEGIN
+            IF NOT (bct_is_dba() OR EXISTS (SELECT 1 FROM person
+                    WHERE login = session_user AND role = 'administrator')) THEN
+                RAISE EXCEPTION 'only an administrator of the register manages logins'
+                    USING ERRCODE = '42501';
+            END IF;
+            IF app_role IS NOT NULL AND app_role NOT IN
+                    ('viewer', 'risk_owner', 'secretariat', 'administrator') THEN
+                RAISE EXCEPTION '% is not a role of the register', app_role;
+            END IF;
+            IF who IS NULL OR who = '' OR who LIKE 'pg\\_%' OR who LIKE '{prefix}\\_%' THEN
+                RAISE EXCEPTION 'the login % cannot be given a role of the register', who
+                    USING ERRCODE = '42501';
+            END IF;
+            SELECT * INTO target FROM pg_roles WHERE rolname = who;
+            IF NOT FOUND THEN
+                IF app_role IS NULL THEN
+                    RETURN;
+                END IF;
+                EXECUTE format('CREATE ROLE %I LOGIN', who);
+            ELSIF target.rolsuper OR target.rolcreaterole OR target.rolbypassrls
+                    OR target.rolcreatedb OR target.rolreplication
+                    OR pg_has_role(who, '{owner}', 'MEMBER') THEN
+                RAISE EXCEPTION 'the login % holds rights beyond the register''s roles; '
+                    'the DBA manages it', who USING ERRCODE = '42501';
+            END IF;
+            IF secret IS NOT NULL THEN
+                EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', who, secret);
+            END IF;
+            FOREACH r IN ARRAY ARRAY['viewer', 'risk_owner', 'secretariat', 'administrator']
+            LOOP
+                IF r IS DISTINCT FROM app_role THEN
+                    EXECUTE format('REVOKE %I FROM %I', '{prefix}_' || r, who);
+                END IF;
+            END LOOP;
+            IF app_role IS NOT NULL THEN
+                EXECUTE format('GRANT %I TO %I', '{prefix}_' || app_role, who);
+                UPDATE person SET role = app_role WHERE login = who;
+            END IF;
+        END;
+        $$
+        """,
+    )
+    _run(connection, "REVOKE EXECUTE ON FUNCTION bct_grant_role(text, text, text) FROM PUBLIC")
+    _run(
+        connection,
+        "GRANT EXECUTE ON FUNCTION bct_grant_role(text, text, text) TO "
+        f'"{roles.group("administrator")}"',
+    )
+
+
+def grant_role(
+    connection: Connection, login: str, app_role: str | None, password: str | None
+) -> None:
+    """Make a login a member of one group role (created when missing), or of none."""
+    connection.execute(
+        text("SELECT bct_grant_role(:who, :role, :secret)"),
+        {"who": login, "role": app_role, "secret": password},
+    )
