@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import bct_risk.domain.models  # noqa: F401  (defines the tables in SQLModel.metadata)
 from bct_risk.domain.enums import (
@@ -42,6 +42,7 @@ from bct_risk.domain.enums import (
 from bct_risk.domain.errors import ConflictError, ValidationError
 from bct_risk.services.context import Context
 from bct_risk.services.latest import refresh_latest_scores
+from bct_risk.services.permissions import Change, authorize
 
 RISK = SQLModel.metadata.tables["risk"]
 ASSESSMENT = SQLModel.metadata.tables["assessment"]
@@ -357,6 +358,8 @@ def generate(
     """
     say = progress or (lambda _text: None)
     with ctx.engine.begin() as conn:
+        with Session(bind=conn) as session:
+            authorize(session, ctx, Change.IMPORT)  # a viewer may not add demonstration data
         existing = conn.execute(sa.select(sa.func.count()).select_from(RISK)).scalar_one()
         if existing and not force:
             raise ConflictError(
