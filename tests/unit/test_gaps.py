@@ -99,7 +99,7 @@ def test_negative_assurance_is_a_gap_until_positive_assurance_follows() -> None:
     assert gap is not None and gap.reason == "only negative assurance in the last 365 days"
     earlier_positive = Evidence(2, True, date(2026, 6, 1))
     gap = assurance_gap(risk(), control(Effectiveness.EFFECTIVE, earlier_positive, negative), AS_AT)
-    assert gap is not None and gap.reason == "negative assurance from Internal audit on 01 Sep 2026"
+    assert gap is not None and gap.reason == "negative assurance from Internal audit on 1 Sep 2026"
     later_positive = Evidence(3, True, date(2026, 10, 1))
     assert (
         assurance_gap(risk(), control(Effectiveness.EFFECTIVE, negative, later_positive), AS_AT)

@@ -16,6 +16,12 @@ from datetime import date, timedelta
 
 from bct_risk.domain.enums import Effectiveness
 
+
+def day(value: date) -> str:
+    """A date as the papers print it: 1 Sep 2026."""
+    return f"{value.day} {value:%b %Y}"
+
+
 DEFAULT_ASSURANCE_DAYS = 365
 """How long a source of assurance counts, unless the matrix file's [checks] table says otherwise."""
 
@@ -148,7 +154,7 @@ def assurance_gap(
         return gap("no source of assurance is recorded")
     if not recent:
         latest = max(e.received_on for e in known)
-        return gap(f"assurance out of date: the latest is from {latest:%d %b %Y}, over {days} days")
+        return gap(f"assurance out of date: the latest is from {day(latest)}, over {days} days")
     if not positive:
         return gap(f"only negative assurance in the last {days} days")
     last_positive = positive[-1].received_on
@@ -156,7 +162,7 @@ def assurance_gap(
     if negative_since:
         e = negative_since[-1]
         who = f" from {e.provider}" if e.provider else ""
-        return gap(f"negative assurance{who} on {e.received_on:%d %b %Y}")
+        return gap(f"negative assurance{who} on {day(e.received_on)}")
     if risk.above_appetite and all(e.line == 1 for e in positive):
         return gap("only first-line (management) assurance for a risk above appetite")
     return None

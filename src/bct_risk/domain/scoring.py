@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from bct_risk.domain.checks import CheckSetting, parse_checks
 from bct_risk.domain.enums import ActionStatus, Appetite, Direction, RiskStatus
 from bct_risk.domain.errors import ValidationError
 
@@ -56,6 +57,8 @@ class Matrix:
     bands: list[Band]
     appetite: dict[Appetite, int]
     """The highest tolerable score for each Orange Book appetite level."""
+    checks: Mapping[str, CheckSetting] = field(default_factory=dict)
+    """The ``[checks]`` table: data-quality checks switched off, retuned or blocking."""
 
     def __post_init__(self) -> None:
         for score in POSSIBLE_SCORES:
@@ -187,10 +190,11 @@ def parse_matrix(text: str, source: str = "matrix") -> Matrix:
     impact = _labels(data, "impact", problems)
     bands = _bands(data.get("bands"), problems)
     appetite = _appetite(data.get("appetite"), problems)
+    checks = parse_checks(data.get("checks"), problems)
     if problems:
         raise ValidationError(f"{source}: {'; '.join(problems)}")
     try:
-        return Matrix(likelihood, impact, bands, appetite)
+        return Matrix(likelihood, impact, bands, appetite, checks)
     except ValidationError as exc:
         raise ValidationError(f"{source}: {exc}") from exc
 
