@@ -99,7 +99,7 @@ def test_escalate_close_reopen_and_actions(seeded_database: str) -> None:
     assert code == 0 and all(a["overdue"] for a in json.loads(out))
     code, out, _ = run(
         seeded_database, "review", "SR9", "--committee", "Finance and Resources", "--meeting",
-        "10 Dec 2026", "--outcome", "noted", "--assurance", "reasonable",
+        "10 Sep 2026", "--outcome", "noted", "--assurance", "reasonable",
     )  # fmt: skip
     assert code == 0 and "Recorded the review of SR9: Noted" in out
 

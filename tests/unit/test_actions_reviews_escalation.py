@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -13,6 +14,11 @@ from bct_risk.services import actions, committees, escalation, queries, risks
 from bct_risk.services.context import Context
 from bct_risk.services.queries import ActionFilter
 from tests.helpers import fingerprint
+
+
+def on_meeting_day(ctx: Context) -> Context:
+    """The register on the day of the Finance and Resources meeting of 10 Dec 2026."""
+    return replace(ctx, clock=lambda: datetime(2026, 12, 10, 15, 0, tzinfo=UTC))
 
 
 def test_further_action_update_and_complete(seeded_ctx: Context) -> None:
@@ -92,32 +98,70 @@ def test_raising_at_a_meeting_that_does_not_exist_is_refused(seeded_ctx: Context
 
 
 def test_a_review_keeps_the_score_at_the_time_and_can_be_amended(seeded_ctx: Context) -> None:
+    ctx = on_meeting_day(seeded_ctx)
     review = committees.record_review(
-        seeded_ctx, "SR9", committee="Finance and Resources", meeting_date=date(2026, 12, 10),
+        ctx, "SR9", committee="Finance and Resources", meeting_date=date(2026, 12, 10),
         outcome=ReviewOutcome.CHALLENGED, assurance=Assurance.LIMITED, comments="Savings at risk",
     )  # fmt: skip
-    assert review.score == queries.risk_detail(seeded_ctx, "SR9").row.current.value  # type: ignore[union-attr]
+    assert review.score == queries.risk_detail(ctx, "SR9").row.current.value  # type: ignore[union-attr]
     again = committees.record_review(
-        seeded_ctx, "SR9", committee="fr", meeting_date=date(2026, 12, 10),
+        ctx, "SR9", committee="fr", meeting_date=date(2026, 12, 10),
         outcome=ReviewOutcome.DEEP_DIVE_REQUESTED,
     )  # fmt: skip
     assert again.id == review.id and again.version == 2
-    actions_seen = [e.action for e in queries.risk_detail(seeded_ctx, "SR9").audit][-2:]
-    assert actions_seen == ["review", "amend_review"]
+    assert (again.assurance, again.comments) == (Assurance.LIMITED, "Savings at risk")
+    trail = queries.risk_detail(ctx, "SR9").audit
+    assert [e.action for e in trail][-2:] == ["review", "amend_review"]
+
+
+def test_amending_a_review_keeps_what_is_not_given_and_the_earlier_values(
+    seeded_ctx: Context,
+) -> None:
+    ctx = on_meeting_day(seeded_ctx)
+    committees.record_review(
+        ctx, "SR9", committee="fr", meeting_date=date(2026, 12, 10),
+        outcome=ReviewOutcome.CHALLENGED, assurance=Assurance.LIMITED, comments="Savings at risk",
+    )  # fmt: skip
+    amended = committees.record_review(
+        ctx, "SR9", committee="fr", meeting_date=date(2026, 12, 10), outcome=None,
+        comments="Savings plan due in January",
+    )  # fmt: skip
+    assert (amended.outcome, amended.assurance, amended.comments) == (
+        ReviewOutcome.CHALLENGED, Assurance.LIMITED, "Savings plan due in January",
+    )  # fmt: skip
+    with ctx.read() as session:
+        from sqlmodel import col, select
+
+        from bct_risk.domain.models import AuditEvent
+
+        last = session.exec(
+            select(AuditEvent).where(AuditEvent.entity == "review").order_by(col(AuditEvent.id))
+        ).all()[-1]
+    assert last.action == "amend_review"
+    assert last.changes == {"comments": ["Savings at risk", "Savings plan due in January"]}
+
+
+def test_a_review_of_a_meeting_still_to_come_is_refused(seeded_ctx: Context) -> None:
+    before = fingerprint(seeded_ctx)
+    with pytest.raises(ValidationError, match="2026-12-10 is still to come"):
+        committees.record_review(
+            seeded_ctx, "SR9", committee="fr", meeting_date=date(2026, 12, 10),
+            outcome=ReviewOutcome.NOTED,
+        )  # fmt: skip
+    assert fingerprint(seeded_ctx) == before
 
 
 def test_a_risk_reviewed_before_it_was_scored_shows_the_review_without_a_score(
     seeded_ctx: Context,
 ) -> None:
-    risks.create_risk(
-        seeded_ctx, RiskCreate(reference="SR20", title="New risk", lead_committee="fr")
-    )
+    ctx = on_meeting_day(seeded_ctx)
+    risks.create_risk(ctx, RiskCreate(reference="SR20", title="New risk", lead_committee="fr"))
     review = committees.record_review(
-        seeded_ctx, "SR20", committee="fr", meeting_date=date(2026, 12, 10),
+        ctx, "SR20", committee="fr", meeting_date=date(2026, 12, 10),
         outcome=ReviewOutcome.NOTED,
     )  # fmt: skip
     assert review.score is None
-    [shown] = queries.risk_detail(seeded_ctx, "SR20").reviews
+    [shown] = queries.risk_detail(ctx, "SR20").reviews
     assert (shown.outcome, shown.score) == ("Noted", None)
 
 
@@ -167,3 +211,98 @@ def test_controls_need_a_description_and_a_valid_line(seeded_ctx: Context) -> No
 def test_scoring_an_unknown_reference_in_seeded_register(seeded_ctx: Context) -> None:
     with pytest.raises(NotFoundError):
         risks.score_risk(seeded_ctx, "SR10", likelihood=1, impact=1, rationale="x")
+
+
+@pytest.mark.parametrize(
+    ("to", "direction", "message"),
+    [
+        ("board", EscalationDirection.ESCALATE, "already on the board register"),
+        ("board", EscalationDirection.DE_ESCALATE, "already on the board register"),
+        ("Trust Board", EscalationDirection.ESCALATE, "already on the board register"),
+    ],
+)
+def test_a_move_within_a_tier_is_refused(
+    seeded_ctx: Context, to: str, direction: EscalationDirection, message: str
+) -> None:
+    escalation.move_risk(
+        seeded_ctx, "SR9", to="board", reason="Savings gap", direction=EscalationDirection.ESCALATE
+    )
+    before = fingerprint(seeded_ctx)
+    with pytest.raises(ValidationError, match=message):
+        escalation.move_risk(seeded_ctx, "SR9", to=to, reason="x", direction=direction)
+    assert fingerprint(seeded_ctx) == before
+
+
+def test_a_decision_dated_in_the_future_is_refused(seeded_ctx: Context) -> None:
+    before = fingerprint(seeded_ctx)
+    with pytest.raises(ValidationError, match="decision date 2099-01-01 is in the future"):
+        escalation.move_risk(
+            seeded_ctx, "SR9", to="board", reason="x", direction=EscalationDirection.ESCALATE,
+            decided_on=date(2099, 1, 1),
+        )  # fmt: skip
+    assert fingerprint(seeded_ctx) == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "message"),
+    [
+        ({"owner": "nobody"}, NotFoundError, "no person is called 'nobody'"),
+        ({"risk": "SR99"}, NotFoundError, "no risk has the reference 'SR99'"),
+        ({"due_date": date(2000, 1, 1)}, ValidationError, "before the date raised"),
+        ({"note_date": date(2030, 1, 1)}, ValidationError, "2030-01-01 is in the future"),
+    ],
+)
+def test_an_action_update_with_one_bad_value_writes_nothing_not_even_the_note(
+    seeded_ctx: Context, changes: dict[str, object], error: type[Exception], message: str
+) -> None:
+    action = actions.add_further_action(seeded_ctx, "SR9", description="Savings plan")
+    assert action.id is not None
+    before = fingerprint(seeded_ctx)
+    with pytest.raises(error, match=message):
+        actions.update_action(seeded_ctx, action.id, note="hello", **changes)  # type: ignore[arg-type]
+    assert fingerprint(seeded_ctx) == before
+    actions.update_action(seeded_ctx, action.id, note="hello", owner="dfr")
+    view = next(
+        a for a in queries.risk_detail(seeded_ctx, "SR9").further_actions if a.id == action.id
+    )
+    assert [u.text for u in view.updates] == ["hello"]
+
+
+@pytest.mark.parametrize("number", [0, -1, 2**31, 2**63])
+def test_an_action_number_out_of_range_is_not_found(seeded_ctx: Context, number: int) -> None:
+    with pytest.raises(NotFoundError, match=f"no action has the number {number}"):
+        actions.add_update(seeded_ctx, number, text="x")
+
+
+@pytest.mark.parametrize("text", ["Budget\x00 overspend", "Escape \x1b[31m", "Bell\x07"])
+def test_text_with_a_control_character_is_refused_by_every_writer(
+    seeded_ctx: Context, text: str
+) -> None:
+    before = fingerprint(seeded_ctx)
+    with pytest.raises(ValidationError, match="control character"):
+        risks.create_risk(seeded_ctx, RiskCreate(reference="SR30", title=text))
+    with pytest.raises(ValidationError, match="control character"):
+        risks.score_risk(seeded_ctx, "SR9", likelihood=2, impact=2, rationale=text)
+    assert fingerprint(seeded_ctx) == before
+
+
+def test_a_first_score_needs_a_rationale(seeded_ctx: Context) -> None:
+    from bct_risk.domain.scoring import Score
+
+    before = fingerprint(seeded_ctx)
+    with pytest.raises(ValidationError, match="a rationale is required"):
+        risks.create_risk(
+            seeded_ctx, RiskCreate(reference="SR30", title="New"), current=Score(2, 2),
+            rationale=" ",
+        )  # fmt: skip
+    assert fingerprint(seeded_ctx) == before
+
+
+def test_a_review_interval_over_ten_years_is_refused(seeded_ctx: Context) -> None:
+    from bct_risk.domain.models import RiskUpdate
+    from bct_risk.services.validation import validate
+
+    with pytest.raises(ValidationError, match="review_frequency_days"):
+        risks.update_risk(
+            seeded_ctx, "SR3", validate(RiskUpdate, {"review_frequency_days": 1_000_000_000})
+        )

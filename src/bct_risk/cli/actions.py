@@ -184,12 +184,16 @@ def update_command(
     due_date = to_date(due, "due date")
     if note is None and new_status is None and due_date is None and owner is None and risk is None:
         raise typer.BadParameter("give --note, --status, --due, --owner or --risk")
-    if note is not None:
-        actions.add_update(reg, action_id, text=note, update_date=to_date(on, "update date"))
-    if new_status or due_date or owner is not None or risk is not None:
-        actions.update_action(
-            reg, action_id, status=new_status, due_date=due_date, owner=owner, risk=risk
-        )
+    actions.update_action(
+        reg,
+        action_id,
+        status=new_status,
+        due_date=due_date,
+        owner=owner,
+        risk=risk,
+        note=note,
+        note_date=to_date(on, "update date"),
+    )
     done(f"Updated action #{action_id}")
 
 

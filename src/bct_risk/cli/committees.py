@@ -85,22 +85,26 @@ def review_command(
     committee: Annotated[str, typer.Option(help="Committee that reviewed the risk.")],
     meeting: Annotated[str, typer.Option(help="Date of the meeting.")],
     outcome: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="noted, challenged, deep_dive_requested, escalated_to_board, "
-            "de_escalated, closure_agreed."
+            "de_escalated, closure_agreed (required for a first review; kept when amending)."
         ),
-    ],
+    ] = None,
     assurance: Annotated[
         str | None, typer.Option(help="substantial, reasonable, limited or none.")
     ] = None,
-    comments: Annotated[str, typer.Option(help="The committee's comments.")] = "",
+    comments: Annotated[str | None, typer.Option(help="The committee's comments.")] = None,
 ) -> None:
-    """Record a committee's review of a risk at a meeting (the score at the time is kept)."""
+    """Record a committee's review of a risk at a meeting (the score at the time is kept).
+
+    Run again for the same meeting, it amends the review: what you give replaces what was
+    recorded, the rest is kept, and the history shows the earlier values.
+    """
     day = to_date(meeting, "meeting date")
     result = parse_choice(ReviewOutcome, outcome)
-    if day is None or result is None:
-        raise ValidationError("give the meeting date and the outcome")
+    if day is None:
+        raise ValidationError("give the meeting date")
     review = committees.record_review(
         register(ctx),
         reference,
@@ -111,4 +115,4 @@ def review_command(
         comments=comments,
     )
     score = f" at score {review.score}" if review.score is not None else ""
-    done(f"Recorded the review of {reference.upper()}: {result.label}{score}")
+    done(f"Recorded the review of {reference.upper()}: {review.outcome.label}{score}")

@@ -175,17 +175,26 @@ def _new_action(
 def add_update(
     ctx: Context, action_id: int, *, text: str, update_date: date | None = None
 ) -> ActionUpdate:
-    """Append a dated progress note to an action."""
+    """Append a dated progress note to an action.
+
+    A note is appended, so it never conflicts: the action's row is locked while it is written,
+    and concurrent notes all land, in turn.
+    """
     note = required_text(text, "update")
-    when = update_date or ctx.today()
-    if when > ctx.today():
-        raise ValidationError(f"the update date {when.isoformat()} is in the future")
+    when = _past_or_today(ctx, update_date, "update date")
     with ctx.transaction() as session:
-        action = find_action(session, action_id)
+        action = find_action(session, action_id, lock=True)
         _authorize_action(session, ctx, action)
         update = _append_update(session, ctx, action, note, when)
         _bump(action, ctx, session)
         return update
+
+
+def _past_or_today(ctx: Context, when: date | None, what: str) -> date:
+    day = when or ctx.today()
+    if day > ctx.today():
+        raise ValidationError(f"the {what} {day.isoformat()} is in the future", field=what)
+    return day
 
 
 def _append_update(
@@ -217,26 +226,43 @@ def update_action(
     due_date: date | None = None,
     owner: str | None = None,
     risk: str | None = None,
+    note: str | None = None,
+    note_date: date | None = None,
     expected_version: int | None = None,
 ) -> Action:
-    """Change an action's status, due date, owner or linked risk (empty text unlinks)."""
+    """Change an action's status, due date, owner or linked risk (empty text unlinks), and add
+    a progress note, all in one transaction.
+
+    Every input is checked before anything is written: a bad owner, risk or due date leaves
+    the action as it was, the note included.
+    """
+    text = required_text(note, "update") if note is not None else None
+    when = _past_or_today(ctx, note_date, "update date")
     with ctx.transaction() as session:
-        action = find_action(session, action_id)
+        action = find_action(session, action_id, lock=True)
         _authorize_action(session, ctx, action)
         _check_version(action, expected_version)
-        before = _snapshot(action)
-        if status is not None:
-            _set_status(action, status, ctx.today())
         if due_date is not None:
             _check_due(action.raised_on, due_date)
-            action.due_date = due_date
+        owner_id = action.owner_id
         if owner is not None:
-            action.owner_id = find_person(session, owner).id if owner.strip() else None
+            owner_id = find_person(session, owner).id if owner.strip() else None
+        risk_id = action.risk_id
         if risk is not None:
             if action.kind == ActionKind.FURTHER_ACTION and not risk.strip():
                 raise ValidationError("a further action must stay on a risk", field="risk")
-            action.risk_id = find_risk(session, risk).id if risk.strip() else None
-        _record_changes(session, ctx, action, before)
+            risk_id = find_risk(session, risk).id if risk.strip() else None
+        before = _snapshot(action)
+        if text is not None:
+            _append_update(session, ctx, action, text, when)
+        if status is not None:
+            _set_status(action, status, ctx.today())
+        if due_date is not None:
+            action.due_date = due_date
+        action.owner_id, action.risk_id = owner_id, risk_id
+        changed = _record_changes(session, ctx, action, before)
+        if text is not None and not changed:
+            _bump(action, ctx, session)
         return action
 
 
@@ -245,7 +271,7 @@ def complete_action(
 ) -> Action:
     """Mark an action complete, with an optional closing update, in one transaction."""
     with ctx.transaction() as session:
-        action = find_action(session, action_id)
+        action = find_action(session, action_id, lock=True)
         if action.status == ActionStatus.COMPLETE:
             raise ValidationError(f"action #{action.id} is already complete")
         _authorize_action(session, ctx, action)
@@ -266,15 +292,17 @@ def _authorize_action(session: Session, ctx: Context, action: Action) -> None:
 def _check_version(action: Action, expected: int | None) -> None:
     if expected is not None and action.version != expected:
         raise ConflictError(
-            f"action #{action.id} was changed by someone else after you opened it; "
-            "reload it and make your change again"
+            f"action #{action.id} was changed by someone else after you opened it "
+            f"(version {action.version}, yours {expected}); reload it and make your change again"
         )
 
 
-def _record_changes(session: Session, ctx: Context, action: Action, before: dict[str, Any]) -> None:
+def _record_changes(
+    session: Session, ctx: Context, action: Action, before: dict[str, Any]
+) -> bool:
     changed = audit.diff(before, _snapshot(action))
     if not changed:
-        return
+        return False
     _bump(action, ctx, session)
     audit.record(
         session,
@@ -286,6 +314,7 @@ def _record_changes(session: Session, ctx: Context, action: Action, before: dict
         summary=f"Changed action #{action.id}: {', '.join(changed)}",
         changes=changed,
     )
+    return True
 
 
 def _bump(action: Action, ctx: Context, session: Session) -> None:

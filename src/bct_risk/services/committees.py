@@ -56,17 +56,26 @@ def record_review(
     *,
     committee: str,
     meeting_date: date,
-    outcome: ReviewOutcome,
+    outcome: ReviewOutcome | None,
     assurance: Assurance | None = None,
-    comments: str = "",
+    comments: str | None = None,
 ) -> CommitteeReview:
     """Record a committee's review of a risk at a meeting, with the current score at the time.
 
-    Recording again for the same meeting amends the earlier record (and the audit shows both).
+    Recording again for the same meeting amends the earlier record: what is given replaces
+    what was recorded, what is not given (``None``) is kept, and the audit event keeps the
+    earlier values (old → new). A meeting still to come has no review yet, so it is refused.
     """
+    note = comments.strip() if comments is not None else None
     with ctx.transaction() as session:
         risk = find_risk(session, reference)
         meeting = find_meeting(session, find_committee(session, committee), meeting_date)
+        if meeting_date > ctx.today():
+            raise ValidationError(
+                f"the meeting on {meeting_date.isoformat()} is still to come: record its "
+                "reviews once it has met",
+                field="meeting",
+            )
         authorize(session, ctx, Change.REVIEW, risk=risk)
         current = session.exec(
             select(Assessment)
@@ -78,20 +87,28 @@ def record_review(
             .order_by(col(Assessment.assessed_on).desc(), col(Assessment.id).desc())
         ).first()
         review = session.exec(
-            select(CommitteeReview).where(
-                CommitteeReview.meeting_id == meeting.id, CommitteeReview.risk_id == risk.id
-            )
+            select(CommitteeReview)
+            .where(CommitteeReview.meeting_id == meeting.id, CommitteeReview.risk_id == risk.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         ).first()
         now = ctx.now()
-        fields: dict[str, object] = {
+        given: dict[str, object] = {
             "outcome": outcome,
             "assurance": assurance,
-            "comments": comments.strip(),
-            "likelihood": current.likelihood if current else None,
-            "impact": current.impact if current else None,
-            "score": current.score if current else None,
+            "comments": note,
         }
         if review is None:
+            if outcome is None:
+                raise ValidationError("give the outcome of the review", field="outcome")
+            fields: dict[str, object] = {
+                "outcome": outcome,
+                "assurance": assurance,
+                "comments": note or "",
+                "likelihood": current.likelihood if current else None,
+                "impact": current.impact if current else None,
+                "score": current.score if current else None,
+            }
             review = CommitteeReview(
                 meeting_id=id_of(meeting),
                 risk_id=id_of(risk),
@@ -104,15 +121,21 @@ def record_review(
                 setattr(review, name, value)
             action, changes = "review", {k: audit.plain(v) for k, v in fields.items()}
         else:
-            before = {k: getattr(review, k) for k in fields}
-            for name, value in fields.items():
+            amended = {k: v for k, v in given.items() if v is not None}
+            before = {k: getattr(review, k) for k in amended}
+            changes = audit.diff(before, amended)
+            if not changes:
+                return review
+            for name, value in amended.items():
                 setattr(review, name, value)
             review.version += 1
             review.updated_at = now
             review.recorded_by = ctx.actor
-            action, changes = "amend_review", audit.diff(before, fields)
+            action = "amend_review"
         session.add(review)
         session.flush()
+        shown_outcome = ReviewOutcome(review.outcome)
+        shown_assurance = Assurance(review.assurance) if review.assurance else None
         audit.record(
             session,
             ctx,
@@ -121,8 +144,9 @@ def record_review(
             risk_id=risk.id,
             action=action,
             summary=(
-                f"Review of {risk.reference} at {meeting_date.isoformat()}: {outcome.label}"
-                + (f", {assurance.label.lower()} assurance" if assurance else "")
+                f"{'Amended the review' if action == 'amend_review' else 'Review'} of "
+                f"{risk.reference} at {meeting_date.isoformat()}: {shown_outcome.label}"
+                + (f", {shown_assurance.label.lower()} assurance" if shown_assurance else "")
             ),
             changes=changes,
         )
