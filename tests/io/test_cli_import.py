@@ -29,7 +29,7 @@ def test_dry_run_prints_the_mapping_counts_and_problems(db_path: Path, fixtures:
     assert "council_register.csv: CSV, UTF-8 with BOM, semicolons between columns" in out
     assert "Headers in rows 4-5." in out
     assert "Residual risk / Likelihood" in out and "current likelihood" in out
-    assert "Would add: 5 risks, 9 assessments, 6 controls, 3 further actions, 4 people." in out
+    assert "Would add: 5 risks, 9 assessments, 6 controls, 3 further actions, 3 people." in out
     assert "row 6, column 'Target date'" in out and "'Q3 2024' is not a date; kept as text" in out
     assert "Dry run: nothing was written." in out
     assert fingerprint(make_context(db_path)) == before
@@ -42,7 +42,7 @@ def test_a_real_import_then_a_second_one(db_path: Path, fixtures: Path) -> None:
     assert code == 0 and "Cyber attack" in out
     code, out, _ = run(db_path, "import", str(fixtures / "council_register.csv"))
     assert code == 0 and "Added: 0 risks" in out
-    assert "Already in the register, left out: 5." in out
+    assert "Already imported from this file, left out: 5." in out
 
 
 def test_errors_exit_non_zero_and_write_nothing(db_path: Path, fixtures: Path) -> None:

@@ -49,7 +49,7 @@ def test_a_seven_on_a_five_point_scale_is_refused_with_a_hint() -> None:
 
 
 def test_a_word_that_is_no_score_names_the_words_to_use() -> None:
-    with pytest.raises(CellError, match="'Purple' is not a impact"):
+    with pytest.raises(CellError, match="'Purple' is not an impact"):
         values.parse_level("Purple", "impact", M)
 
 

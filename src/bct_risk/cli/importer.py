@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
+from rich.text import Text
 
 from bct_risk.cli.app import app, console, err, register
 from bct_risk.io import ImportOptions, ImportResult, import_file
-from bct_risk.io.records import ERROR, NOTE, WARNING
+from bct_risk.io.headers import IGNORE, KEEP, ColumnMap
+from bct_risk.io.records import ERROR, NOTE, WARNING, Progress
 
 _STYLE = {ERROR: "bold red", WARNING: "yellow", NOTE: "dim"}
 
@@ -51,9 +56,27 @@ def import_command(
         bool,
         typer.Option(
             "--allow-duplicates",
-            help="Import rows that match a risk (by reference or title) or action already held.",
+            help="Import rows that were imported from this file before (same reference and "
+            "title) again.",
         ),
     ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            help="The workbook's sheet to read (default: the sheet most like a register; the "
+            "dry run lists them all, hidden ones included).",
+        ),
+    ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            "--header-row",
+            min=1,
+            max=1_048_576,
+            help="The row that holds the column headers (default: found by its content).",
+        ),
+    ] = None,
 ) -> None:
     """Import a risk register or an action log; all or nothing, with every problem by row."""
     options = ImportOptions(
@@ -61,8 +84,12 @@ def import_command(
         register=register_name,
         mapping=mapping,
         allow_duplicates=allow_duplicates,
+        sheet=sheet,
+        header_row=header_row,
     )
-    result = import_file(register(ctx), file, options, dry_run=dry_run)
+    context = register(ctx)
+    with _progress_bar() as tell:
+        result = import_file(context, file, options, dry_run=dry_run, progress=tell)
     print_report(result)
     if not result.ok:
         count = len(result.plan.errors)
@@ -75,25 +102,72 @@ def import_command(
         raise typer.Exit(1)
 
 
+@contextmanager
+def _progress_bar() -> Iterator[Progress]:
+    """A progress bar on standard error for a long file (a terminal only; gone when done)."""
+    if not err.is_terminal:
+        yield lambda done, total: None
+        return
+    bar = RichProgress(
+        TextColumn("Reading rows"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+    )
+    task = None
+
+    def tell(done: int, total: int) -> None:
+        nonlocal task
+        if total < 2000:
+            return
+        if task is None:
+            bar.start()
+            task = bar.add_task("rows", total=total)
+        bar.update(task, completed=done)
+
+    try:
+        yield tell
+    finally:
+        if task is not None:
+            bar.stop()
+
+
+def _line(*parts: tuple[str, str] | str) -> Text:
+    """A line of the program's words (styled) and the file's text (never markup)."""
+    return Text.assemble(*parts)
+
+
 def print_report(result: ImportResult) -> None:
     """The import report: how the file was read, the column mapping, counts, every problem."""
     plan, counts = result.plan, result.counts
-    console.print(f"[bold]{plan.path.name}[/]: {plan.description}")
-    console.print(f"Read as {plan.kind_reason}.")
+    console.print(_line((plan.path.name, "bold"), f": {plan.description}"))
+    if plan.sheets:
+        console.print("Sheets:")
+        for name, what, read in plan.sheets:
+            mark = "  read → " if read else "         "
+            console.print(_line(mark, (f"'{name}'", "bold" if read else ""), f": {what}"))
+    console.print(Text(f"Read as {plan.kind_reason}."))
+    for title in plan.titles[:5]:
+        console.print(Text(f"Title above the header: {title[:120]}"))
     if plan.header_rows:
-        console.print(f"Headers in {plan.header_rows}.")
-    mapping = Table(title="Column mapping", title_justify="left")
+        console.print(Text(f"Headers in {plan.header_rows}."))
+    mapping_table = Table(title="Column mapping", title_justify="left")
     for name in ("Column", "Imported as", "How"):
-        mapping.add_column(name, overflow="fold")
+        mapping_table.add_column(name, overflow="fold")
     for column in plan.columns:
-        field = column.field.replace("_", " ") if column.used and column.field else "–"
-        mapping.add_row(column.header, field, column.how)
-    console.print(mapping)
+        field = imported_as(column)
+        mapping_table.add_row(Text(column.header), Text(field), Text(column.how))
+    console.print(mapping_table)
+    for line in plan.scales:
+        console.print(Text(f"Scale: {line}"))
     skipped = f", {plan.rows_skipped} blank or heading rows skipped" if plan.rows_skipped else ""
-    console.print(f"{plan.rows_read} {plan.unit}s read{skipped}.")
+    if plan.template_rows:
+        skipped += f", {plan.template_rows} template rows (formulas only) skipped"
+    console.print(Text(f"{plan.rows_read} {plan.unit}s read{skipped}."))
     verb = "Would add" if result.dry_run or not result.written else "Added"
     if not result.ok and not result.dry_run:
-        console.print("[bold red]Nothing was imported.[/]")
+        console.print(Text("Nothing was imported.", style="bold red"))
     else:
         parts = []
         if plan.kind == "risks":
@@ -107,34 +181,61 @@ def print_report(result: ImportResult) -> None:
             parts.append(_count(len(counts.meetings), "meeting"))
             parts.append(_count(len(counts.committees), "committee"))
         parts.append(_count(len(counts.people), "person", "people"))
-        console.print(f"{verb}: " + ", ".join(parts) + ".")
+        console.print(Text(f"{verb}: " + ", ".join(parts) + "."))
         if counts.people:
-            console.print("New people: " + ", ".join(counts.people))
+            console.print(Text("New people: " + ", ".join(counts.people)))
         if counts.committees:
-            console.print("New committees: " + ", ".join(counts.committees))
+            console.print(Text("New committees: " + ", ".join(counts.committees)))
+        if counts.prefixed:
+            console.print(
+                Text(
+                    f"References already in the register, imported with the prefix "
+                    f"{plan.prefix}-: {len(counts.prefixed)} ("
+                    + ", ".join(counts.prefixed[:10])
+                    + (", …" if len(counts.prefixed) > 10 else "")
+                    + ")"
+                )
+            )
         if counts.matched:
-            console.print(f"Already in the register, left out: {len(counts.matched)}.")
+            console.print(
+                Text(f"Already imported from this file, left out: {len(counts.matched)}.")
+            )
     problems = sorted(
         plan.problems,
         key=lambda p: ((ERROR, WARNING, NOTE).index(p.severity), p.row or 0),
     )
     if problems:
         console.print(
-            f"[bold]Problems ({_count(len(plan.errors), 'error')}, "
-            f"{_count(len(plan.warnings), 'warning')})[/]"
+            Text(
+                f"Problems ({_count(len(plan.errors), 'error')}, "
+                f"{_count(len(plan.warnings), 'warning')})",
+                style="bold",
+            )
         )
         for problem in problems:
             # One line each, never wrapped by us: a secretariat can search and copy them.
-            style = _STYLE[problem.severity]
             console.print(
-                f"[{style}]{problem.severity}[/] {escape(problem.where or 'file')}: "
-                f"{escape(problem.message)}",
+                _line(
+                    (problem.severity, _STYLE[problem.severity]),
+                    f" {problem.where or 'file'}: {problem.message}",
+                ),
                 soft_wrap=True,
             )
     if result.dry_run:
-        console.print("[bold]Dry run: nothing was written.[/]")
+        console.print(Text("Dry run: nothing was written.", style="bold"))
     elif result.written:
-        console.print("[bold green]Imported.[/]")
+        console.print(Text("Imported.", style="bold green"))
+
+
+def imported_as(column: ColumnMap) -> str:
+    """What a column is imported as, in words."""
+    if column.used and column.field:
+        return column.field.replace("_", " ")
+    if column.field == IGNORE:
+        return "–"
+    if "additional field" in column.how or column.field == KEEP:
+        return "kept as text"
+    return "–"
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

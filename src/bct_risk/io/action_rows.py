@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,7 @@ from bct_risk.io.rows import RowReader
 class ActionRowReader(RowReader):
     """Reads the rows of an action log (tracker)."""
 
-    def read_rows(self, rows: list[tuple[int, list[Any]]]) -> None:
+    def read_rows(self, rows: Iterable[tuple[int, list[Any]]]) -> None:
         committee_default = self.options.register or DEFAULT_COMMITTEE
         carried: date | None = None
         carried_note = False

@@ -33,6 +33,8 @@ SCORE_KINDS = ("inherent", "current", "target")
 SCORE_PARTS = ("likelihood", "impact", "score")
 IGNORE = "ignore"
 """The field a mapping file gives a column to leave it out on purpose."""
+KEEP = "keep"
+"""The field a mapping file gives a column to keep it on each risk as text (an additional field)."""
 
 _SCALE = re.compile(r"\(?\s*\b1\s*(?:-|–|to)\s*(\d{1,2})\b\s*\)?")
 
@@ -63,7 +65,7 @@ def field_names(kind: str) -> list[str]:
     if kind == RISKS:
         names += [f"{k}_{p}" for k in SCORE_KINDS for p in SCORE_PARTS]
         names += list(SCORE_PARTS)
-    return [*names, IGNORE]
+    return [*names, KEEP, IGNORE]
 
 
 @dataclass
@@ -79,11 +81,15 @@ class ColumnMap:
     scale: int = 5
     """The scale of a likelihood or impact column."""
     exact: bool = True
+    stretch: tuple[float, int] | None = None
+    """A scale stored stretched or as percentages: (its top, its steps, 0 for none)."""
+    words: dict[str, int] | None = None
+    """Scale words and the level (1-5) each is read as, where the workbook's words set them."""
 
     @property
     def used(self) -> bool:
-        """Whether the column's values are imported."""
-        return self.field is not None and self.field != IGNORE
+        """Whether the column's values are imported into a field of their own."""
+        return self.field is not None and self.field not in (IGNORE, KEEP)
 
 
 @dataclass
@@ -117,7 +123,12 @@ def load_mapping(path: Path) -> MappingFile:
     kind = data.get("kind")
     if kind is not None and kind not in (RISKS, ACTIONS):
         raise ValidationError(f"the mapping file's kind must be risks or actions, not '{kind}'")
-    columns = {str(k): str(v).strip() for k, v in (data.get("columns") or {}).items()}
+    raw_columns = data.get("columns") or {}
+    if not isinstance(raw_columns, dict):
+        raise ValidationError(
+            f"the mapping file {path.name}: 'columns:' must map each column to a field"
+        )
+    columns = {str(k): str(v).strip() for k, v in raw_columns.items()}
     allowed = set(field_names(RISKS)) | set(field_names(ACTIONS))
     for header, name in columns.items():
         if name not in allowed:
@@ -136,6 +147,51 @@ def load_mapping(path: Path) -> MappingFile:
     if header_row is not None and (not isinstance(header_row, int) or header_row < 0):
         raise ValidationError("the mapping file's header_row must be a row number")
     return MappingFile(columns, scales, kind, data.get("sheet"), header_row, path)
+
+
+_LETTERS = re.compile(r"^[A-Z]{1,3}$")
+_POSITION = re.compile(r"^(?:#|col(?:umn)?\s*)?(\d{1,4})$", re.I)
+
+
+def column_index(key: str, headers: Sequence[Any]) -> int | None:
+    """The column a mapping key names by position ("3", "#3", "column 3") or letter ("C").
+
+    Header text comes first: a key that is some column's header is never read as a letter.
+    """
+    text = key.strip()
+    if any(normalise(h) == normalise(text) for h in headers if h is not None):
+        return None
+    match = _POSITION.match(text)
+    if match:
+        return int(match.group(1)) - 1 if int(match.group(1)) >= 1 else None
+    if _LETTERS.match(text):
+        index = 0
+        for letter in text:
+            index = index * 26 + (ord(letter) - 64)
+        return index - 1
+    return None
+
+
+def save_mapping(mapping: MappingFile, path: Path) -> None:
+    """Write a mapping file the command line's --mapping reads."""
+    data: dict[str, Any] = {}
+    if mapping.kind:
+        data["kind"] = mapping.kind
+    if mapping.sheet:
+        data["sheet"] = mapping.sheet
+    if mapping.header_row:
+        data["header_row"] = mapping.header_row
+    data["columns"] = dict(mapping.columns)
+    if mapping.scales:
+        data["scales"] = dict(mapping.scales)
+    text = (
+        "# A mapping for bct-risk import --mapping: column (header, letter or position) → field.\n"
+    )
+    text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    try:
+        path.write_text(text, "utf-8")
+    except OSError as exc:
+        raise ValidationError(f"cannot write the mapping file {path}: {exc.strerror}") from exc
 
 
 def _words_start(words: list[str], synonym: str) -> bool:
@@ -250,11 +306,29 @@ def map_columns(
     groups: Sequence[Any] | None,
     kind: str,
     mapping: MappingFile | None,
+    free_text: set[int] | None = None,
 ) -> list[ColumnMap]:
-    """The column map for a header row (and the group row above it, if any)."""
+    """The column map for a header row (and the group row above it, if any).
+
+    ``free_text`` holds the columns whose cells are sentences, not scores: a free-text "Impact"
+    (what would happen) is read as the risk's effect, never as a score.
+    """
     columns: list[ColumnMap] = []
     explicit = {normalise(k): v for k, v in (mapping.columns if mapping else {}).items()}
+    by_index: dict[int, tuple[str, str]] = {}
+    for key, name in (mapping.columns if mapping else {}).items():
+        position = column_index(key, headers)
+        if position is not None:
+            by_index[position] = (key, name)
+    width = max([len(headers), *(i + 1 for i in by_index)])
+    headers = [*headers, *([None] * (width - len(headers)))]
     for index, header in enumerate(headers):
+        if index in by_index:
+            key, name = by_index[index]
+            shown = _plain(header) or f"column {_letter(index)}"
+            how = "left out (mapping file)" if name == IGNORE else f"mapping file ({key})"
+            columns.append(ColumnMap(index, shown, name, how))
+            continue
         group = groups[index] if groups and index < len(groups) else None
         shown = _plain(header)
         if group and _plain(group) and _plain(group) != shown:
@@ -269,6 +343,15 @@ def map_columns(
         if not shown:
             continue
         found = recognise(header, kind, group)
+        if (
+            found is not None
+            and free_text
+            and index in free_text
+            and found[0].endswith(("likelihood", "impact", "score"))
+        ):
+            how = "holds sentences, not scores: read as the effect"
+            columns.append(ColumnMap(index, _plain(header), "effect", how, exact=False))
+            continue
         if found is None and kind == RISKS and key in DERIVED:
             how = "not imported: the register works this out from the scores and their history"
             columns.append(ColumnMap(index, _plain(header), None, how))
@@ -285,6 +368,15 @@ def map_columns(
     _resolve_duplicates(columns)
     _apply_scales(columns, headers, mapping)
     return columns
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _assign_score_blocks(columns: list[ColumnMap]) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bct_risk.io.plan import build_plan
-from bct_risk.io.records import ImportOptions, ImportPlan
+from bct_risk.io.records import ImportOptions, ImportPlan, Progress
 from bct_risk.io.write import ImportCounts, write_plan
 from bct_risk.services.context import Context
 from bct_risk.services.permissions import Change, authorize
@@ -37,7 +37,12 @@ class ImportResult:
 
 
 def import_file(
-    ctx: Context, path: Path, options: ImportOptions | None = None, *, dry_run: bool = False
+    ctx: Context,
+    path: Path,
+    options: ImportOptions | None = None,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Read a register or action log and add it to the register in one transaction.
 
@@ -46,7 +51,7 @@ def import_file(
     error writes nothing. Raises ValidationError only for a file that cannot be read at all.
     """
     options = options or ImportOptions()
-    plan = build_plan(path, ctx.matrix, options, ctx.today())
+    plan = build_plan(path, ctx.matrix, options, ctx.today(), progress=progress)
     counts = ImportCounts()
     if plan.errors and not dry_run:
         return ImportResult(plan, counts, dry_run, written=False)

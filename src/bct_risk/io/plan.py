@@ -7,6 +7,7 @@ writer (``io.write``) turns a plan into records in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from itertools import zip_longest
 from pathlib import Path
@@ -21,12 +22,21 @@ from bct_risk.io.headers import (
     RISKS,
     MappingFile,
     group_of,
-    header_score,
     is_score_part,
     load_mapping,
     map_columns,
+    recognise,
 )
-from bct_risk.io.readers import Table, read_table
+from bct_risk.io.layout import (
+    SECTION,
+    best_header,
+    choose,
+    legend_pairs,
+    prepare,
+    spread_group_row,
+    survey,
+)
+from bct_risk.io.readers import Table, read_table, use_sheet
 from bct_risk.io.records import (
     ERROR,
     NOTE,
@@ -34,11 +44,10 @@ from bct_risk.io.records import (
     ImportOptions,
     ImportPlan,
     Problem,
+    Progress,
 )
 from bct_risk.io.risk_rows import RiskRowReader
-
-HEADER_SEARCH_ROWS = 15
-"""Title blocks above a register's header row are common; look this far down for the header."""
+from bct_risk.io.scales import detect
 
 
 def build_plan(
@@ -46,17 +55,42 @@ def build_plan(
     matrix: Matrix,
     options: ImportOptions | None = None,
     today: date | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> ImportPlan:
     """Read a file and everything in it; raises ValidationError only when the file is unreadable.
 
     ``today`` (the register's clock) dates what the file leaves undated.
     """
     options = options or ImportOptions()
-    mapping = load_mapping(options.mapping) if options.mapping else None
-    table = read_table(path, sheet=mapping.sheet if mapping else None)
-    header_row, groups, headers = _find_header(table, mapping)
+    mapping = options.mapping_file or (load_mapping(options.mapping) if options.mapping else None)
+    wanted_sheet = options.sheet or (mapping.sheet if mapping else None)
+    table = read_table(path, sheet=wanted_sheet)
+    sheet_lines: list[tuple[str, str, bool]] = []
+    legend: dict[str, int] = {}
+    if table.sheets:
+        surveys = survey(table.sheets)
+        if wanted_sheet is not None:
+            chosen = next(s for s in surveys if s.sheet.name == wanted_sheet)
+        else:
+            chosen = choose(surveys)
+        use_sheet(table, chosen.sheet)
+        for each in surveys:
+            sheet_lines.append((each.sheet.name, each.what, each is chosen))
+            if each is not chosen:
+                legend.update(legend_pairs(each.sheet.rows))
+    header_row, groups, headers = _find_header(table, mapping, options.header_row)
+    if table.sheet is not None and header_row is not None:
+        legend.update(legend_pairs([r for r in table.rows if r[0] < header_row]))
+    if table.sheet is not None and header_row is not None:
+        prepared = prepare(table.sheet, header_row, len(headers))
+        data_rows = prepared.rows
+    else:
+        prepared = None
+        data_rows = [(n, cells) for n, cells in table.rows if header_row is None or n > header_row]
+    free_text = _free_text_columns(headers, data_rows)
     kind, reason = _choose_kind(options, mapping, headers, groups)
-    columns = map_columns(headers, groups, kind, mapping)
+    columns = map_columns(headers, groups, kind, mapping, free_text)
     plan = ImportPlan(
         path,
         kind,
@@ -67,16 +101,43 @@ def build_plan(
         columns,
         native=table.native,
     )
+    plan.sheets = sheet_lines
+    plan.sheet = table.sheet.name if table.sheet is not None else None
+    if prepared is not None:
+        plan.template_rows = prepared.template_rows
+        plan.titles = prepared.titles
+        if prepared.template_rows:
+            plan.problems.append(
+                Problem(
+                    NOTE,
+                    f"{prepared.template_rows} rows hold nothing but formula results (an empty "
+                    "template): skipped",
+                )
+            )
     if header_row:
         top = header_row - 1 if groups is not None else header_row
         plan.header_rows = f"rows {top}-{header_row}" if top != header_row else f"row {header_row}"
     plan.problems.extend(Problem(WARNING, w) for w in table.warnings)
+    if kind == RISKS:
+        fixed = {c.index for c in columns if c.scale != 5}
+        plan.scales = detect(columns, data_rows, matrix, legend, fixed)
+        plan.problems.extend(
+            Problem(WARNING, line) for line in plan.scales if line.startswith("guessed")
+        )
+    filled = _filled_columns(data_rows)
     for column in columns:
         if column.field is None:
             derived = column.how.startswith("not imported: the register works")
+            keeps = kind == RISKS and not derived and column.index in filled
+            if keeps:
+                column.how = (
+                    f"{column.how}; kept on each risk as an additional field"
+                    if column.how != "not recognised"
+                    else "no field of its own: kept on each risk as an additional field"
+                )
             plan.problems.append(
                 Problem(
-                    NOTE if derived else WARNING,
+                    NOTE if derived or keeps else WARNING,
                     f"{column.how}; not imported (name it in a mapping file to import it)"
                     if column.how == "not recognised"
                     else column.how,
@@ -94,11 +155,18 @@ def build_plan(
             if kind == RISKS
             else ("the action (Action, Action agreed, Task…)")
         )
+        where = f" on sheet '{plan.sheet}'" if plan.sheet else ""
+        others = [name for name, _, read in plan.sheets if not read]
+        hint = (
+            f"; choose another sheet with --sheet (its sheets: {', '.join(others)})"
+            if others
+            else ""
+        )
         plan.problems.append(
             Problem(
                 ERROR,
-                f"no column gives {need}; the columns found are: {found}. Name the columns in "
-                "a mapping file (--mapping) to import this file",
+                f"no column{where} gives {need}; the columns found are: {found}. Name the "
+                f"columns in a mapping file (--mapping) to import this file{hint}",
             )
         )
         return plan
@@ -112,35 +180,81 @@ def build_plan(
     }
     if kind == RISKS and native_fields <= used:
         plan.native = True
-    data_rows = [(n, cells) for n, cells in table.rows if header_row is None or n > header_row]
     reader_class = RiskRowReader if kind == RISKS else ActionRowReader
     reader = reader_class(plan, matrix, options, path.name, plan.native, today or date.today())
-    reader.read_rows(data_rows)
+    reader.read_rows(data_rows if progress is None else _tracked(data_rows, progress))
     if plan.rows_read == 0 and not plan.errors:
         plan.problems.append(Problem(ERROR, f"{path.name} has headers but no rows to import"))
     return plan
 
 
+def _tracked(
+    rows: list[tuple[int, list[Any]]], progress: Progress
+) -> Iterator[tuple[int, list[Any]]]:
+    """The rows, telling ``progress`` every 500 rows and at the end."""
+    total = len(rows)
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % 500 == 0 or done == total:
+            progress(done, total)
+
+
+def _filled_columns(rows: list[tuple[int, list[Any]]]) -> set[int]:
+    found: set[int] = set()
+    for _, cells in rows:
+        if cells and cells[0] == SECTION:
+            continue
+        found.update(i for i, c in enumerate(cells) if not values.is_blank(c))
+    return found
+
+
+def _free_text_columns(headers: list[Any], rows: list[tuple[int, list[Any]]]) -> set[int]:
+    """Columns whose cells are mostly sentences (three words or more, not scale words)."""
+    found: set[int] = set()
+    for index, header in enumerate(headers):
+        if not is_score_part(header) and not _score_header(header):
+            continue
+        cells = [
+            c[index]
+            for _, c in rows[:500]
+            if index < len(c) and not values.is_blank(c[index]) and c[0] != SECTION
+        ]
+        if not cells:
+            continue
+        prose = [
+            c
+            for c in cells
+            if isinstance(c, str) and values.number_in(c) is None and len(c.split()) >= 3
+        ]
+        if len(prose) * 2 > len(cells):
+            found.add(index)
+    return found
+
+
+def _score_header(header: Any) -> bool:
+    found = recognise(header, RISKS)
+    return bool(found and found[0].endswith(("likelihood", "impact", "score")))
+
+
 def _find_header(
-    table: Table, mapping: MappingFile | None
+    table: Table, mapping: MappingFile | None, asked: int | None = None
 ) -> tuple[int | None, list[Any] | None, list[Any]]:
     """The header row, the group row above it (two-row headers), and the header cells."""
     rows = table.rows
     if table.header_row is not None:
         return table.header_row, None, list(rows[0][1])
-    wanted = mapping.header_row if mapping and mapping.header_row else None
+    wanted = asked or (mapping.header_row if mapping and mapping.header_row else None)
+    merges = table.sheet.merges if table.sheet is not None else []
     if wanted is not None:
         index = next((i for i, (n, _) in enumerate(rows) if n == wanted), None)
         if index is None:
-            raise ValidationError(f"the mapping file's header_row {wanted} is past the end")
+            last = rows[-1][0] if rows else 0
+            raise ValidationError(
+                f"header row {wanted} holds nothing (the last row with values is {last})"
+            )
     else:
-        scored = [
-            (max(header_score(cells, RISKS), header_score(cells, ACTIONS)), -i)
-            for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS])
-        ]
-        best, negative_index = max(scored)
-        index = -negative_index
-        if best == 0:
+        index, best, _ = best_header(rows, merges)
+        if best == 0 or index < 0:
             index = next(i for i, (_, cells) in enumerate(rows) if not _blank_row(cells))
     number, headers = rows[index]
     groups = None
@@ -152,16 +266,20 @@ def _find_header(
             sub if not values.is_blank(sub) else top
             for top, sub in zip_longest(headers, below, fillvalue=None)
         ]
-        filled = _fill_right(list(headers))
+        spread = spread_group_row(list(headers), number, merges)
+        filled = spread if spread != list(headers) else _fill_right(list(headers))
         groups = [
-            filled[i] if i < len(below) and not values.is_blank(below[i]) else None
+            filled[i]
+            if i < len(below) and i < len(filled) and not values.is_blank(below[i])
+            else None
             for i in range(len(merged))
         ]
         return rows[index + 1][0], groups, merged
-    if index > 0 and not _blank_row(rows[index - 1][1]):
-        above = list(rows[index - 1][1])
+    if index > 0 and not _blank_row(rows[index - 1][1]) and rows[index - 1][0] == number - 1:
+        above_number, above = rows[index - 1][0], list(rows[index - 1][1])
         if any(group_of(v) for v in above):
-            groups = _fill_right(above)
+            spread = spread_group_row(above, above_number, merges)
+            groups = spread if spread != above else _fill_right(above)
     return number, groups, list(headers)
 
 

@@ -10,7 +10,6 @@ import codecs
 import csv
 import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import yaml
 
 from bct_risk.domain.errors import ValidationError
+from bct_risk.io.workbook import Sheet, read_workbook
 
 FORMATS = ("csv", "xlsx", "json", "yaml")
 """The formats the importer reads."""
@@ -45,6 +45,10 @@ class Table:
     native: bool = False
     """The file is this product's own export."""
     warnings: list[str] = field(default_factory=list)
+    sheets: list[Sheet] = field(default_factory=list)
+    """Every sheet of a workbook (empty for other formats)."""
+    sheet: Sheet | None = None
+    """The workbook's sheet the rows come from."""
 
 
 def detect_format(path: Path, head: bytes) -> str:
@@ -162,37 +166,31 @@ def _read_csv(path: Path, text: str, encoding: str) -> Table:
 
 
 def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Table:
-    from openpyxl import load_workbook
+    """A workbook: every sheet read (bounded by the cells holding values); rows come later.
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValidationError(
-            f"{path.name} is not a readable Excel workbook (.xlsx): {exc}"
-        ) from exc
-    if sheet is not None:
-        if sheet not in workbook.sheetnames:
-            names = ", ".join(workbook.sheetnames)
-            raise ValidationError(f"{path.name} has no sheet '{sheet}'; its sheets are: {names}")
-        worksheet = workbook[sheet]
-    else:
-        worksheet = next(
-            (ws for ws in workbook.worksheets if ws.max_row > 1 or ws.max_column > 1),
-            workbook.worksheets[0],
-        )
-    grid: list[list[Any]] = [list(row) for row in worksheet.iter_rows(values_only=True)]
-    # A merged cell holds its value in its top-left cell only; spread it so that a group
-    # header ("Current risk" over three columns) sits above every column it covers.
-    for merged in worksheet.merged_cells.ranges:
-        value = grid[merged.min_row - 1][merged.min_col - 1]
-        for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-            for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
-                grid[r][c] = value
-    rows = list(enumerate(grid, start=1))
-    if not any(any(v is not None and str(v).strip() for v in cells) for _, cells in rows):
-        raise ValidationError(f"{path.name} is empty: sheet '{worksheet.title}' holds nothing")
-    description = f"Excel workbook, sheet '{worksheet.title}'"
-    return Table(path, "xlsx", description, rows)
+    The register's sheet is chosen by :func:`bct_risk.io.plan.build_plan` from a survey of all
+    of them, unless ``sheet`` names it.
+    """
+    sheets = read_workbook(path, data)
+    if sheet is not None and sheet not in [s.name for s in sheets]:
+        names = ", ".join(f"'{s.name}'" for s in sheets)
+        raise ValidationError(f"{path.name} has no sheet '{sheet}'; its sheets are: {names}")
+    if not any(s.rows for s in sheets):
+        raise ValidationError(f"{path.name} is empty: no sheet holds anything")
+    table = Table(path, "xlsx", "Excel workbook", [], sheets=sheets)
+    for each in sheets:
+        table.warnings.extend(each.warnings)
+    return table
+
+
+def use_sheet(table: Table, sheet: Sheet) -> None:
+    """Read the table from this sheet of its workbook."""
+    if not sheet.rows:
+        raise ValidationError(f"{table.path.name} is empty: sheet '{sheet.name}' holds nothing")
+    table.sheet = sheet
+    table.rows = sheet.rows
+    hidden = " (a hidden sheet)" if sheet.hidden else ""
+    table.description = f"Excel workbook, sheet '{sheet.name}'{hidden}"
 
 
 def _read_records(path: Path, text: str, kind: str, encoding: str) -> Table:

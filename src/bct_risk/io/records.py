@@ -6,6 +6,7 @@ Plain data, no database: built by :func:`bct_risk.io.plan.build_plan`, written b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,10 @@ from bct_risk.domain.enums import (
     Tier,
     Treatment,
 )
-from bct_risk.io.headers import ColumnMap
+from bct_risk.io.headers import ColumnMap, MappingFile
+
+Progress = Callable[[int, int], None]
+"""Told (rows read, rows in all) as a long file is read, for a progress bar."""
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
 """How serious a problem is: an error stops the import; warnings and notes are for reading."""
@@ -60,6 +64,12 @@ class ImportOptions:
     mapping: Path | None = None
     allow_duplicates: bool = False
     """Import rows that match a risk or action already in the register."""
+    sheet: str | None = None
+    """The workbook's sheet to read (default: the one most like a register)."""
+    header_row: int | None = None
+    """The header row's number (default: found by its content)."""
+    mapping_file: MappingFile | None = None
+    """A mapping made in the app, used as a mapping file would be (and before it)."""
 
 
 @dataclass
@@ -115,6 +125,14 @@ class RiskIn:
     target_date: date | None = None
     next_review_date: date | None = None
     exempt: bool = False
+    source_reference: str | None = None
+    """The reference as the file gives it (kept when the risk is imported under another)."""
+    title_derived: bool = False
+    """The title was taken from the description, the file having none."""
+    owner_role: str = ""
+    """The risk owner as a job title, where the file names a role rather than a person."""
+    extra: dict[str, str] = field(default_factory=dict)
+    """Columns with no field of their own, kept as written: header → text."""
     controls: list[ControlIn] = field(default_factory=list)
     further_actions: list[FurtherActionIn] = field(default_factory=list)
 
@@ -158,6 +176,20 @@ class ImportPlan:
 
     header_rows: str = ""
     """Where the headers are, as the report says it: "row 5", or "rows 4-5" for two rows."""
+    sheets: list[tuple[str, str, bool]] = field(default_factory=list)
+    """Each sheet of a workbook: (name, what it seems to hold, whether it was read)."""
+    sheet: str | None = None
+    """The sheet read, for a workbook."""
+    template_rows: int = 0
+    """Rows holding nothing but formula results, left out."""
+    sections: int = 0
+    """Section heading rows, kept as the category of the risks below them."""
+    titles: list[str] = field(default_factory=list)
+    """Title and banner rows above the header."""
+    scales: list[str] = field(default_factory=list)
+    """How each score column's scale was read and mapped, for the report."""
+    prefix: str = ""
+    """The prefix given to references the register already holds."""
 
     @property
     def errors(self) -> list[Problem]:

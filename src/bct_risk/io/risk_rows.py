@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -68,7 +69,7 @@ _EFFECTIVENESS = {
 class RiskRowReader(RowReader):
     """Reads the rows of a risk register."""
 
-    def read_rows(self, rows: list[tuple[int, list[Any]]]) -> None:
+    def read_rows(self, rows: Iterable[tuple[int, list[Any]]]) -> None:
         seen_refs: dict[str, int] = {}
         for number, cells in rows:
             self.row, self.cells = number, cells
@@ -98,13 +99,13 @@ class RiskRowReader(RowReader):
             self.problem(
                 ERROR, f"the reference '{reference}' is longer than 40 characters", "reference"
             )
-        cause, effect = self.text("cause"), self.text("effect")
+        cause, effect = self.long_text("cause"), self.long_text("effect")
         combined = self.raw("cause_and_effect")
-        description = self.text("description")
+        description = self.long_text("description")
         if combined is not None:
             split = values.split_cause_effect(combined)
             if split is None:
-                description = description or values.clean_text(combined)
+                description = description or values.keep_text(combined)
             else:
                 cause, effect = cause or split[0], effect or split[1]
         title = self.text("title")
@@ -112,12 +113,17 @@ class RiskRowReader(RowReader):
         if labelled is not None and labelled[1]:
             # The only risk column holds "Risk:- … Effects:- …": it is cause and effect.
             cause, effect, title = cause or labelled[0], effect or labelled[1], ""
+        derived = False
         if not title:
             basis = description or cause
             if not basis:
                 self.problem(ERROR, "no title, description or cause: nothing says what the risk is")
                 return None
             title = values.title_from(basis)
+            derived = True
+            self.problem(
+                NOTE, f"no title: '{title[:80]}' taken from the description, marked as derived"
+            )
         if len(title) > 300:
             self.problem(WARNING, "title longer than 300 characters; cut to fit", "title")
             title = title[:299] + "…"
@@ -132,11 +138,18 @@ class RiskRowReader(RowReader):
             reference=reference,
             cause=cause,
             effect=effect,
+            source_reference=reference,
+            title_derived=derived,
         )
         category = self.text("category")
         if len(category) > 100:
             self.problem(WARNING, "category longer than 100 characters; cut to fit", "category")
-        risk.category = category[:100]
+        risk.category = category[:100] or self.section
+        if self.section and category:
+            risk.extra["Section"] = self.section
+        for column in self.extra_columns:
+            if column.index < len(self.cells) and not values.is_blank(self.cells[column.index]):
+                risk.extra[column.header] = values.keep_text(self.cells[column.index])
         self.people(risk, notes)
         self.choices(risk)
         self.scores(risk)
@@ -150,7 +163,7 @@ class RiskRowReader(RowReader):
         parts = [description]
         if not values.is_blank(comments):
             header = self.by_field["comments"].header
-            parts.append(f"{header}: {values.clean_text(comments)}")
+            parts.append(f"{header}: {values.keep_text(comments)}")
         parts.extend(notes)
         risk.description = "\n\n".join(p for p in parts if p)
         return risk
@@ -213,7 +226,12 @@ class RiskRowReader(RowReader):
         if column is None:
             return None
         axis = name.split("_")[-1]
-        return self.read(name, lambda v: values.parse_level(v, axis, self.matrix, column.scale))  # type: ignore[no-any-return]
+        return self.read(  # type: ignore[no-any-return]
+            name,
+            lambda v: values.parse_level(
+                v, axis, self.matrix, column.scale, words=column.words, stretch=column.stretch
+            ),
+        )
 
     def score(self, kind: str) -> ScoreIn | None:
         names = {p: f"{kind}_{p}" for p in ("likelihood", "impact", "score")}

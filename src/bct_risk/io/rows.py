@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
 from bct_risk.domain.errors import ValidationError
 from bct_risk.domain.scoring import Matrix
 from bct_risk.io import values
+from bct_risk.io.headers import KEEP
+from bct_risk.io.layout import SECTION
 from bct_risk.io.records import ERROR, NOTE, WARNING, ImportOptions, ImportPlan, Problem
 from bct_risk.io.values import CellError
 
@@ -28,10 +30,19 @@ class RowReader:
         self.plan, self.matrix, self.options, self.name = plan, matrix, options, name
         self.native = native
         self.by_field = {c.field: c for c in plan.columns if c.used and c.field}
+        self.extra_columns = [
+            c
+            for c in plan.columns
+            if (c.field is None and not c.how.startswith("not imported: the register works"))
+            or c.field == KEEP
+        ]
+        """Columns with no field of their own, kept on each risk as additional fields."""
         self.row = 0
         self.cells: list[Any] = []
         self.assessed_on: date | None = None
         self.today = today
+        self.section = ""
+        """The section heading the rows below it fall under ("Design stage")."""
 
     # -- cells -----------------------------------------------------------------------------
 
@@ -44,11 +55,15 @@ class RowReader:
     def text(self, name: str) -> str:
         return values.clean_text(self.raw(name))
 
+    def long_text(self, name: str) -> str:
+        """A cell as text with its paragraphs and bullet lists kept."""
+        return values.keep_text(self.raw(name))
+
     def problem(self, severity: str, message: str, name: str | None = None) -> None:
         column = self.by_field[name].header if name and name in self.by_field else None
         self.plan.problems.append(Problem(severity, message, self.row, column, self.plan.unit))
 
-    def read_rows(self, rows: list[tuple[int, list[Any]]]) -> None:
+    def read_rows(self, rows: Iterable[tuple[int, list[Any]]]) -> None:
         """Read every data row into the plan."""
         raise NotImplementedError
 
@@ -71,6 +86,20 @@ class RowReader:
 
     def skip(self, cells: list[Any]) -> bool:
         """Blank rows, divider rows, and section headings (one cell filled) are skipped."""
+        if cells and cells[0] == SECTION:
+            self.plan.rows_skipped += 1
+            self.plan.sections += 1
+            self.section = values.clean_text(cells[1])[:100]
+            self.plan.problems.append(
+                Problem(
+                    NOTE,
+                    f"a merged section heading ('{self.section[:60]}'): not a risk; the risks "
+                    "below it take it as their category",
+                    self.row,
+                    unit=self.plan.unit,
+                )
+            )
+            return True
         filled = [c for c in cells if not values.is_blank(c)]
         if not filled:
             self.plan.rows_skipped += 1
@@ -78,11 +107,13 @@ class RowReader:
         records = self.plan.unit == "record"
         if len(filled) == 1 and len(self.by_field) >= 4 and not self.native and not records:
             self.plan.rows_skipped += 1
+            self.plan.sections += 1
+            self.section = values.clean_text(filled[0])[:100]
             self.plan.problems.append(
                 Problem(
                     NOTE,
-                    f"only one cell filled ('{values.clean_text(filled[0])[:60]}'): "
-                    "read as a section heading and skipped",
+                    f"only one cell filled ('{self.section[:60]}'): read as a section "
+                    "heading; the risks below it take it as their category",
                     self.row,
                     unit=self.plan.unit,
                 )

@@ -11,10 +11,11 @@ from __future__ import annotations
 SCORE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "likelihood": (
         "likelihood", "probability", "l", "p", "likelihood score", "likelihood rating",
+        "frq", "freq", "frequency", "occ", "occurrence", "probability score",
     ),
     "impact": (
         "impact", "consequence", "severity", "i", "c", "s", "impact score", "impact rating",
-        "consequence score", "severity score",
+        "consequence score", "severity score", "sev", "impact level", "severity rating",
     ),
     "score": (
         "score", "rating", "risk index", "risk score", "risk rating", "index", "total",
@@ -29,12 +30,14 @@ GROUP_SYNONYMS: dict[str, tuple[str, ...]] = {
         "inherent", "inherent risk", "gross", "gross risk", "risk if no action", "if no action",
         "before controls", "before mitigation", "pre mitigation", "pre mitigated", "pre control",
         "unmitigated", "uncontrolled", "untreated", "original", "initial", "initial risk", "raw",
-        "raw risk", "without controls",
+        "raw risk", "without controls", "baseline", "baseline risk", "before response",
+        "baseline before response", "pre response", "premitigation", "inherent score",
     ),
     "current": (
         "current", "current risk", "residual", "residual risk", "net", "net risk",
         "after controls", "after mitigation", "post mitigation", "mitigated", "controlled",
-        "revised", "current position", "with controls", "now",
+        "revised", "current position", "with controls", "now", "after response",
+        "post response", "postmitigation", "residual score",
     ),
     "target": (
         "target", "target risk", "future", "desired", "tolerable", "planned", "target position",
@@ -102,7 +105,8 @@ RISK_FIELDS: dict[str, tuple[str, ...]] = {
         "actions being taken to manage risk", "actions being taken to managing risk",
         "planned actions", "additional actions", "mitigating actions", "action plan",
         "further mitigation", "further mitigations", "actions required", "additional controls",
-        "further controls", "planned mitigation",
+        "further controls", "planned mitigation", "mitigating action", "mitigation action",
+        "mitigation actions", "response actions", "risk response actions", "next steps",
     ),
     "comments": (
         "comments", "comment", "progress", "update", "updates", "comments and progress",
@@ -189,5 +193,7 @@ DERIVED = (
     "direction of travel", "direction", "trend", "dot", "movement", "travel", "band", "rag",
     "rag rating", "rag status", "risk band", "change since last review",
 )
+# FMEA's detection and risk priority number (severity x occurrence x detection) have no place on
+# the 5x5 matrix: they are kept on each risk as additional fields, as any other such column.
 """Columns the register works out itself (from the scores and their history): not imported."""
 # fmt: on

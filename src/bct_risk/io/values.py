@@ -36,6 +36,55 @@ def clean_text(value: Any) -> str:
     return " ".join(text.split())
 
 
+def is_wrapped(text: str) -> bool:
+    """Text taken from a PDF's narrow columns, broken every few words (not by its author)."""
+    filled = [" ".join(line.split()) for line in text.split("\n")]
+    filled = [line for line in filled if line]
+    return len(filled) >= 3 and sum(len(line) for line in filled) / len(filled) <= 25
+
+
+def keep_text(value: Any, wrapped: bool | None = None) -> str:
+    """A cell as text with its paragraphs and lists kept: bullets become "- ", lines trimmed.
+
+    Spaces inside a line are collapsed; blank lines between paragraphs are kept (one at most).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\u00a0", " ").replace("\r\n", "\n").replace("\r", "\n")
+    if wrapped is None:
+        wrapped = is_wrapped(text)
+    lines: list[str] = []
+    for line in text.split("\n"):
+        stripped = " ".join(line.split())
+        bullet = re.match(rf"^[{BULLETS}]\s*|^[-*]\s+", stripped)
+        if bullet:
+            stripped = "- " + stripped[bullet.end() :].strip()
+        stripped = re.sub(rf"\s*[{BULLETS}]\s*", "\n- ", stripped).strip()
+        if stripped.startswith("\n"):
+            stripped = stripped.lstrip("\n")
+        if not stripped:
+            if lines and lines[-1]:
+                lines.append("")
+            continue
+        for part in stripped.split("\n"):
+            previous = lines[-1] if lines else ""
+            if (
+                previous
+                and not part.startswith("- ")
+                and (part[:1].islower() or wrapped)
+                and not previous.endswith((".", ":", ";", "!", "?"))
+            ):
+                # A line wrapped mid-sentence (text taken from a PDF): one line again.
+                lines[-1] = f"{previous} {part}"
+            else:
+                lines.append(part)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
 def is_blank(value: Any) -> bool:
     """Empty, spaces, or only punctuation (divider rows such as ``-----`` or ``====``)."""
     text = clean_text(value)
@@ -43,14 +92,15 @@ def is_blank(value: Any) -> bool:
 
 
 def bullet_items(value: Any) -> list[str]:
-    """The items of a bulleted cell, each as one line; a cell with no bullets is one item."""
+    """The items of a bulleted cell; a cell with no bullets is one item, its lines kept."""
     if isinstance(value, list):
-        return [t for t in (clean_text(v) for v in value) if t]
+        return [t for t in (keep_text(v) for v in value) if t]
     if value is None:
         return []
     raw = str(value).replace("\u00a0", " ")
     parts = _BULLET_SPLIT.split(raw)
-    return [t for t in (clean_text(p) for p in parts) if t]
+    wrapped = is_wrapped(raw)
+    return [t for t in (keep_text(p, wrapped) for p in parts) if t]
 
 
 # -- scores ----------------------------------------------------------------------------------
@@ -120,15 +170,35 @@ def number_in(value: Any) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def parse_level(value: Any, axis: str, matrix: Matrix, scale: int = 5) -> Level | None:
-    """A likelihood or impact: a number on the register's scale, or a word; None when blank."""
+def parse_level(
+    value: Any,
+    axis: str,
+    matrix: Matrix,
+    scale: int = 5,
+    *,
+    words: dict[str, int] | None = None,
+    stretch: tuple[float, int] | None = None,
+) -> Level | None:
+    """A likelihood or impact: a number on the column's scale, or a word; None when blank.
+
+    ``stretch`` reads a scale stored stretched or as percentages, (top, steps): a 1-3 scale
+    stored as 3.33 / 6.67 / 10 is (10, 3); percentages are (100, 0), read proportionally.
+    ``words`` gives the level of each scale word where the workbook's own key (or the default
+    ordering of the words it uses) sets them.
+    """
     if is_blank(value):
         return None
     written = clean_text(value)
     number = number_in(value)
+    if number is None and written.endswith("%"):
+        number = number_in(written[:-1].strip())
+        if number is not None and stretch is None:
+            stretch = (100.0, 0)
     if number is not None:
+        if stretch is not None:
+            return _stretched(number, written, axis, stretch)
         if not number.is_integer():
-            raise CellError(f"{axis} {written} is not a whole number")
+            raise CellError(f"{axis} '{written}' is not a whole number on the 1-{scale} scale")
         whole = int(number)
         if not 1 <= whole <= scale:
             hint = (
@@ -140,6 +210,8 @@ def parse_level(value: Any, axis: str, matrix: Matrix, scale: int = 5) -> Level 
             raise CellError(f"{axis} {whole} is outside the 1-{scale} scale{hint}")
         return Level(to_five(whole, scale), written, scale)
     key = " ".join(re.sub(r"[^a-z ]", " ", written.lower()).split())
+    if words and key in words:
+        return Level(words[key], written, 5)
     labels = matrix.likelihood if axis == "likelihood" else matrix.impact
     for index, label in enumerate(labels):
         if key == label.lower():
@@ -148,8 +220,23 @@ def parse_level(value: Any, axis: str, matrix: Matrix, scale: int = 5) -> Level 
         return Level(to_five(_WORDS_3[key], 3), written, 3)
     if key in _WORDS_5:
         return Level(_WORDS_5[key], written, 5)
-    words = ", ".join(labels)
-    raise CellError(f"'{written}' is not a {axis}; use 1-{scale}, Low/Medium/High or {words}")
+    known = ", ".join(labels)
+    raise CellError(
+        f"'{written}' is not {'a' if axis == 'likelihood' else 'an'} {axis}; "
+        f"use 1-{scale}, Low/Medium/High or {known}"
+    )
+
+
+def _stretched(number: float, written: str, axis: str, stretch: tuple[float, int]) -> Level:
+    top, steps = stretch
+    shown = f"0-{top:g}%" if top == 100 and steps == 0 else f"1-{top:g}"
+    if not 0 < number <= top + 1e-9:
+        raise CellError(f"{axis} '{written}' is outside the {shown} scale")
+    if steps:
+        place = max(1, min(steps, round(number / (top / steps))))
+        return Level(to_five(place, steps), written, steps if steps != 5 else 10)
+    fraction = number / top
+    return Level(max(1, min(5, math.ceil(fraction * 5 - 1e-9))), written, 100)
 
 
 @dataclass(frozen=True)
@@ -296,12 +383,57 @@ def split_cause_effect(value: Any) -> tuple[str, str] | None:
     return clean_text(raw[start : effect_match.start()]), clean_text(raw[effect_match.end() :])
 
 
+ABBREVIATIONS = {
+    "st", "e.g", "eg", "i.e", "ie", "etc", "mr", "mrs", "ms", "dr", "no", "nos", "approx",
+    "incl", "cllr", "prof", "dept", "govt", "vs", "v", "cf", "al", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "co", "ltd", "plc", "inc", "fig",
+}  # fmt: skip
+"""Words ending in a full stop that do not end a sentence ("St. Mary's", "e.g. fire")."""
+
+_SENTENCE_END = re.compile(r"[.!?](?=[\s\"')\]]|$)")
+
+
 def title_from(text: str, limit: int = 200) -> str:
-    """A title for a risk whose register gives none: the first sentence of its cause."""
-    first = re.split(r"(?<=[.;])\s", text.strip(), maxsplit=1)[0].rstrip(".;")
+    """A title for a risk whose register gives none: the first sentence of its description.
+
+    It stops at the end of the first paragraph or the first full stop, question or exclamation
+    mark that ends a sentence: not after an abbreviation ("St.", "e.g."), an initial or a
+    number ("No. 4"), and not at a semicolon.
+    """
+    first = text.strip().split("\n", 1)[0].strip()
+    first = re.sub(r"^-\s+", "", first)
+    for match in _SENTENCE_END.finditer(first):
+        before = first[: match.start()]
+        word = re.split(r"\s", before)[-1].lower().lstrip("(\"'") if before else ""
+        if word in ABBREVIATIONS or len(word) == 1:
+            continue
+        following = first[match.end() :].lstrip(" \"')]")
+        if following and following[0].islower():
+            continue
+        first = before if first[match.start()] == "." else first[: match.end()]
+        break
+    first = first.strip()
     if len(first) <= limit:
         return first
     return first[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+_ROLE_WORDS = re.compile(
+    r"\b(?:director|head|manager|officer|chief|executive|lead|leader|chair|secretary|"
+    r"controller|coordinator|co-ordinator|team|board|committee|group|department|service|"
+    r"services|assistant|deputy|principal|senior|commissioner|advisor|adviser|administrator|"
+    r"treasurer|solicitor|monitoring|portfolio|holder|cabinet|member|members|partner|"
+    r"partnership|governance|finance|operations|resources|programme|project|sponsor)\b",
+    re.I,
+)
+
+
+def looks_like_role(text: str) -> bool:
+    """Whether an owner cell names a job title ("Director of Finance") rather than a person."""
+    words = text.split()
+    if len(words) == 1 and words[0].isupper():
+        return False  # "CMT", "SLT": a named group as registers use it, kept as written
+    return bool(_ROLE_WORDS.search(text)) or " of " in f" {text.lower()} "
 
 
 _COMPLETE_START = re.compile(r"^(?:done|complete|completed|closed|finished|achieved|yes)\b", re.I)

@@ -9,16 +9,18 @@ problems; the caller rolls the whole transaction back when there are any.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from bct_risk.domain.enums import ActionKind, ActionStatus, CommitteeKind, RiskStatus, ScoreKind
-from bct_risk.domain.errors import DomainError, NotFoundError
+from bct_risk.domain.errors import DomainError, NotFoundError, ValidationError
 from bct_risk.domain.models import (
     Action,
     ActionUpdate,
@@ -27,6 +29,7 @@ from bct_risk.domain.models import (
     Committee,
     Control,
     Meeting,
+    Person,
     Risk,
 )
 from bct_risk.domain.scoring import Score
@@ -34,13 +37,13 @@ from bct_risk.io.headers import RISKS
 from bct_risk.io.records import (
     ERROR,
     NOTE,
-    WARNING,
     ImportOptions,
     ImportPlan,
     Problem,
     RiskIn,
     TrackerIn,
 )
+from bct_risk.io.values import looks_like_role
 from bct_risk.services import audit
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
@@ -58,6 +61,8 @@ class ImportCounts:
     risks: list[str] = field(default_factory=list)
     """References of the risks added."""
     matched: list[str] = field(default_factory=list)
+    prefixed: list[str] = field(default_factory=list)
+    """References of risks imported under a prefix, their own being taken."""
     """Rows left out because the register already holds them."""
     assessments: int = 0
     controls: int = 0
@@ -174,37 +179,60 @@ class _Writer:
     # -- risks -----------------------------------------------------------------------------
 
     def risks(self) -> None:
-        existing = list(self.session.exec(select(Risk.reference, Risk.title)))
-        references = {ref.upper() for ref, _ in existing}
-        titles = {_title_key(title): ref for ref, title in existing}
+        existing = list(
+            self.session.exec(
+                select(Risk.reference, Risk.title, Risk.source, Risk.source_reference)
+            )
+        )
+        references = {ref.upper() for ref, _, _, _ in existing}
+        imported = {
+            (_file_of(source), (source_ref or ref).upper(), _title_key(title))
+            for ref, title, source, source_ref in existing
+        }
+        untitled = {(_file_of(source), _title_key(title)) for _, title, source, _ in existing}
+        sources = {(source, _title_key(title)) for _, title, source, _ in existing}
+        name = Path(self.plan.path.name).stem
+        prefix = self.plan.prefix = reference_prefix(self.options.register, self.plan.path)
         counter = 0
         chosen: list[tuple[RiskIn, dict[str, Any]]] = []
         for item in self.plan.risks:
-            clash = item.reference if item.reference and item.reference in references else None
-            same_title = titles.get(_title_key(item.title))
-            if (clash or same_title) and not self.options.allow_duplicates:
-                what = f"reference {clash}" if clash else f"title as {same_title}"
+            key = _title_key(item.title)
+            same = (item.source, key) in sources or (
+                (name, item.reference, key) in imported
+                if item.reference
+                else (name, key) in untitled
+            )
+            if same and not self.options.allow_duplicates:
                 self.problem(
                     NOTE,
-                    f"already in the register (same {what}); not imported again "
-                    "(--allow-duplicates imports it anyway)",
+                    f"already imported from {self.plan.path.name} (same reference and title); "
+                    "not imported "
+                    "again (--allow-duplicates imports it anyway)",
                     item.row,
                 )
-                self.counts.matched.append(clash or same_title or "")
+                self.counts.matched.append(item.reference or item.title)
                 continue
+            clash = item.reference if item.reference and item.reference in references else None
             reference = item.reference if item.reference and not clash else None
+            if clash:
+                reference = f"{prefix}-{clash}"[:40]
+                number = 1
+                while reference.upper() in references:
+                    number += 1
+                    reference = f"{prefix}{number}-{clash}"[:40]
+                self.counts.prefixed.append(reference)
+                self.problem(
+                    NOTE,
+                    f"the reference {clash} is already used in the register; imported as "
+                    f"{reference} (its own reference kept as the source reference)",
+                    item.row,
+                )
             if reference is None:
                 counter += 1
                 while f"{GENERATED_PREFIX}{counter}" in references:
                     counter += 1
                 reference = f"{GENERATED_PREFIX}{counter}"
-                if clash:
-                    self.problem(
-                        WARNING,
-                        f"the reference {clash} is taken; imported as {reference}",
-                        item.row,
-                    )
-            references.add(reference)
+            references.add(reference.upper())
             try:
                 chosen.append((item, self.risk_row(item, reference)))
             except DomainError as exc:
@@ -212,9 +240,48 @@ class _Writer:
         if chosen:
             self.insert_risks(chosen)
 
+    def owner(self, item: RiskIn) -> tuple[int | None, str]:
+        """The risk owner (matched by name or login only) and the owner's role as written.
+
+        An owner cell that matches nobody and reads as a job title ("Director of Finance") is
+        kept as the owner's role, never linked to whoever holds that title.
+        """
+        name = item.owner
+        if not name:
+            return None, ""
+        key = name.strip().lower()
+        if key in self.people:
+            return self.people[key], ""
+        found = self.session.exec(
+            select(Person).where(
+                or_(
+                    func.lower(Person.name) == key,
+                    func.lower(Person.login) == key,
+                    func.lower(Person.key) == key,
+                )
+            )
+        ).all()
+        if len(found) == 1:
+            self.people[key] = id_of(found[0])
+            return self.people[key], ""
+        if len(found) > 1:
+            names = ", ".join(p.name for p in found)
+            raise ValidationError(f"the risk owner '{name}' could mean {names}; give the name")
+        if looks_like_role(name):
+            self.problem(
+                NOTE,
+                f"risk owner '{name}' reads as a job title, not a person: kept as the owner's "
+                "role; name the person to link one",
+                item.row,
+                "owner",
+            )
+            return None, name.strip()[:200]
+        return self.person_id(name, item.row), ""
+
     def risk_row(self, item: RiskIn, reference: str) -> dict[str, Any]:
         """The risk's columns, its people and committee found (or added) first."""
         committee = self.committee(item.lead_committee) if item.lead_committee else None
+        owner_id, owner_role = self.owner(item)
         next_review = item.next_review_date
         current = item.scores.get(ScoreKind.CURRENT)
         if current and next_review is None and item.status == RiskStatus.OPEN:
@@ -226,7 +293,9 @@ class _Writer:
             "cause": item.cause, "effect": item.effect, "category": item.category,
             "tier": item.tier, "status": item.status, "closed_reason": item.closed_reason,
             "closed_on": self.today if item.status == RiskStatus.CLOSED else None,
-            "owner_id": self.person_id(item.owner, item.row),
+            "owner_id": owner_id, "owner_role": owner_role,
+            "source_reference": item.source_reference, "title_derived": item.title_derived,
+            "additional_fields": dict(item.extra),
             "lead_committee_id": committee.id if committee else None,
             "appetite": item.appetite, "treatment": item.treatment,
             "target_date": item.target_date, "review_frequency_days": None,
@@ -385,6 +454,22 @@ class _Writer:
                 )
             )
             self.counts.updates += 1
+
+
+def _file_of(source: str | None) -> str:
+    """The file a risk was imported from, as its source names it ("register.xlsx row 4")."""
+    text = source or ""
+    for unit in (" row ", " record "):
+        if unit in text:
+            return Path(text.split(unit, 1)[0]).stem
+    return ""
+
+
+def reference_prefix(register: str | None, path: Path) -> str:
+    """The prefix for references the register already holds: --register, else the file's name."""
+    basis = register or path.stem
+    words = re.sub(r"[^A-Za-z0-9]+", "-", basis).strip("-").upper()
+    return words[:20].rstrip("-") or "IMP"
 
 
 def _title_key(title: str) -> str:
