@@ -224,22 +224,33 @@ def _match(name: str, kind: str) -> tuple[str, bool] | None:
 
 
 def _split_group(name: str) -> tuple[str, str] | None:
-    """A score header that carries its group: "current risk score" → (current, score)."""
+    """A score header that carries its group: "current risk score" → (current, score).
+
+    The group may come first, last or both ("Baseline likelihood (before response)").
+    """
     words = name.split()
     options: list[tuple[int, str, str]] = []
     for kind, synonyms in GROUP_SYNONYMS.items():
         for synonym in synonyms:
             parts = synonym.split()
             n = len(parts)
-            if words[:n] == parts:
-                rest = " ".join(words[n:])
-            elif words[-n:] == parts and len(words) > n:
-                rest = " ".join(words[:-n])
-            else:
-                continue
-            for part, score_synonyms in SCORE_SYNONYMS.items():
-                if rest in score_synonyms:
-                    options.append((n, kind, part))
+            for start in range(len(words) - n + 1):
+                if words[start : start + n] != parts:
+                    continue
+                rest = words[:start] + words[start + n :]
+                if not rest:
+                    continue
+                for other in sorted(synonyms, key=len, reverse=True):
+                    other_parts = other.split()
+                    m = len(other_parts)
+                    for i in range(len(rest) - m + 1):
+                        if rest[i : i + m] == other_parts and len(rest) > m:
+                            rest = rest[:i] + rest[i + m :]
+                            break
+                text = " ".join(rest)
+                for part, score_synonyms in SCORE_SYNONYMS.items():
+                    if text in score_synonyms:
+                        options.append((n, kind, part))
     if not options:
         return None
     _, kind, part = max(options)

@@ -200,6 +200,9 @@ def prepare(sheet: Sheet, header_number: int, width: int) -> Prepared:
                     below.append(None)
                 if below[merge.min_col - 1] is None:
                     below[merge.min_col - 1] = value
+    prepared.template_rows = sum(
+        1 for number in sheet.formulas if number > header_number and number not in by_number
+    )
     for number, cells in sheet.rows:
         if number <= header_number:
             continue
