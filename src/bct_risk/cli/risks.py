@@ -127,7 +127,9 @@ def list_command(
     )  # fmt: skip
     rows = queries.list_risks(reg, flt)
     if as_json:
-        print_json(rows)
+        from bct_risk.cli.indicators import rows_json
+
+        print_json(rows_json(reg, rows))
     else:
         console.print(register_table(reg, rows))
 
@@ -142,11 +144,15 @@ def show_command(
     reg = register(ctx)
     detail = queries.risk_detail(reg, reference)
     if as_json:
-        print_json(detail)
+        from bct_risk.cli.indicators import detail_json
+
+        print_json(detail_json(reg, detail))
         return
     from bct_risk.cli.detail import print_detail
+    from bct_risk.cli.indicators import print_risk_indicators
 
     print_detail(reg, detail)
+    print_risk_indicators(reg, detail.row.reference)
 
 
 @app.command("history")
