@@ -20,8 +20,15 @@ import pytest
 from sqlmodel import col, select
 
 from bct_risk.domain.enums import ActionStatus
-from bct_risk.domain.errors import ConflictError
-from bct_risk.domain.models import Action, ActionUpdate, Assessment, AuditEvent, RiskUpdate
+from bct_risk.domain.errors import ConflictError, ValidationError
+from bct_risk.domain.models import (
+    Action,
+    ActionUpdate,
+    Assessment,
+    AuditEvent,
+    RiskCreate,
+    RiskUpdate,
+)
 from bct_risk.services import actions, risks
 from bct_risk.services.context import Context
 from tests.conftest import make_context
@@ -49,11 +56,13 @@ def _race(database: str, job: str, index: int, target: Any, expected: int, barri
                 ctx, target, likelihood=1 + index % 5, impact=1 + (index // 5) % 5,
                 rationale=f"Score {index}",
             )  # fmt: skip
+        elif job == "add":
+            risks.create_risk(ctx, RiskCreate(reference=target, title=f"New risk {index}"))
         elif job == "notes":
             for n in range(2):
                 actions.add_update(ctx, target, text=f"Note {index}.{n}")
         results.put((index, "saved", ""))
-    except ConflictError as exc:
+    except (ConflictError, ValidationError) as exc:
         results.put((index, "conflict", str(exc)))
     except BaseException as exc:  # reported to the test, which fails with it
         results.put((index, "error", repr(exc)))
@@ -189,3 +198,14 @@ def test_a_save_after_the_winner_names_who_changed_it(seeded_ctx: Context, job: 
     )
     with pytest.raises(ConflictError, match="SR3 was changed by Ada"):
         risks.update_risk(seeded_ctx, "SR3", RiskUpdate(title="Mine"), expected_version=version)
+
+
+def test_twenty_adds_of_one_reference_one_wins(seeded_ctx: Context, seeded_database: str) -> None:
+    outcomes = race(seeded_database, "add", "SR40", 0)
+    saved = [o for o in outcomes if o[1] == "saved"]
+    assert len(saved) == 1
+    assert all(
+        "SR40 is already in use" in o[2] or "SR40 was taken by someone else" in o[2]
+        for o in outcomes
+        if o[1] != "saved"
+    ), outcomes

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
@@ -61,6 +62,13 @@ class Context:
             raise ConflictError(
                 "someone else saved a change to this record while yours was being saved; "
                 "nothing of yours was written: reload it and make your change again"
+            ) from exc
+        except IntegrityError as exc:
+            # The use cases check uniqueness first; two people adding the same record in the
+            # same moment on PostgreSQL meet here instead.
+            raise ConflictError(
+                "someone else saved the same record at the same moment; nothing of yours was "
+                "written: look at the register and make your change again"
             ) from exc
 
     @contextmanager

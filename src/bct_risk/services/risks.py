@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bct_risk.domain.enums import RiskStatus, ScoreKind
@@ -105,7 +106,14 @@ def create_risk(
         risk = Risk(reference=reference, created_at=now, updated_at=now, **fields)
         _resolve_people(session, risk, data.owner, data.lead_committee)
         session.add(risk)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:  # added by someone else since the check above
+            raise ConflictError(
+                f"the reference {reference} was taken by someone else a moment ago; "
+                "nothing was written",
+                field="reference",
+            ) from exc
         assert risk.id is not None
         audit.record(
             session,
