@@ -350,3 +350,23 @@ def test_unmapped_columns_are_kept_as_additional_fields(ctx: Context, tmp_path: 
     with ctx.transaction() as session:
         stored = session.exec(select(Risk).where(Risk.reference == "E1")).one()
         assert stored.additional_fields["Funding stream"] == "ESF"
+
+
+def test_show_prints_and_json_carries_the_additional_fields(
+    db_path: Path, tmp_path: Path
+) -> None:
+    import json
+
+    from tests.io.test_cli_import import run
+
+    path = tmp_path / "extra.csv"
+    path.write_text("Ref,Title,Likelihood,Impact,Funding stream\nE1,Grant [ends],2,2,ESF [b]\n")
+    code, _, _ = run(db_path, "import", str(path))
+    assert code == 0
+    code, out, _ = run(db_path, "show", "E1")
+    assert code == 0 and "Funding stream: ESF [b]" in out
+    code, out, _ = run(db_path, "show", "E1", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["additional_fields"] == {"Funding stream": "ESF [b]"}
+    assert data["source_reference"] == "E1" and data["title_derived"] is False

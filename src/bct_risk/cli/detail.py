@@ -6,6 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bct_risk.cli.app import cells, console, fmt_date
+from bct_risk.cli.assurance import assurance_cell
 from bct_risk.cli.risks import BAND_STYLE
 from bct_risk.domain.scoring import Score
 from bct_risk.services.context import Context
@@ -89,6 +90,16 @@ def print_detail(ctx: Context, d: RiskDetail) -> None:
         console.print(Text(f"Illustrative values: {', '.join(d.illustrative)}", style="italic"))
     if d.source:
         console.print(Text(f"Source: {d.source}", style="dim"))
+    if d.source_reference and d.source_reference != row.reference:
+        console.print(Text(f"Reference in the source: {d.source_reference}", style="dim"))
+    if d.title_derived:
+        console.print(Text("Title derived from the description on import", style="dim"))
+    if d.owner_role:
+        console.print(Text(f"Risk owner's role (as the source names it): {d.owner_role}"))
+    if d.additional_fields:
+        console.print(Text("Additional fields (from the imported register):", style="bold"))
+        for name, text in d.additional_fields.items():
+            console.print(Text(f"  {name}: {text}"))
 
     history = Table(title="Score history", title_justify="left")
     for name in ("Date", "Kind", "Score", "Band", "By", "Rationale"):
@@ -103,11 +114,18 @@ def print_detail(ctx: Context, d: RiskDetail) -> None:
     console.print(history)
 
     controls = Table(title="Controls", title_justify="left")
-    for name in ("#", "Control", "Owner", "Effectiveness"):
+    for name in ("#", "Control", "Owner", "Effectiveness", "Line", "Assurance"):
         controls.add_column(name, overflow="fold")
     for c in d.controls:
-        controls.add_row(*cells(str(c.id), c.description, c.owner, c.effectiveness))
+        controls.add_row(
+            *cells(
+                str(c.id), c.description, c.owner, c.effectiveness,
+                str(c.assurance_line or "–"), assurance_cell(c),
+            )
+        )  # fmt: skip
     console.print(controls)
+    if d.objectives:
+        console.print(Text("Threatens objectives: " + "; ".join(d.objectives)))
     console.print(_actions_table("Further actions", d.further_actions))
     if d.tracker_items:
         console.print(_actions_table("Linked action-tracker items", d.tracker_items))

@@ -469,7 +469,7 @@ def reference_prefix(register: str | None, path: Path) -> str:
     """The prefix for references the register already holds: --register, else the file's name."""
     basis = register or path.stem
     words = re.sub(r"[^A-Za-z0-9]+", "-", basis).strip("-").upper()
-    return words[:20].rstrip("-") or "IMP"
+    return words[:24].rstrip("-") or "IMP"
 
 
 def _title_key(title: str) -> str:

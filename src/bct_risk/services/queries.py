@@ -39,6 +39,7 @@ from bct_risk.domain.scoring import (
     action_overdue,
 )
 from bct_risk.services.audit import events_for_risk
+from bct_risk.services.baf import SourceView, objectives_of, sources_of
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_risk
 from bct_risk.services.register_rows import (
@@ -50,6 +51,21 @@ from bct_risk.services.register_rows import (
 )
 
 # -- the register list ----------------------------------------------------------------------
+
+
+def reference_order() -> list[Any]:
+    """The register's order in SQL: :func:`~bct_risk.services.register_rows.reference_key`
+    (SR2 before SR10), as :data:`~bct_risk.services.first_rows.FIRST_IDS_SQL` writes it."""
+    reference = col(Risk.reference)
+    head = sa.func.rtrim(reference, "0123456789")
+    number = sa.func.ltrim(sa.func.substr(reference, sa.func.length(head) + 1), "0")
+    return [
+        head,
+        sa.func.length(reference) > sa.func.length(head),
+        sa.func.length(number),
+        number,
+        reference,
+    ]
 
 
 def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
@@ -86,7 +102,7 @@ def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
         .select_from(Risk)
         .outerjoin(Person, col(Person.id) == col(Risk.owner_id))
         .outerjoin(Committee, col(Committee.id) == col(Risk.lead_committee_id))
-        .order_by(col(Risk.reference))
+        .order_by(*reference_order())
     )
     if flt.status is not None:
         stmt = stmt.where(col(Risk.status) == flt.status)
@@ -144,11 +160,13 @@ def list_risks(
 ) -> list[RiskRow]:
     """The register, filtered; open risks only unless the filter says otherwise.
 
-    With ``ids``, only those of the filtered risks (a first screenful, say).
+    With ``ids``, only those of the filtered risks (a first screenful, say). With
+    ``flag_unknown``, a risk holding a stored value the register does not know is listed with
+    the band "needs correction" rather than refused (the app, so the register still opens).
     """
     flt = flt or RiskFilter()
     reader = RowReader(ctx.matrix, ctx.today(), flag_unknown=flag_unknown)
-    with collector_paused(), ctx.transaction() as session:
+    with collector_paused(), ctx.read() as session:
         stmt = register_statement(ctx, flt, session)
         lines: list[RiskRow] = []
         for part in [None] if ids is None else _batches(sorted(ids)):
@@ -163,7 +181,7 @@ def list_risks(
 
 def risk_references(ctx: Context, flt: RiskFilter | None = None) -> list[tuple[int, str]]:
     """The id and reference of each risk the filter lists: enough to choose which to load."""
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         stmt = register_statement(ctx, flt or RiskFilter(), session)
         return [
             (i, ref)
@@ -196,6 +214,11 @@ class ControlView:
     owner: str
     effectiveness: str
     assurance_line: int | None
+    assurance_level: str = ""
+    """The control's assurance level (Substantial … None), or empty when not judged."""
+    key_control: bool = True
+    assurance: list[SourceView] = field(default_factory=list)
+    """Its sources of assurance (evidence, from whom, when, line, positive), oldest first."""
 
 
 @dataclass(frozen=True)
@@ -288,11 +311,21 @@ class RiskDetail:
     escalations: list[EscalationView]
     links: list[tuple[str, str]]
     audit: list[AuditView]
+    objectives: list[str] = field(default_factory=list)
+    """The strategic objectives the risk threatens."""
+    source_reference: str | None = None
+    """The reference an imported register gave the risk, where it is held under another."""
+    title_derived: bool = False
+    """The title was taken from the description (the imported register gave none)."""
+    owner_role: str = ""
+    """The risk owner as a job title, where the imported register named a role."""
+    additional_fields: dict[str, str] = field(default_factory=dict)
+    """Columns of an imported register with no field of their own, as written."""
 
 
 def risk_detail(ctx: Context, reference: str) -> RiskDetail:
     """Everything about one risk."""
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         risk = find_risk(session, reference)
         rid = risk.id
         stmt = register_statement(ctx, RiskFilter(include_closed=True), session)
@@ -320,6 +353,12 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
                 .order_by(col(Assessment.assessed_on), col(Assessment.id))
             )
         ]
+        rows_of_controls = list(
+            session.exec(
+                select(Control).where(col(Control.risk_id) == rid).order_by(col(Control.id))
+            )
+        )
+        sources = sources_of(session, [c.id or 0 for c in rows_of_controls])
         controls = [
             ControlView(
                 id=c.id or 0,
@@ -327,10 +366,11 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
                 owner=people.get(c.owner_id, ""),
                 effectiveness=c.effectiveness.label,
                 assurance_line=c.assurance_line,
+                assurance_level=c.assurance_level.label if c.assurance_level else "",
+                key_control=c.key_control,
+                assurance=sources.get(c.id or 0, []),
             )
-            for c in session.exec(
-                select(Control).where(col(Control.risk_id) == rid).order_by(col(Control.id))
-            )
+            for c in rows_of_controls
         ]
         actions = _actions(ctx, session, people, meetings, [col(Action.risk_id) == rid])
         reviews = [
@@ -393,6 +433,11 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
             escalations=escalations,
             links=links,
             audit=trail,
+            objectives=objectives_of(session, rid or 0),
+            source_reference=risk.source_reference,
+            title_derived=risk.title_derived,
+            owner_role=risk.owner_role,
+            additional_fields=dict(risk.additional_fields or {}),
         )
 
 
@@ -436,7 +481,7 @@ class ActionFilter:
 def list_actions(ctx: Context, flt: ActionFilter | None = None) -> list[ActionView]:
     """Actions with their updates, oldest meeting first."""
     flt = flt or ActionFilter()
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         people = {p.id: p.name for p in session.exec(select(Person))}
         committees = {c.id: (c.short_name or c.name) for c in session.exec(select(Committee))}
         meetings = {
@@ -543,7 +588,7 @@ def heat_map(
 
 def audit_events(ctx: Context, limit: int = 200) -> list[AuditEvent]:
     """The newest events across the register."""
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         return list(
             session.exec(
                 select(AuditEvent)
@@ -555,7 +600,7 @@ def audit_events(ctx: Context, limit: int = 200) -> list[AuditEvent]:
 
 def meetings_of(ctx: Context, committee: str) -> list[Meeting]:
     """A committee's meetings, oldest first."""
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         body = find_committee(session, committee)
         return list(
             session.exec(
@@ -568,11 +613,11 @@ def meetings_of(ctx: Context, committee: str) -> list[Meeting]:
 
 def committees(ctx: Context) -> list[Committee]:
     """Every committee, by name."""
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         return list(session.exec(select(Committee).order_by(col(Committee.name))))
 
 
 def people(ctx: Context) -> list[Person]:
     """Everyone, by name."""
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         return list(session.exec(select(Person).order_by(col(Person.name))))
