@@ -286,7 +286,7 @@ def test_a_backup_that_runs_out_of_space_says_so_in_one_line_and_leaves_nothing(
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         preexec_fn=_disk_of(256 * 1024),
     )
-    assert full.returncode == 1
+    assert full.returncode == 3, "a full disk is exit 3"
     assert full.stdout == ""
     assert full.stderr == (
         f"Error: could not write the backup {target} (is the disk full?): disk I/O error; "
@@ -303,7 +303,7 @@ def test_a_backup_that_runs_out_of_space_says_so_in_one_line_and_leaves_nothing(
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         preexec_fn=_disk_of(256 * 1024),
     )
-    assert full.returncode == 1 and "nothing was written under that name" in full.stderr
+    assert full.returncode == 3 and "nothing was written under that name" in full.stderr
     assert target.read_bytes() == b"an earlier backup"
     assert names(backups) == ["copy.sqlite"]
     ctx = make_context(seeded_db_path)

@@ -162,7 +162,12 @@ def test_replacing_a_backup_that_fails_keeps_the_old_backup(
 
 
 def newer_schema(path: Path) -> None:
-    edit(path, "UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    # One branch of the schema moved on by a version this one does not know.
+    edit(
+        path,
+        "UPDATE alembic_version SET version_num = '9999_from_the_future' "
+        "WHERE rowid = (SELECT max(rowid) FROM alembic_version)",
+    )
 
 
 def no_update_trigger(path: Path) -> None:
@@ -180,6 +185,24 @@ def harmless_trigger(path: Path) -> None:
         "DROP TRIGGER auditevent_no_delete",
         "CREATE TRIGGER auditevent_no_delete BEFORE DELETE ON auditevent BEGIN SELECT 1; END",
     )
+
+
+def audit_event_rewritten(path: Path) -> None:
+    # The append-only triggers lifted, an event rewritten, the triggers put back as they were.
+    connection = sqlite3.connect(path)
+    triggers = connection.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'auditevent'"
+    ).fetchall()
+    for name, _ in triggers:
+        connection.execute(f"DROP TRIGGER {name}")
+    connection.execute(
+        "UPDATE auditevent SET summary = 'Nothing to see here' "
+        "WHERE id = (SELECT min(id) FROM auditevent) + 2"
+    )
+    for _, sql in triggers:
+        connection.execute(sql)
+    connection.commit()
+    connection.close()
 
 
 def index_out_of_step(path: Path) -> None:
@@ -244,6 +267,12 @@ REFUSALS: list[tuple[str, Callable[[Path], None], str]] = [
         harmless_trigger,
         r"has altered the triggers that keep its audit trail append-only "
         r"\(auditevent_no_delete\)",
+    ),
+    (
+        "an audit event rewritten",
+        audit_event_rewritten,
+        r"has an audit trail broken at event \d+: its content no longer matches its seal: it "
+        r"was changed after it was written; it was not restored",
     ),
     (
         "integrity check fails",

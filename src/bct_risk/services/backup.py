@@ -28,11 +28,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bct_risk.domain.errors import DomainError, ValidationError
-from bct_risk.services import audit
+from bct_risk.domain.errors import ValidationError
+from bct_risk.services import audit, audit_chain
 from bct_risk.services.context import Context
 from bct_risk.services.permissions import Change, authorize
 from bct_risk.storage import migrate
+from bct_risk.storage.errors import StorageError
 
 PG_DUMP_HINT = (
     "backup and restore copy SQLite registers only, and this register is on PostgreSQL: back it "
@@ -52,7 +53,7 @@ _SIDECARS = ("-journal", "-wal", "-shm")
 """Files SQLite may keep beside a database while it writes it."""
 
 
-class BackupWriteError(DomainError):
+class BackupWriteError(StorageError):
     """A copy could not be written (full disk, no permission); nothing has its name."""
 
 
@@ -112,8 +113,11 @@ def restore_register(
     with _staged(live) as staged:
         digest = _copy_hashing(source, staged)
         revisions = _check_database(staged, source)
+        _check_triggers(staged, source, revisions)
         migrated = _bring_up_to_date(staged, source, revisions)
-        _check_triggers(staged, source)
+        if migrated:
+            _check_triggers(staged, source, migrate.head_revisions())
+        _check_audit_chain(staged, source)
         if confirm is not None and not confirm():
             return None
         kept = _keep_dated_copy(ctx, live)
@@ -357,14 +361,12 @@ def _bring_up_to_date(staged: Path, source: Path, revisions: tuple[str, ...]) ->
     """Migrate the staged copy to the newest schema; whether it needed it."""
     if revisions == migrate.head_revisions():
         return False
-    from sqlalchemy.exc import SQLAlchemyError
-
     from bct_risk.storage.engine import make_engine
 
     engine = make_engine(f"sqlite:///{staged}")
     try:
         migrate.upgrade(engine)
-    except (SQLAlchemyError, DomainError) as exc:
+    except Exception as exc:  # any failure of a migration on this file refuses the backup
         cause = getattr(exc, "orig", None) or exc
         reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
         raise ValidationError(
@@ -376,9 +378,13 @@ def _bring_up_to_date(staged: Path, source: Path, revisions: tuple[str, ...]) ->
     return True
 
 
-def _check_triggers(staged: Path, source: Path) -> None:
-    """Refuse a backup missing (or with altered) triggers the newest schema has."""
-    expected = schema_triggers()
+def _check_triggers(staged: Path, source: Path, revisions: tuple[str, ...]) -> None:
+    """Refuse a backup missing (or with altered) triggers its schema's revision has.
+
+    Checked as the backup was made (a later migration may make a trigger again) and, once it
+    is brought up to date, against the newest schema.
+    """
+    expected = schema_triggers(revisions)
     connection = sqlite3.connect(staged)
     try:
         found = dict(
@@ -406,16 +412,38 @@ def _words(sql: str | None) -> list[str]:
     return (sql or "").split()
 
 
+def _check_audit_chain(staged: Path, source: Path) -> None:
+    """Refuse a backup whose sealed audit trail does not hold (an event changed, removed or
+    slipped in: see :mod:`bct_risk.services.audit_chain`)."""
+    from bct_risk.storage.engine import make_engine
+
+    engine = make_engine(f"sqlite:///{staged}")
+    try:
+        with engine.connect() as connection:
+            report = audit_chain.verify(connection)
+    finally:
+        engine.dispose()
+    if not report.intact:
+        raise ValidationError(f"{source} has an {report.describe()}; it was not restored")
+
+
+def schema_triggers(revisions: tuple[str, ...] | None = None) -> dict[str, str]:
+    """Each trigger (name → SQL) of the schema at some revisions (the newest by default), as
+    migrating an empty SQLite file makes them: the append-only audit trail's, and any a later
+    migration adds."""
+    heads = migrate.head_revisions()
+    return _triggers_at(heads if revisions is None else tuple(sorted(revisions)), heads)
+
+
 @cache
-def schema_triggers() -> dict[str, str]:
-    """Each trigger (name → SQL) of the newest schema, as migrating an empty SQLite file makes
-    them: the append-only audit trail's, and any a later migration adds."""
+def _triggers_at(revisions: tuple[str, ...], heads: tuple[str, ...]) -> dict[str, str]:
     from bct_risk.storage.engine import make_engine
 
     with tempfile.TemporaryDirectory(prefix="bct-risk-schema-") as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'schema.sqlite'}")
         try:
-            migrate.upgrade(engine)
+            for revision in ["heads"] if revisions == heads else revisions:
+                migrate.upgrade(engine, revision)
             with engine.connect() as connection:
                 rows = connection.exec_driver_sql(
                     "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
