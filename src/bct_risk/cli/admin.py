@@ -129,3 +129,6 @@ def restore_command(
         markup=False,
         soft_wrap=True,
     )
+
+
+from bct_risk.cli import assurance as _assurance  # noqa: E402, F401  (people left)

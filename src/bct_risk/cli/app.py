@@ -67,6 +67,11 @@ COMMAND_MODULES: dict[str, str] = {
     "audit": "audit",
     "audit": "audit",
     "meetings": "committees",
+    "check": "assurance",
+    "objectives": "assurance",
+    "assurance": "assurance",
+    "scenario": "assurance",
+    "exempt": "assurance",
 }
 """Each command (in the order help lists them) and the module of ``bct_risk.cli`` defining it."""
 

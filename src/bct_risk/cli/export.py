@@ -142,3 +142,6 @@ def pack_command(
     write_output(lambda out: out.write(text), output, force)
     if output is not None:
         done(f"Wrote the {pack.committee} pack for {fmt_date(pack.meeting_date)} to {output}")
+
+
+from bct_risk.cli import assurance as _assurance  # noqa: E402, F401  (export baf)

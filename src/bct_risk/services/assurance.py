@@ -541,3 +541,33 @@ def mark_left(ctx: Context, who: str, on: date | None) -> Person:
             summary=summary, changes=changed,
         )  # fmt: skip
         return person
+
+
+# -- exemptions ----------------------------------------------------------------------------------
+
+
+def set_exempt_reason(ctx: Context, reference: str, reason: str) -> Risk:
+    """Record why an exempt (confidential) risk is left out of public papers."""
+    text = required_text(reason, "reason")
+    with ctx.transaction() as session:
+        risk = find_risk(session, reference)
+        authorize(session, ctx, Change.EDIT_RISK, risk=risk)
+        if not risk.exempt:
+            raise ValidationError(
+                f"{risk.reference} is not exempt; make it exempt first "
+                f"(bct-risk edit {risk.reference} --exempt)",
+                field="reason",
+            )
+        changed = audit.diff({"exempt_reason": risk.exempt_reason}, {"exempt_reason": text})
+        if not changed:
+            return risk
+        risk.exempt_reason = text
+        risk.version += 1
+        risk.updated_at = ctx.now()
+        session.add(risk)
+        session.flush()
+        audit.record(
+            session, ctx, entity="risk", entity_id=id_of(risk), action="update",
+            summary=f"Recorded why {risk.reference} is exempt: {text}", changes=changed,
+        )  # fmt: skip
+        return risk

@@ -452,3 +452,37 @@ def find_scenario_state(register: Register, name: str) -> ScenarioState | None:
     """A scenario by name (any case)."""
     wanted = name.strip().lower()
     return next((s for s in register.scenarios if s.name.lower() == wanted), None)
+
+
+# -- for a risk's detail (``show``, the detail screen) -----------------------------------------
+
+
+def sources_of(session: Session, control_ids: list[int]) -> dict[int, list[SourceView]]:
+    """The sources of assurance of some controls, oldest first, by control."""
+    found: dict[int, list[SourceView]] = defaultdict(list)
+    if not control_ids:
+        return found
+    statement = (
+        select(AssuranceSource)
+        .where(col(AssuranceSource.control_id).in_(control_ids))
+        .order_by(col(AssuranceSource.received_on), col(AssuranceSource.id))
+    )
+    for s in session.exec(statement):
+        found[s.control_id].append(
+            SourceView(
+                s.id or 0, s.evidence, s.provider, s.received_on, s.line, s.positive,
+                s.reference, s.sha256, s.illustrative,
+            )
+        )  # fmt: skip
+    return found
+
+
+def objectives_of(session: Session, risk_id: int) -> list[str]:
+    """The titles of the objectives a risk threatens, in the plan's order."""
+    statement = (
+        select(StrategicObjective.title)
+        .join(RiskObjective, col(RiskObjective.objective_id) == StrategicObjective.id)
+        .where(RiskObjective.risk_id == risk_id)
+        .order_by(col(StrategicObjective.position), col(StrategicObjective.id))
+    )
+    return list(session.exec(statement))

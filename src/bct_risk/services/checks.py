@@ -312,6 +312,20 @@ def run_checks(ctx: Context, as_at: date | None = None) -> CheckReport:
         return check_register(register, ctx.matrix, indicator_moves(session, when))
 
 
+def register_with_checks(ctx: Context, as_at: date | None = None) -> tuple[Register, CheckReport]:
+    """The register as at a date and its checks, read together (for the BAF paper and the app)."""
+    when = as_at or ctx.today()
+    with ctx.transaction() as session:
+        register = read_register(session, ctx.matrix, when)
+        return register, check_register(register, ctx.matrix, indicator_moves(session, when))
+
+
+def assurance_days(matrix: Matrix) -> int:
+    """How long a source of assurance counts: the assurance check's threshold."""
+    name = "control_assurance_missing_or_old"
+    return matrix.checks.get(name, CheckSetting()).threshold(BY_NAME[name], "days")
+
+
 def indicator_moves(session: Session, as_at: date) -> IndicatorMoves | None:
     """Which linked key risk indicators took more than one value over a period, known by the
     cut-off; None where the register has no indicators."""
