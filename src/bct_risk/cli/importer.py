@@ -49,7 +49,9 @@ def import_command(
     kind: Annotated[
         str | None,
         typer.Option(
-            "--kind", help="What the file holds: risks or actions (default: told from its columns)."
+            "--kind",
+            help="What the file holds: risks, actions or indicators (monthly indicator values; "
+            "default: risks or actions, told from its columns).",
         ),
     ] = None,
     allow_duplicates: Annotated[
@@ -88,6 +90,10 @@ def import_command(
         header_row=header_row,
     )
     context = register(ctx)
+    if options.kind == "indicators":  # monthly indicator values: bct_risk.io.indicator_rows
+        from bct_risk.cli.indicators import import_values
+
+        return import_values(context, file, dry_run=dry_run, sheet=sheet)
     with _progress_bar() as tell:
         result = import_file(context, file, options, dry_run=dry_run, progress=tell)
     print_report(result)

@@ -4,6 +4,7 @@ acknowledge``, and the indicators and breaches added to ``bct-risk show``."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -376,3 +377,28 @@ def print_risk_indicators(reg: Context, reference: str) -> None:
             )
         )  # fmt: skip
     console.print(table)
+
+
+# -- `bct-risk import FILE --kind indicators` ----------------------------------------------
+
+
+def import_values(reg: Context, path: Path, *, dry_run: bool, sheet: str | None) -> None:
+    """Import monthly indicator values, all or nothing; every problem by row and column."""
+    from bct_risk.cli.app import err
+    from bct_risk.io.indicator_rows import import_indicator_values
+
+    result = import_indicator_values(reg, path, dry_run=dry_run, sheet=sheet)
+    if result.shape:
+        console.print(Text(f"Read {path.name} as {result.shape}."))
+    if not result.ok:
+        for problem in result.problems:
+            err.print(Text(f"Problem: {problem}"), soft_wrap=True)
+        count = len(result.problems)
+        stop = f"{count} problems stop" if count != 1 else "1 problem stops"
+        raise ValidationError(f"{stop} the import; nothing was written")
+    keys = sorted({row.key for row in result.rows})
+    verb = "Would record" if dry_run else "Recorded"
+    done(f"{verb} {len(result.rows)} values of {len(keys)} indicators")
+    if not dry_run:
+        for key in keys:
+            _print_breaches_of(reg, key)
