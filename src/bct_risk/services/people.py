@@ -12,7 +12,7 @@ from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_person
 from bct_risk.services.permissions import Change, authorize
-from bct_risk.services.validation import required_text
+from bct_risk.services.validation import bounded_text, required_text
 
 
 def add_person(
@@ -24,7 +24,8 @@ def add_person(
     role: Role = Role.RISK_OWNER,
 ) -> Person:
     """Add a person (a risk owner by default)."""
-    text = required_text(name, "name")
+    text = required_text(name, "name", limit=200)
+    bounded_text(job_title.strip(), "job title", 200)
     with ctx.transaction() as session:
         authorize(session, ctx, Change.PEOPLE)
         person = Person(name=text, job_title=job_title.strip(), role=role, created_at=ctx.now())

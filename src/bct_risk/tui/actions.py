@@ -63,5 +63,9 @@ APP_ACTIONS = (
     UserAction("show_heat_map", "2", "Heat map", "Show the 5x5 heat map of the register"),
     UserAction("show_tracker", "3", "Actions", "Open the action tracker"),
     UserAction("show_committees", "4", "Committees", "Committees, meetings and reviews"),
+    UserAction(
+        "show_readiness", "6", "Readiness", "Data-quality checks: the register's health", show=False
+    ),
+    UserAction("show_scenarios", "7", "Scenarios", "Risks that could strike together", show=False),
     UserAction("quit", "ctrl+q", "Quit", "Quit the app", show=False),
 )

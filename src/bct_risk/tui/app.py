@@ -203,6 +203,20 @@ class RiskApp(App[None]):
                 return screen.filter
         return RiskFilter()
 
+    def action_show_readiness(self) -> None:
+        """Readiness: the data-quality checks and their findings."""
+        from bct_risk.tui.screens.readiness import ReadinessScreen
+
+        self._go_to("register")
+        self.push_screen(ReadinessScreen(self.ctx))
+
+    def action_show_scenarios(self) -> None:
+        """Scenarios: risks that could strike together."""
+        from bct_risk.tui.screens.scenario import ScenarioScreen
+
+        self._go_to("register")
+        self.push_screen(ScenarioScreen(self.ctx))
+
     def action_help(self) -> None:
         """Show every key."""
         from bct_risk.tui.screens.help import HelpScreen

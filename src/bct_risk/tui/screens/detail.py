@@ -56,6 +56,9 @@ class DetailScreen(Screen[None]):
         UserAction("add_further_action", "f", "Action", "Add a further action"),
         UserAction("close_or_reopen", "x", "Close/reopen", "Close the risk, or reopen it"),
         UserAction("edit", "i", "Edit", "Edit the risk's title, owner, committee and text"),
+        UserAction(
+            "assurance_map", "a", "Assurance", "The risk's assurance map and its gaps", show=False
+        ),
         UserAction("back", "escape", "Back", "Back to the list"),
     )
     BINDINGS = bindings(ACTIONS)
@@ -230,6 +233,12 @@ class DetailScreen(Screen[None]):
 
         if self.detail is not None:
             self.app.push_screen(EscalateScreen(self.ctx, self.detail, direction), self._after)
+
+    def action_assurance_map(self) -> None:
+        """The risk's assurance map."""
+        from bct_risk.tui.screens.assurance import AssuranceMapScreen
+
+        self.app.push_screen(AssuranceMapScreen(self.ctx, self.reference))
 
     def action_add_control(self) -> None:
         """Add a control."""
