@@ -256,6 +256,7 @@ def test_a_backup_killed_part_way_leaves_no_file_under_its_name(
     with sqlite3.connect(target) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert connection.execute("SELECT count(*) FROM padding").fetchone() == (64,)
+    assert names(backups) == ["copy.sqlite"], "the killed backup's temporary file removed"
     ctx.engine.dispose()
 
 

@@ -10,6 +10,8 @@ import hashlib
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -156,6 +158,28 @@ def test_replacing_a_backup_that_fails_keeps_the_old_backup(
         backup_register(register, target, replace=True)
     assert target.read_bytes() == before
     assert sorted(p.name for p in backups.iterdir()) == ["copy.sqlite"]
+
+
+def test_a_backup_removes_the_temporary_files_of_killed_backups_to_its_name(
+    register: Context, backups: Path
+) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    host = backup._writer().rpartition("-")[0]
+    killed = backups / f".copy.sqlite.{host}-{gone.stdout.strip()}.k1ll3d.partial"
+    running = backups / f".copy.sqlite.{backup._writer()}.st1ll0n.partial"
+    elsewhere = backups / f".copy.sqlite.another-machine-{gone.stdout.strip()}.th3r3.partial"
+    other_name = backups / f".other.sqlite.{host}-{gone.stdout.strip()}.k1ll3d.partial"
+    for path in (killed, Path(f"{killed}-journal"), running, elsewhere, other_name):
+        path.write_bytes(b"part of a copy")
+    backup_register(register, backups / "copy.sqlite")
+    assert names_in(backups) == sorted(
+        ["copy.sqlite", running.name, elsewhere.name, other_name.name]
+    )
+
+
+def names_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
 
 
 # Restore: what it refuses

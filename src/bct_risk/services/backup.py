@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import socket
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -174,31 +176,29 @@ def _write_copy(
     from write-ahead logging to a single self-contained file, flushed to the disk, and named
     ``target`` only when complete; on any failure the temporary file is removed.
     """
-    temp = _temporary_beside(target)
-    try:
-        with suppress(OSError):
-            os.chmod(temp, like.stat().st_mode & 0o777)
-        destination = sqlite3.connect(temp)
+    with _temporary_beside(target) as temp:
         try:
-            fill(destination)
-            destination.execute("PRAGMA journal_mode=DELETE").fetchall()
-        finally:
-            destination.close()
-        _fsync(temp)
-        _give_name(temp, target, replace=replace)
-        _fsync(target.parent)
-    except sqlite3.Error as exc:
-        raise BackupWriteError(
-            f"could not write {what} {target}{_disk_hint(exc)}: {exc}; nothing was written "
-            "under that name"
-        ) from exc
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise BackupWriteError(
-            f"could not write {what} {target}: {reason}; nothing was written under that name"
-        ) from exc
-    finally:
-        _remove_with_sidecars(temp)
+            with suppress(OSError):
+                os.chmod(temp, like.stat().st_mode & 0o777)
+            destination = sqlite3.connect(temp)
+            try:
+                fill(destination)
+                destination.execute("PRAGMA journal_mode=DELETE").fetchall()
+            finally:
+                destination.close()
+            _fsync(temp)
+            _give_name(temp, target, replace=replace)
+            _fsync(target.parent)
+        except sqlite3.Error as exc:
+            raise BackupWriteError(
+                f"could not write {what} {target}{_disk_hint(exc)}: {exc}; nothing was written "
+                "under that name"
+            ) from exc
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise BackupWriteError(
+                f"could not write {what} {target}: {reason}; nothing was written under that name"
+            ) from exc
 
 
 def _disk_hint(exc: sqlite3.Error) -> str:
@@ -207,18 +207,64 @@ def _disk_hint(exc: sqlite3.Error) -> str:
     return " (is the disk full?)" if name.startswith("SQLITE_IOERR") else ""
 
 
-def _temporary_beside(target: Path) -> Path:
-    """A new, empty, hidden file in the target's folder (so renaming it is atomic)."""
+@contextmanager
+def _temporary_beside(target: Path) -> Iterator[Path]:
+    """A new, empty, hidden file in the target's folder (so renaming it is atomic), removed
+    afterwards with any file SQLite kept beside it.
+
+    Its name holds this machine's name and this process's id, so that a later copy to the same
+    name can remove the temporary files of copies that were killed (their process gone).
+    """
+    _remove_abandoned(target)
     try:
         handle, name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=PARTIAL_SUFFIX
+            dir=target.parent, prefix=f".{target.name}.{_writer()}.", suffix=PARTIAL_SUFFIX
         )
     except OSError as exc:
         raise BackupWriteError(
             f"cannot write in the folder {target.parent}: {exc.strerror or exc}"
         ) from exc
     os.close(handle)
-    return Path(name)
+    temp = Path(name)
+    try:
+        yield temp
+    finally:
+        _remove_with_sidecars(temp)
+
+
+def _writer() -> str:
+    """This machine and process, as a temporary file's name holds them."""
+    host = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
+    return f"{host}-{os.getpid()}"
+
+
+def _remove_abandoned(target: Path) -> None:
+    """Remove the temporary files of earlier copies to this name, on this machine, whose
+    process has gone (killed part-way); those of copies still running are left alone."""
+    if os.name != "posix":
+        return
+    host, _, _ = _writer().rpartition("-")
+    named = re.compile(
+        rf"\.{re.escape(target.name)}\.{re.escape(host)}-(\d+)\.[^.]+{re.escape(PARTIAL_SUFFIX)}"
+    )
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return
+    for path in entries:
+        found = named.fullmatch(path.name)
+        if found is not None and not _running(int(found.group(1))):
+            _remove_with_sidecars(path)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: running
+    return True
 
 
 def _fsync(path: Path) -> None:
@@ -282,11 +328,8 @@ def _check_source_file(source: Path, live: Path) -> None:
 @contextmanager
 def _staged(live: Path) -> Iterator[Path]:
     """A private file beside the register to check and prepare the backup in; removed after."""
-    temp = _temporary_beside(live)
-    try:
+    with _temporary_beside(live) as temp:
         yield temp
-    finally:
-        _remove_with_sidecars(temp)
 
 
 def _copy_hashing(source: Path, staged: Path) -> str:
