@@ -185,3 +185,83 @@ async def test_pick_the_file_from_a_folder_tree(
         await pilot.pause(0.3)
         assert isinstance(app.screen, ImportScreen)
     assert fingerprint(app_ctx) == unchanged
+
+
+def _two_sheet_workbook(tmp_path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "Summary"
+    summary.append(["Risk", "Score"])
+    summary.append(["Ward closures", 12])
+    register = book.create_sheet("Register")
+    register.append(["Ref", "Risk title", "Likelihood", "Impact", "Notes"])
+    register.append(["W1", "Ward closures", 3, 4, "Seen at the May board"])
+    path = tmp_path / "wards.xlsx"
+    book.save(path)
+    return path
+
+
+async def test_choose_a_sheet_map_a_column_and_save_the_mapping(
+    app: RiskApp, app_ctx: Context, tmp_path: Path
+) -> None:
+    from textual.widgets import DataTable, OptionList
+
+    from bct_risk.io import ImportOptions, import_file, load_mapping
+    from bct_risk.tui.screens.import_screen import FieldPickScreen
+
+    path = _two_sheet_workbook(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await check(app, pilot, path)
+        assert screen.checked is not None and screen.checked[1].plan.sheet == "Register"
+        assert "'Summary': a register table" in shown(app, "layout") or "Summary" in shown(
+            app, "layout"
+        )
+        # Another sheet is read at once when chosen.
+        sheet = screen.query_one("#import-sheet", Select)
+        sheet.value = "Summary"
+        await settle(pilot)
+        assert screen.checked is not None and screen.checked[1].plan.sheet == "Summary"
+        sheet.value = "Register"
+        await settle(pilot)
+        assert screen.checked is not None and screen.checked[1].plan.sheet == "Register"
+        # The Notes column, kept as text by default, mapped to the comments.
+        table = screen.query_one("#import-mapping", DataTable)
+        table.focus()
+        table.move_cursor(row=4)
+        await press(pilot, "ctrl+e")
+        assert isinstance(app.screen, FieldPickScreen)
+        options = app.screen.query_one(OptionList)
+        options.highlighted = next(
+            i
+            for i in range(options.option_count)
+            if options.get_option_at_index(i).id == "comments"
+        )
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+        assert screen.overrides == {"Notes": "comments"}
+        assert screen.checked is not None
+        notes = next(c for c in screen.checked[1].plan.columns if c.header == "Notes")
+        assert notes.field == "comments" and notes.how.startswith("mapping file")
+        # Saved as a file the command line accepts.
+        await press(pilot, "ctrl+k")
+        await press(pilot, "enter")
+        saved = tmp_path / "wards.mapping.yaml"
+        assert saved.exists()
+        mapping = load_mapping(saved)
+        assert mapping.sheet == "Register" and mapping.columns["Notes"] == "comments"
+        dry = import_file(app_ctx, path, ImportOptions(mapping=saved), dry_run=True)
+        assert dry.ok and [c.field for c in dry.plan.columns][-1] == "comments"
+        await press(pilot, "ctrl+s", "y")
+        assert isinstance(app.screen, RegisterScreen)
+    with app_ctx.transaction() as session:
+        from sqlmodel import select as sql_select
+
+        from bct_risk.domain.models import Risk
+
+        stored = session.exec(sql_select(Risk).where(Risk.reference == "W1")).one()
+        assert "Notes: Seen at the May board" in stored.description
