@@ -247,6 +247,8 @@ def read_register(session: Session, matrix: Matrix, as_at: date) -> Register:
     risks: list[RiskState] = []
     for r in session.exec(select(Risk)):
         rid = r.id or 0
+        if r.created_at.date() > as_at:
+            continue  # not yet on the register at the cut-off
         closed = r.status == RiskStatus.CLOSED and (r.closed_on is None or r.closed_on <= as_at)
         latest = scores.get(rid, {})
         current = latest.get(ScoreKind.CURRENT)
