@@ -50,14 +50,19 @@ def people_add(
     role: Annotated[
         str, typer.Option(help="viewer, risk_owner, secretariat or administrator.")
     ] = "risk_owner",
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="PostgreSQL: read the login's password from stdin."),
+    ] = False,
 ) -> None:
-    """Add a person to the register."""
+    """Add a person to the register (on PostgreSQL, with a server login)."""
     person = people.add_person(
         register(ctx),
         name,
         job_title=job_title,
         login=login,
         role=parse_choice(Role, role) or Role.RISK_OWNER,
+        password=_password(password_stdin),
     )
     done(f"Added {person.name} ({person.role.label.lower()})")
 
@@ -70,10 +75,29 @@ def people_access(
     role: Annotated[
         str | None, typer.Option(help="viewer, risk_owner, secretariat or administrator.")
     ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="PostgreSQL: read the login's password from stdin."),
+    ] = False,
 ) -> None:
     """Give a person a login or a role. Once anyone has a login, roles apply to everyone."""
-    person = people.set_access(register(ctx), who, login=login, role=parse_choice(Role, role))
+    person = people.set_access(
+        register(ctx),
+        who,
+        login=login,
+        role=parse_choice(Role, role),
+        password=_password(password_stdin),
+    )
     done(f"{person.name}: login {person.login or '–'}, {person.role.label.lower()}")
+
+
+def _password(from_stdin: bool) -> str | None:
+    """The password given on standard input (its first line), or None when not asked for."""
+    if not from_stdin:
+        return None
+    import sys
+
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @app.command("backup")

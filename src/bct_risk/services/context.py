@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from bct_risk.config import Settings
 from bct_risk.domain.scoring import Matrix, load_matrix
-from bct_risk.domain.errors import ConflictError
+from bct_risk.domain.errors import ConflictError, PermissionDeniedError
 from bct_risk.services import guard as _guard  # noqa: F401  (checks every flush: see the module)
 from bct_risk.storage import migrate
 from bct_risk.storage.engine import make_engine, reading, transaction
@@ -63,6 +64,12 @@ class Context:
                 "someone else saved a change to this record while yours was being saved; "
                 "nothing of yours was written: reload it and make your change again"
             ) from exc
+        except DBAPIError as exc:
+            # On PostgreSQL the grants and row-level security stand behind the role checks.
+            if getattr(exc.orig, "sqlstate", None) != "42501":
+                raise
+            reason = str(exc.orig).splitlines()[0]
+            raise PermissionDeniedError(f"the database refused the change: {reason}") from exc
         except IntegrityError as exc:
             # The use cases check uniqueness first; two people adding the same record in the
             # same moment on PostgreSQL meet here instead.
@@ -110,9 +117,15 @@ def open_register(
     """
     engine = make_engine(settings.database_url)
     was_empty = not inspect(engine).has_table("risk")
-    if not migrate.is_current(engine):
+    actor = settings.actor
+    if engine.dialect.name == "postgresql":
+        # The server says who is acting; only the DBA upgrades the schema (services.identity).
+        from bct_risk.services.identity import open_postgres
+
+        actor = open_postgres(engine, settings.actor)
+    elif not migrate.is_current(engine):
         migrate.upgrade(engine)
-    ctx = Context(engine, settings.actor, load_matrix(settings.matrix_path), clock)
+    ctx = Context(engine, actor, load_matrix(settings.matrix_path), clock)
     if was_empty and seed_if_new:
         from bct_risk.services.seed import load_seeds
 

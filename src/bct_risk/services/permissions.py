@@ -24,6 +24,7 @@ from bct_risk.domain.enums import ActionKind, Role, Tier
 from bct_risk.domain.errors import PermissionDeniedError
 from bct_risk.domain.models import Action, Person, Risk
 from bct_risk.services.context import Context
+from bct_risk.services.identity import acts_as_dba
 
 
 class Change(StrEnum):
@@ -78,6 +79,8 @@ def authorize(
     if not roles_enforced(session):
         return
     person = acting_person(session, ctx.actor)
+    if person is None and acts_as_dba(session.connection(), ctx.actor):
+        return  # the DBA's own login on PostgreSQL (services.identity)
     if person is None:
         raise PermissionDeniedError(
             f"'{ctx.actor}' is not a person of this register, so may only read it; "

@@ -93,6 +93,19 @@ def can_act_as_owner(connection: Connection, roles: RoleNames | None = None) -> 
     return bool(row and row[0])
 
 
+def member_of_a_group(connection: Connection, roles: RoleNames) -> bool:
+    """Whether the session's login belongs to one of the register's group roles."""
+    return bool(
+        connection.execute(
+            text(
+                "SELECT bool_or(pg_has_role(session_user, rolname, 'MEMBER')) FROM pg_roles "
+                "WHERE rolname = ANY(:groups)"
+            ),
+            {"groups": roles.groups},
+        ).scalar_one()
+    )
+
+
 def prepare(connection: Connection) -> RoleNames:
     """Create the owner and group roles when missing, and give the owner the schema.
 
@@ -281,26 +294,51 @@ def _grants(connection: Connection, roles: RoleNames) -> None:
         run(f'ALTER DEFAULT PRIVILEGES FOR ROLE "{roles.owner}" IN SCHEMA public {statement}')
     run("REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC")
     run(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {everyone}")
+    run("GRANT EXECUTE ON FUNCTION bct_role_prefix() TO PUBLIC")
 
 
 def _row_security(connection: Connection, roles: RoleNames) -> None:
-    """Only their own: a risk owner updates and rescores only the risks they own."""
+    """Only their own: a risk owner updates and rescores only the risks they own.
+
+    Every group sees every risk for update (the app locks a risk's row before it checks the
+    role, so that it can say why a change is refused); what each may then write is narrowed by
+    restrictive policies and column grants: a viewer writes nothing, a risk owner writes only
+    rows they own and cannot change a risk's owner.
+    """
     run = partial(_run, connection)
+    viewer = f'"{roles.group("viewer")}"'
     owner_group = f'"{roles.group("risk_owner")}"'
     others = ", ".join(f'"{roles.group(r)}"' for r in ("secretariat", "administrator"))
     for table in ("risk", "assessment"):
         run(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         run(f"CREATE POLICY {table}_read ON {table} FOR SELECT USING (true)")
         run(f"CREATE POLICY {table}_insert ON {table} FOR INSERT TO {others} WITH CHECK (true)")
-        run(f"CREATE POLICY {table}_update ON {table} FOR UPDATE TO {others} USING (true)")
+    run("CREATE POLICY risk_update ON risk FOR UPDATE USING (true)")
+    run(f"CREATE POLICY assessment_update ON assessment FOR UPDATE TO {others} USING (true)")
     run(
-        f"CREATE POLICY risk_update_own ON risk FOR UPDATE TO {owner_group} "
-        "USING (owner_id = bct_person_id()) WITH CHECK (true)"
+        f"CREATE POLICY risk_update_own ON risk AS RESTRICTIVE FOR UPDATE TO {owner_group} "
+        "USING (true) WITH CHECK (owner_id = bct_person_id())"
+    )
+    run(
+        f"CREATE POLICY risk_update_none ON risk AS RESTRICTIVE FOR UPDATE TO {viewer} "
+        "USING (true) WITH CHECK (false)"
     )
     run(
         f"CREATE POLICY assessment_insert_own ON assessment FOR INSERT TO {owner_group} "
         "WITH CHECK (risk_id IN (SELECT id FROM risk WHERE owner_id = bct_person_id()))"
     )
+    # A lock needs the right to update a column: a viewer may lock (and then write nothing); a
+    # risk owner may write any column of their own risks but the owner.
+    columns = connection.execute(
+        text(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND table_name = 'risk' AND column_name NOT IN ('id', 'owner_id')"
+        )
+    ).scalars()
+    run(f"GRANT UPDATE (version) ON risk TO {viewer}")
+    run(f"REVOKE UPDATE ON risk FROM {owner_group}")
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    run(f"GRANT UPDATE ({quoted}) ON risk TO {owner_group}")
 
 
 def _audit_triggers(connection: Connection) -> None:
@@ -334,81 +372,111 @@ def _audit_triggers(connection: Connection) -> None:
 
 
 def _grant_role_function(connection: Connection, roles: RoleNames) -> None:
-    """``bct_grant_role(login, role, password)``: make a login a member of one group only.
+    """``bct_grant_role(person, role, password)`` and ``bct_forget_login(login)``.
 
-    A login that does not exist is created; NULL as the role takes every group away. Only an
-    administrator of the register (or the DBA) may call it; it refuses a login that is a
-    superuser, may create roles, bypasses row security or belongs to the owner, so it can give
-    no one more than an application role.
+    The first sets a person's role and makes their login (created when missing, with the
+    password when one is given) a member of that group only; the second takes every group from
+    a login that is no longer anyone's. Only an administrator of the register (or the DBA) may
+    call them; they refuse a login that is a superuser, may create roles or databases, bypasses
+    row security or belongs to the owner, so no one is given more than an application role.
     """
     prefix = roles.prefix.replace("'", "''")
     owner = roles.owner.replace("'", "''")
+    groups = "ARRAY['viewer', 'risk_owner', 'secretariat', 'administrator']"
+    checks = """
+            IF NOT (bct_is_dba() OR EXISTS (SELECT 1 FROM person
+                    WHERE login = session_user AND role = 'administrator')) THEN
+                RAISE EXCEPTION 'only an administrator of the register manages logins'
+                    USING ERRCODE = '42501';
+            END IF;"""
+    guard = f"""
+            IF who LIKE 'pg\\_%' OR who LIKE '{prefix}\\_%' THEN
+                RAISE EXCEPTION 'the login % cannot be given a role of the register', who
+                    USING ERRCODE = '42501';
+            END IF;
+            SELECT * INTO target FROM pg_roles WHERE rolname = who;
+            IF FOUND AND (target.rolsuper OR target.rolcreaterole OR target.rolbypassrls
+                    OR target.rolcreatedb OR target.rolreplication
+                    OR pg_has_role(who, '{owner}', 'MEMBER')) THEN
+                RAISE EXCEPTION 'the login % holds rights beyond the register''s roles: '
+                    'the DBA manages it', who USING ERRCODE = '42501';
+            END IF;"""
     _run(
         connection,
         f"""
-        CREATE OR REPLACE FUNCTION bct_grant_role(who text, app_role text, secret text)
+        CREATE OR REPLACE FUNCTION bct_grant_role(person_id integer, app_role text, secret text)
         RETURNS void
         LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
         AS $$
         DECLARE
             target pg_roles%ROWTYPE;
+            who text;
             r text;
-        BEGIN
-            IF NOT (bct_is_dba() OR EXISTS (SELECT 1 FROM person
-                    WHERE login = session_user AND role = 'administrator')) THEN
-                RAISE EXCEPTION 'only an administrator of the register manages logins'
-                    USING ERRCODE = '42501';
-            END IF;
-            IF app_role IS NOT NULL AND app_role NOT IN
-                    ('viewer', 'risk_owner', 'secretariat', 'administrator') THEN
+        BEGIN{checks}
+            IF app_role IS NULL OR NOT app_role = ANY ({groups}) THEN
                 RAISE EXCEPTION '% is not a role of the register', app_role;
             END IF;
-            IF who IS NULL OR who = '' OR who LIKE 'pg\\_%' OR who LIKE '{prefix}\\_%' THEN
-                RAISE EXCEPTION 'the login % cannot be given a role of the register', who
-                    USING ERRCODE = '42501';
-            END IF;
-            SELECT * INTO target FROM pg_roles WHERE rolname = who;
+            SELECT login INTO who FROM person WHERE id = person_id;
             IF NOT FOUND THEN
-                IF app_role IS NULL THEN
-                    RETURN;
-                END IF;
+                RAISE EXCEPTION 'no person with id %', person_id;
+            END IF;
+            UPDATE person SET role = app_role WHERE id = person_id;
+            IF who IS NULL THEN
+                RETURN;
+            END IF;{guard}
+            IF target.rolname IS NULL THEN
                 EXECUTE format('CREATE ROLE %I LOGIN', who);
-            ELSIF target.rolsuper OR target.rolcreaterole OR target.rolbypassrls
-                    OR target.rolcreatedb OR target.rolreplication
-                    OR pg_has_role(who, '{owner}', 'MEMBER') THEN
-                RAISE EXCEPTION 'the login % holds rights beyond the register''s roles; '
-                    'the DBA manages it', who USING ERRCODE = '42501';
             END IF;
             IF secret IS NOT NULL THEN
                 EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', who, secret);
             END IF;
-            FOREACH r IN ARRAY ARRAY['viewer', 'risk_owner', 'secretariat', 'administrator']
-            LOOP
-                IF r IS DISTINCT FROM app_role THEN
+            FOREACH r IN ARRAY {groups} LOOP
+                IF r <> app_role THEN
                     EXECUTE format('REVOKE %I FROM %I', '{prefix}_' || r, who);
                 END IF;
             END LOOP;
-            IF app_role IS NOT NULL THEN
-                EXECUTE format('GRANT %I TO %I', '{prefix}_' || app_role, who);
-                UPDATE person SET role = app_role WHERE login = who;
-            END IF;
+            EXECUTE format('GRANT %I TO %I', '{prefix}_' || app_role, who);
         END;
         $$
         """,
     )
-    _run(connection, "REVOKE EXECUTE ON FUNCTION bct_grant_role(text, text, text) FROM PUBLIC")
     _run(
         connection,
-        "GRANT EXECUTE ON FUNCTION bct_grant_role(text, text, text) TO "
-        f'"{roles.group("administrator")}"',
+        f"""
+        CREATE OR REPLACE FUNCTION bct_forget_login(who text) RETURNS void
+        LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+        AS $$
+        DECLARE
+            target pg_roles%ROWTYPE;
+            r text;
+        BEGIN{checks}
+            IF EXISTS (SELECT 1 FROM person WHERE login = who) THEN
+                RETURN;
+            END IF;{guard}
+            IF target.rolname IS NULL THEN
+                RETURN;
+            END IF;
+            FOREACH r IN ARRAY {groups} LOOP
+                EXECUTE format('REVOKE %I FROM %I', '{prefix}_' || r, who);
+            END LOOP;
+        END;
+        $$
+        """,
     )
+    admin = f'"{roles.group("administrator")}"'
+    for signature in ("bct_grant_role(integer, text, text)", "bct_forget_login(text)"):
+        _run(connection, f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC")
+        _run(connection, f"GRANT EXECUTE ON FUNCTION {signature} TO {admin}")
 
 
-def grant_role(
-    connection: Connection, login: str, app_role: str | None, password: str | None
-) -> None:
-    """Make a login a member of one group role (created when missing), or of none."""
+def grant_role(connection: Connection, person_id: int, app_role: str, password: str | None) -> None:
+    """Set a person's role, and make their login a member of its group only."""
     connection.execute(
-        text("SELECT bct_grant_role(:who, :role, :secret)"),
-        {"who": login, "role": app_role, "secret": password},
+        text("SELECT bct_grant_role(:id, :role, :secret)"),
+        {"id": person_id, "role": app_role, "secret": password},
     )
+
+
+def forget_login(connection: Connection, login: str) -> None:
+    """Take every group role from a login that is no longer a person's."""
+    connection.execute(text("SELECT bct_forget_login(:who)"), {"who": login})
