@@ -11,13 +11,14 @@ from bct_risk.services.papers import committee_pack
 
 def asks(ctx: Context, committee: str, meeting: date) -> str:
     text = render_pack(ctx.matrix, committee_pack(ctx, committee, meeting))
-    return text.split("## The committee is asked to", 1)[1].split("##", 1)[0]
+    return text.split("## Recommendations", 1)[1].split("##", 1)[0]
 
 
 def test_an_empty_ask_is_left_out(seeded_ctx: Context) -> None:
     cover = asks(seeded_ctx, "Performance and Quality Assurance", date(2026, 9, 17))
     assert "due or overdue for review" not in cover, "no P&QA risk is due for review then"
-    assert "- consider the 4 risks above appetite" in cover
+    # As at 16 Sep 2026: SR6 stood at 9, within appetite, until its rescoring on 10 Nov.
+    assert "- consider the 3 risks above appetite" in cover
     assert "- note the register extract and the heat map of the 4 risks it oversees;" in cover
 
 

@@ -38,7 +38,9 @@ def test_summary_table_has_a_row_per_risk_with_the_expected_cells(seeded_ctx: Co
     rows = {r[0]: r for r in summary[1:]}
     assert list(rows) == sorted(rows)
     assert {f"SR{n}" for n in range(1, 10)} <= set(rows)
-    sr9 = rows["SR9"]
+    # Values the seed register chose are marked illustrative.
+    assert rows["SR9"][2].endswith(" †")
+    sr9 = [c.removesuffix(" †") for c in rows["SR9"]]
     assert sr9[1:4] == [
         "Financial Pressure",
         "Director of Finance and Resources",
@@ -52,8 +54,11 @@ def test_summary_table_has_a_row_per_risk_with_the_expected_cells(seeded_ctx: Co
 def test_a_section_per_risk_in_reference_order(seeded_ctx: Context) -> None:
     text = _register(seeded_ctx)
     titles = [t for level, t in headings(text) if level == 3]
-    assert titles[0] == "OR2026-01 Contract dispute with an independent residential provider " \
+    assert titles[0] == "SR1 Relationship between Trust and Council"
+    # The exempt risk is set apart, in Part B at the end.
+    assert titles[-1] == "OR2026-01 Contract dispute with an independent residential provider " \
         "(illustrative)"  # fmt: skip
+    assert text.index("## Part B: exempt items") < text.index("### OR2026-01")
     assert "SR9 Financial Pressure" in titles
     for part in ("Description", "Cause", "Effect", "Scores", "Controls", "Further actions",
                  "Last committee review"):  # fmt: skip
@@ -64,8 +69,11 @@ def test_filters_are_applied_and_stated(seeded_ctx: Context) -> None:
     flt = RiskFilter(committee="Finance and Resources", above_appetite=True)
     text = _register(seeded_ctx, flt)
     refs = [r[0] for r in table_after(text, "Summary")[1:]]
-    assert refs == ["OR2026-01", "SR1", "SR7", "SR9"]
-    assert "lead committee: Finance and Resources; above appetite only; open risks." in text
+    assert refs == ["SR1", "SR7", "SR9"]
+    assert "### OR2026-01" in text.split("## Part B: exempt items (not for publication)")[1]
+    assert (
+        "lead committee: Finance and Resources Committee; above appetite only; open risks." in text
+    )
 
 
 def test_closed_risks_with_all(seeded_ctx: Context) -> None:

@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -64,6 +64,15 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+class _Event(NamedTuple):
+    id: int
+    at: Any
+    entity_id: int
+    risk_id: int | None
+    action: str
+    changes: Any
+
+
 @dataclass
 class Recorded:
     """History as recorded by ``cut``: reads the audit trail to undo what came later."""
@@ -71,27 +80,30 @@ class Recorded:
     session: Session
     cut: datetime
 
-    def _later_events(self, entity: str, ids: Sequence[int], by_risk: bool = False) -> list[Any]:
+    def _later_events(self, entity: str, ids: Sequence[int], by_risk: bool = False) -> list[_Event]:
         """Audit events on these records after the cut, newest first."""
         if not ids:
             return []
         key = col(AuditEvent.risk_id) if by_risk else col(AuditEvent.entity_id)
-        found: list[Any] = []
+        found: list[_Event] = []
         for start in range(0, len(ids), 500):
-            found += self.session.execute(
-                sa.select(
-                    col(AuditEvent.id),
-                    col(AuditEvent.at),
-                    col(AuditEvent.entity_id),
-                    col(AuditEvent.risk_id),
-                    col(AuditEvent.action),
-                    col(AuditEvent.changes),
-                ).where(
-                    col(AuditEvent.entity) == entity,
-                    key.in_(list(ids[start : start + 500])),
-                    col(AuditEvent.at) > self.cut,
-                )
-            ).all()
+            found += map(
+                _Event._make,
+                self.session.execute(
+                    sa.select(
+                        col(AuditEvent.id),
+                        col(AuditEvent.at),
+                        col(AuditEvent.entity_id),
+                        col(AuditEvent.risk_id),
+                        col(AuditEvent.action),
+                        col(AuditEvent.changes),
+                    ).where(
+                        col(AuditEvent.entity) == entity,
+                        key.in_(list(ids[start : start + 500])),
+                        col(AuditEvent.at) > self.cut,
+                    )
+                ),
+            )
         found.sort(key=lambda e: (stamp(e.at), e.id), reverse=True)
         return found
 
@@ -99,8 +111,18 @@ class Recorded:
         """For each record edited after the cut, its fields' values as at the cut (the old
         value of the earliest later change to each field)."""
         values: dict[int, dict[str, Any]] = {}
-        for event in self._later_events(entity, ids):
+        events = self._later_events(entity, ids)
+        if entity == "risk":
+            # A scoring moves the next review date; the assessment's event holds the old one.
+            events += [
+                e._replace(entity_id=e.risk_id or 0, action="score")
+                for e in self._later_events("assessment", ids, by_risk=True)
+            ]
+            events.sort(key=lambda e: (stamp(e.at), e.id), reverse=True)
+        for event in events:
             changes = _changes(event.changes)
+            if event.action == "score":
+                changes = {k: v for k, v in changes.items() if k == "next_review_date"}
             old = values.setdefault(event.entity_id, {})
             if event.action == "close":
                 old.update(status=RiskStatus.OPEN.value, closed_on=None, closed_reason=None)
@@ -267,9 +289,7 @@ def register_tuples(
             sa.select(col(Committee.id), col(Committee.name), col(Committee.short_name))
         )
     }
-    risks = [
-        list(r) for r in session.execute(_RISKS.where(col(Risk.created_at) <= cut)).all()
-    ]
+    risks = [list(r) for r in session.execute(_RISKS.where(col(Risk.created_at) <= cut)).all()]
     ids = [r[0] for r in risks]
     recorded = Recorded(session, cut)
     undone = recorded.undone("risk", ids)
@@ -317,9 +337,7 @@ def register_as_at(ctx: Context, day: date, flt: RiskFilter | None = None) -> li
         committee_id = find_committee(session, flt.committee).id if flt.committee.strip() else None
         band = ctx.matrix.band_by_name(flt.band) if flt.band.strip() else None
         tuples = register_tuples(session, day)
-        job_titles = dict(
-            session.execute(sa.select(col(Person.id), col(Person.job_title))).all()
-        )
+        job_titles = dict(session.execute(sa.select(col(Person.id), col(Person.job_title))).all())
     lines = reader.read_all([t[:19] for t in tuples])
     owners = {t[0]: t[19] for t in tuples}
     committees = {t[0]: t[20] for t in tuples}

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -33,10 +33,19 @@ from bct_risk.domain.models import (
     Assessment,
     Committee,
     Escalation,
+    Person,
     Risk,
 )
 from bct_risk.domain.scoring import Score, direction
 from bct_risk.services.as_at import Recorded, end_of
+
+
+class _Risk(NamedTuple):
+    id: int
+    reference: str
+    title: str
+    created_at: datetime
+    exempt: bool
 
 
 @dataclass(frozen=True)
@@ -168,12 +177,18 @@ def changes_between(
     stmt = sa.select(
         col(Risk.id), col(Risk.reference), col(Risk.title), col(Risk.created_at), col(Risk.exempt)
     ).where(col(Risk.created_at) <= cut)
-    if not include_exempt:
-        stmt = stmt.where(sa.not_(col(Risk.exempt)))
-    risks: dict[int, Any] = {}
+    risks: dict[int, _Risk] = {}
     for part in _parts(ids):
         chosen = stmt if part is None else stmt.where(col(Risk.id).in_(part))
-        risks.update((r.id, r) for r in session.execute(chosen))
+        risks.update((r.id, _Risk(*r)) for r in session.execute(chosen))
+    # Titles and exemption as they stood at the cut.
+    for rid, old in recorded.undone("risk", sorted(risks)).items():
+        risk = risks[rid]
+        risks[rid] = risk._replace(
+            title=old.get("title", risk.title), exempt=bool(old.get("exempt", risk.exempt))
+        )
+    if not include_exempt:
+        risks = {rid: r for rid, r in risks.items() if not r.exempt}
     chosen_ids = sorted(risks)
     scorings: dict[int, list[Any]] = {}
     for part in _parts(chosen_ids):
@@ -236,22 +251,24 @@ def changes_between(
         cid: name
         for cid, name in session.execute(sa.select(col(Committee.id), col(Committee.name)))
     }
-    found: list[Any] = []
+    found: list[_Move] = []
     for part in _parts(chosen_ids):
-        found += session.execute(
+        found += _moves(
+            session,
             _MOVES.where(
                 col(Escalation.risk_id).in_(part or []),
                 col(Escalation.decided_on) >= since,
                 col(Escalation.decided_on) < until,
                 col(Escalation.created_at) <= cut,
-            )
-        ).all()
+            ),
+        )
     if committee is not None:
         # Moves to or from the committee of risks it no longer covers.
         seen = set(risks)
         found += [
             m
-            for m in session.execute(
+            for m in _moves(
+                session,
                 _MOVES.where(
                     sa.or_(
                         col(Escalation.from_committee_id) == committee.id,
@@ -260,12 +277,15 @@ def changes_between(
                     col(Escalation.decided_on) >= since,
                     col(Escalation.decided_on) < until,
                     col(Escalation.created_at) <= cut,
-                )
+                ),
             )
             if m.risk_id not in seen
         ]
     found.sort(key=lambda m: (m.decided_on, m.reference, m.id))
     for move in found:
+        known = risks.get(move.risk_id)
+        if known is not None:
+            move = move._replace(title=known.title, exempt=known.exempt)
         if move.exempt and not include_exempt:
             continue
         destination = _value(move.to_tier)
@@ -279,9 +299,7 @@ def changes_between(
         else:
             de_escalated.append(event)
 
-    raised, completed, overdue = _action_events(
-        session, recorded, chosen_ids, since, until, include_exempt
-    )
+    raised, completed, overdue = _action_events(session, recorded, risks, since, until)
     new.sort(key=lambda e: (e.on, e.reference))
     closed.sort(key=lambda e: (e.on, e.reference))
     reopened.sort(key=lambda e: (e.on, e.reference))
@@ -295,18 +313,15 @@ def changes_between(
 def _action_events(
     session: Session,
     recorded: Recorded,
-    risk_ids: Sequence[int],
+    risks: dict[int, _Risk],
     since: date,
     until: date,
-    include_exempt: bool,
 ) -> tuple[list[ActionEvent], list[ActionEvent], list[ActionEvent]]:
     """Further actions on the risks raised and completed in the period, and those overdue at
     its end (as recorded)."""
-    from bct_risk.domain.models import Person
-
     people = dict(session.execute(sa.select(col(Person.id), col(Person.name))).all())
     rows: list[Any] = []
-    for part in _parts(risk_ids):
+    for part in _parts(sorted(risks)):
         rows += session.execute(
             sa.select(
                 col(Action.id),
@@ -316,10 +331,8 @@ def _action_events(
                 col(Action.due_date),
                 col(Action.status),
                 col(Action.completed_on),
-                col(Risk.reference),
-                col(Risk.exempt),
+                col(Action.risk_id),
             )
-            .join(Risk, col(Risk.id) == col(Action.risk_id))
             .where(
                 col(Action.risk_id).in_(part or []),
                 col(Action.kind) == ActionKind.FURTHER_ACTION,
@@ -333,10 +346,11 @@ def _action_events(
     completed: list[ActionEvent] = []
     overdue: list[ActionEvent] = []
     for r in rows:
-        if r.exempt and not include_exempt:
-            continue
+        risk = risks[r.risk_id]
         status, completed_on = statuses.get(r.id, (r.status, r.completed_on))
-        event = ActionEvent(r.reference, r.description, people.get(r.owner_id, ""), None, r.exempt)
+        event = ActionEvent(
+            risk.reference, r.description, people.get(r.owner_id, ""), None, risk.exempt
+        )
         if since <= r.raised_on < until:
             raised.append(_on(event, r.raised_on))
         if completed_on is not None and since <= completed_on < until:
@@ -366,6 +380,24 @@ _MOVES = sa.select(
     col(Risk.title),
     col(Risk.exempt),
 ).join(Risk, col(Risk.id) == col(Escalation.risk_id))
+
+
+class _Move(NamedTuple):
+    id: int
+    risk_id: int
+    direction: Any
+    from_tier: Any
+    to_tier: Any
+    to_committee_id: int | None
+    reason: str
+    decided_on: date
+    reference: str
+    title: str
+    exempt: bool
+
+
+def _moves(session: Session, stmt: Any) -> list[_Move]:
+    return [_Move(*row) for row in session.execute(stmt)]
 
 
 def _value(value: Any) -> Any:

@@ -126,7 +126,8 @@ class CommitteePack:
     above_appetite: list[RiskRow]
     changes: Changes
     reviews_due: list[RiskRow]
-    """Open risks whose next review falls on or before the meeting (overdue ones included)."""
+    """The committee's open risks whose next review falls on or before the meeting (overdue
+    ones included)."""
     overdue_actions: list[ActionView]
     tracker: list[ActionView]
     """The committee's action tracker: live items, and items closed since its previous meeting."""
@@ -240,11 +241,13 @@ def committee_pack(
             details += load_sections(session, lookups, day, chunk, cut=cut)
         by_id = {d.row.id: d for d in details}
         illustrative = _illustrative(session, [r.id for r in covered])
+        exempt_of = {t[0]: bool(t[9]) for t in every}
         further = _pack_actions(
             session,
             lookups,
             day,
             cut,
+            exempt_of,
             col(Action.risk_id).in_([r.id for r in covered if r.id in own or r.exempt] or [0]),
             ActionKind.FURTHER_ACTION,
             overdue_only=True,
@@ -253,7 +256,13 @@ def committee_pack(
         tracker_all = [
             a
             for a in _pack_actions(
-                session, lookups, day, cut, col(Action.meeting_id).in_(meetings), ActionKind.TRACKER
+                session,
+                lookups,
+                day,
+                cut,
+                exempt_of,
+                col(Action.meeting_id).in_(meetings),
+                ActionKind.TRACKER,
             )
             if _on_tracker(a.view, meeting_date, previous)
         ]
@@ -290,7 +299,7 @@ def committee_pack(
         changes=changes.split(exempt=False),
         reviews_due=[
             r
-            for r in shown
+            for r in own_shown
             if r.next_review_date is not None and r.next_review_date <= meeting_date
         ],
         overdue_actions=[a.view for a in late if not a.exempt],
@@ -339,6 +348,7 @@ def _pack_actions(
     lookups: Lookups,
     today: date,
     cut: datetime,
+    exempt_of: Mapping[int, bool],
     where: Any,
     kind: ActionKind,
     *,
@@ -386,7 +396,7 @@ def _pack_actions(
                 col(Action.agenda_item),
                 col(Action.version),
                 col(Risk.reference),
-                col(Risk.exempt),
+                col(Action.risk_id),
                 col(Action.created_at),
             )
             .outerjoin(Risk, col(Risk.id) == col(Action.risk_id))
@@ -398,7 +408,7 @@ def _pack_actions(
     statuses = Recorded(session, cut).action_statuses([r[0] for r in rows])
     found = []
     for (aid, _, text, owner_id, raised_on, due, status, completed_on, meeting_id,
-         agenda_item, version, reference, exempt, _) in rows:  # fmt: skip
+         agenda_item, version, reference, risk_id, _) in rows:  # fmt: skip
         if aid in statuses:
             status, completed_on = statuses[aid]
         due, status = days[due], _ACTION_STATUSES[getattr(status, "value", status)]
@@ -423,7 +433,7 @@ def _pack_actions(
             version=version,
             updates=updates.get(aid, []),
         )
-        found.append(_PackAction(view, bool(exempt)))
+        found.append(_PackAction(view, exempt_of.get(risk_id, False)))
     return found
 
 

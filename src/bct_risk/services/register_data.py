@@ -137,7 +137,7 @@ def register_records(
             ids = {"ids": [r.id for r in chunk]}
             risks = {rid: rest for rid, *rest in _fetch(session, _RECORD_RISKS, ids)}
             controls: dict[int, list[ControlRecord]] = {}
-            for rid, text, owner_id, effectiveness in _fetch(session, _CONTROLS, ids):
+            for rid, text, owner_id, effectiveness, _ in _fetch(session, _CONTROLS, ids):
                 controls.setdefault(rid, []).append(
                     ControlRecord(text, people.get(owner_id, ""), Effectiveness(effectiveness))
                 )
