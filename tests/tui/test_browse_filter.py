@@ -111,10 +111,11 @@ async def test_a_theme_change_redraws_the_band_colours(app: RiskApp) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(RiskTable)
-        dark = str(table.table.get_row_at(0)[5])
+        current = table.shown_columns.index("current")
+        dark = str(table.table.get_row_at(0)[current])
         app.theme = "nord"  # a theme whose warning and error colours differ from the default
         await settle(pilot)
-        light = str(app.screen.query_one(RiskTable).table.get_row_at(0)[5])
+        light = str(app.screen.query_one(RiskTable).table.get_row_at(0)[current])
         assert dark != light
         assert "12" in light
 

@@ -13,7 +13,8 @@ from bct_risk.services.context import Context
 from bct_risk.services.register_rows import RiskFilter
 from bct_risk.tui.app import RiskApp
 from bct_risk.tui.colours import palette
-from bct_risk.tui.widgets.risk_table import COLUMNS, RiskTable, RowPainter, _FixedWidths
+from bct_risk.tui.format import committee_initials, short_owner
+from bct_risk.tui.widgets.risk_table import RiskTable, RowPainter, _FixedWidths
 from tests.tui.conftest import settle
 
 
@@ -34,25 +35,27 @@ async def test_painting_the_register_gives_each_row_its_cells(
     # Text as typed (markup escaped), scores as band badges, the rest as the register words it.
     assert painted == [
         {
-            "Ref": escape(r.reference),
-            "Title": escape(r.title),
-            "Risk owner": escape(r.owner),
-            "Lead committee": escape(r.lead_committee),
-            "Inh": painter.score(r.inherent),
-            "Cur": painter.score(r.current),
-            "Tgt": painter.score(r.target),
-            "DoT": painter.arrow(r.direction),
-            "Appetite": painter.appetite(r.appetite, r.above_appetite),
-            "Next review": painter.review(r.next_review_date, r.review_overdue),
-            "Tier": r.tier.label,
-            "Status": r.status.label,
+            "reference": escape(r.reference),
+            "title": escape(r.title),
+            "owner": escape(short_owner(r.owner)),
+            "committee": escape(r.lead_committee),
+            "inherent": painter.score(r.inherent),
+            "current": painter.score(r.current),
+            "band": r.band,
+            "target": painter.score(r.target),
+            "direction": painter.arrow(r.direction),
+            "appetite": painter.appetite(r.appetite, r.gap_to_appetite, r.above_appetite),
+            "review": painter.review(r.next_review_date, r.review_overdue),
+            "tier": r.tier.label,
+            "status": r.status.label,
+            "committee_short": escape(committee_initials(r.lead_committee)),
         }
         for r in rows
     ]
-    assert painted[-2]["Title"] == "\\[bold]Not bold\\[/bold] \\\\"
-    assert painted[-1]["Risk owner"] == "Ann \\[acting]"
+    assert painted[-2]["title"] == "\\[bold]Not bold\\[/bold] \\\\"
+    assert painted[-1]["owner"] == "Ann \\[acting]"
     by_reference = {r.reference: p for r, p in zip(rows, painted, strict=True)}
-    assert "25" in by_reference["SR9"]["Cur"] and "!" in by_reference["SR1"]["Next review"]
+    assert "25" in by_reference["SR9"]["current"] and "!" in by_reference["SR1"]["review"]
 
 
 async def test_plain_cells_are_drawn_as_the_package_draws_them(app: RiskApp) -> None:
@@ -77,7 +80,7 @@ async def test_plain_cells_are_drawn_as_the_package_draws_them(app: RiskApp) -> 
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(RiskTable).table
-        labels = [c.label for c in COLUMNS]
+        labels = [c.label for c, _ in table.shape]
         table.replace_rows(pa.table({label: texts for label in labels}))
         await settle(pilot)
         base = table.rich_style

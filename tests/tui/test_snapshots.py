@@ -54,6 +54,16 @@ def test_register_80x24(snap_compare: Compare, app_ctx: Context) -> None:
     assert snap_compare(make_app(app_ctx, blink=False), terminal_size=(80, 24), run_before=steps())
 
 
+def test_register_120x40(snap_compare: Compare, app_ctx: Context) -> None:
+    # The strategic risks' titles whole, owners as names or short job titles, band in words.
+    assert snap_compare(make_app(app_ctx, blink=False), terminal_size=(120, 40), run_before=steps())
+
+
+def test_register_200x50(snap_compare: Compare, app_ctx: Context) -> None:
+    # Every column, committees by name.
+    assert snap_compare(make_app(app_ctx, blink=False), terminal_size=(200, 50), run_before=steps())
+
+
 def test_register_filtered_to_fr_wide(snap_compare: Compare, app_ctx: Context) -> None:
     app = make_app(app_ctx, blink=False)
     assert snap_compare(app, terminal_size=(160, 30), run_before=steps("c", choose_fr, "v"))

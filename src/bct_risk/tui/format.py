@@ -21,3 +21,42 @@ def score_words(matrix: Matrix, score: Score | None) -> str:
         f"{score.value} {band} ({matrix.likelihood_label(score.likelihood)} {score.likelihood}"
         f" x {matrix.impact_label(score.impact)} {score.impact})"
     )
+
+
+_JOB_TITLE_STARTS = ("Director", "Assistant Director", "Deputy Director", "Head of", "Chief")
+
+
+def short_owner(owner: str) -> str:
+    """A risk owner as the register's column shows them: a person's name as it is, a job title
+    shortened (Director of Finance and Resources: Dir. Finance & Resources)."""
+    if not owner.startswith(_JOB_TITLE_STARTS):
+        return owner
+    short = owner
+    for long, brief in (
+        ("Assistant Director of ", "Asst Dir. "),
+        ("Assistant Director for ", "Asst Dir. "),
+        ("Deputy Director of ", "Dep. Dir. "),
+        ("Deputy Director for ", "Dep. Dir. "),
+        ("Director of ", "Dir. "),
+        ("Director for ", "Dir. "),
+        ("Chief Executive", "Chief Exec."),
+        (" and ", " & "),
+        ("Corporate ", "Corp. "),
+    ):
+        short = short.replace(long, brief)
+    return short
+
+
+def committee_initials(name: str) -> str:
+    """A committee's initials, for a narrow column: Finance and Resources is F&R; a one-word
+    name (Workforce, Board) stays whole."""
+    words = [w for w in name.replace("&", " and ").split() if w.lower() != "committee"]
+    if len(words) <= 1:
+        return name
+    initials = ""
+    for word in words:
+        if word.lower() == "and":
+            initials += "&"
+        elif word[:1].isupper() or word[:1].isdigit():
+            initials += word[:1]
+    return initials or name

@@ -13,9 +13,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
-from bct_risk.domain.enums import EscalationDirection, RiskStatus, ScoreKind
+from bct_risk.domain.enums import Direction, EscalationDirection, RiskStatus, ScoreKind
 from bct_risk.services import queries
 from bct_risk.services.context import Context
+from bct_risk.services.audit_chain import ChainReport, verify_register
 from bct_risk.services.queries import ActionView, RiskDetail
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import Palette, palette
@@ -59,6 +60,7 @@ class DetailScreen(Screen[None]):
         UserAction(
             "assurance_map", "a", "Assurance", "The risk's assurance map and its gaps", show=False
         ),
+        UserAction("indicators", "n", "Indicators", "The risk's key risk indicators", show=False),
         UserAction("back", "escape", "Back", "Back to the list"),
     )
     BINDINGS = bindings(ACTIONS)
@@ -68,6 +70,7 @@ class DetailScreen(Screen[None]):
         self.ctx = ctx
         self.reference = reference
         self.detail: RiskDetail | None = None
+        self.chain: ChainReport | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -93,6 +96,12 @@ class DetailScreen(Screen[None]):
         """Load the risk afresh, off the UI thread."""
         ref = self.reference
         call_service(self, lambda: queries.risk_detail(self.ctx, ref), self._show, group="detail")
+        call_service(self, lambda: verify_register(self.ctx), self._show_chain, group="chain")
+
+    def _show_chain(self, report: ChainReport) -> None:
+        self.chain = report
+        if self.detail is not None:
+            self._show(self.detail)
 
     def _show(self, detail: RiskDetail) -> None:
         self.detail = detail
@@ -121,7 +130,8 @@ class DetailScreen(Screen[None]):
             ("Target", row.target),
         ):
             scores.add_row(label, colours.score(matrix, score), escape(score_words(matrix, score)))
-        travel = f"Direction of travel: {colours.direction(row.direction)} {row.direction.label}"
+        arrow = "" if row.direction is Direction.NEW else f"{colours.direction(row.direction)} "
+        travel = f"Direction of travel: {arrow}{row.direction.label}"
         if row.gap_to_target is not None:
             travel += f" · gap to target {row.gap_to_target}"
         if row.target_date:
@@ -189,7 +199,7 @@ class DetailScreen(Screen[None]):
         trail = _table("When", "Who", "What")
         for e in reversed(detail.audit):
             trail.add_row(f"{e.at:%d %b %Y %H:%M}", escape(e.actor), escape(e.summary))
-        section("Audit trail", trail)
+        section("Audit trail", trail if self.chain is None else Group(_chain(self.chain), trail))
         return Group(*parts)
 
     @staticmethod
@@ -266,6 +276,22 @@ class DetailScreen(Screen[None]):
         if self.detail is not None:
             self.app.push_screen(RiskFormScreen(self.ctx, self.detail), self._after)
 
+    def action_indicators(self) -> None:
+        """The indicators that warn about this risk (screens.indicators)."""
+        from bct_risk.tui.screens.indicators import IndicatorsScreen
+
+        self.app.push_screen(IndicatorsScreen(self.ctx, self.reference))
+
     def action_back(self) -> None:
         """Back to where the risk was opened from."""
         self.app.pop_screen()
+
+
+def _chain(report: ChainReport) -> Text:
+    """The whole trail's chain of seals, as ``bct-risk audit verify`` finds it."""
+    if report.intact:
+        return Text(
+            f"Chain of seals intact: {report.events} events (bct-risk audit verify)",
+            style="italic",
+        )
+    return Text(f"Chain of seals broken: {report.describe()}", style="bold red")

@@ -64,9 +64,10 @@ def load_rows(
 ) -> Loaded:
     """Load, paint and sort the rows for a filter (less its search text): work for a thread."""
     from bct_risk.services import queries
+    from bct_risk.services.search_texts import risk_texts
 
     rows = queries.list_risks(ctx, replace(flt, text=""), flag_unknown=True)
-    loaded = _painted(ctx.matrix, colours, rows)
+    loaded = _painted(ctx.matrix, colours, rows, risk_texts(ctx))
     return replace(loaded, order=sort_order(loaded.rows, *sorted_by), sorted_by=sorted_by)
 
 
@@ -80,8 +81,12 @@ def load_first_rows(ctx: Context, flt: RiskFilter, colours: Palette) -> Loaded:
     flt = replace(flt, text="")
     references = queries.risk_references(ctx, flt)
     first = heapq.nsmallest(FIRST_ROWS, references, key=lambda r: reference_key(r[1]))
-    rows = queries.list_risks(ctx, flt, ids=[i for i, _ in first], flag_unknown=True)
-    return replace(_painted(ctx.matrix, colours, rows), complete=len(first) == len(references))
+    from bct_risk.services.search_texts import risk_texts
+
+    ids = [i for i, _ in first]
+    rows = queries.list_risks(ctx, flt, ids=ids, flag_unknown=True)
+    loaded = _painted(ctx.matrix, colours, rows, risk_texts(ctx, ids))
+    return replace(loaded, complete=len(first) == len(references))
 
 
 def read_first_rows(read: Callable[[int], FirstRows | None], colours: Palette) -> Loaded | None:
@@ -96,8 +101,17 @@ def read_first_rows(read: Callable[[int], FirstRows | None], colours: Palette) -
     return replace(_painted(first.matrix, colours, first.rows), complete=first.complete)
 
 
-def _painted(matrix: Matrix, colours: Palette, rows: list[RiskRow]) -> Loaded:
-    return Loaded(rows, RowPainter(matrix, colours).paint(rows), [search_key(r) for r in rows])
+def _painted(
+    matrix: Matrix, colours: Palette, rows: list[RiskRow], texts: dict[int, str] | None = None
+) -> Loaded:
+    """Painted rows, with what the search looks in: each line's reference, title and owner,
+    and (once the register is open) its description, cause and controls."""
+    keys = [search_key(r) for r in rows]
+    if texts:
+        keys = [
+            f"{k}\n{texts[r.id]}" if r.id in texts else k for k, r in zip(keys, rows, strict=True)
+        ]
+    return Loaded(rows, RowPainter(matrix, colours).paint(rows), keys)
 
 
 class RegisterScreen(Screen[None]):
@@ -105,29 +119,46 @@ class RegisterScreen(Screen[None]):
 
     ACTIONS: ClassVar[tuple[UserAction, ...]] = (
         UserAction(
-            "focus_search", "slash", "Search", "Type to filter by title, reference or owner"
+            "focus_search",
+            "slash",
+            "Search",
+            "Type to filter by title, reference, owner, description, cause or control",
         ),
+        UserAction("leave_search", "escape", "Table", "Leave the search box", show=False),
         UserAction("open_risk", "enter", "Open", "Open the risk under the cursor"),
         UserAction("new_risk", "n", "New", "Add a risk to the register"),
-        UserAction("filter_committee", "c", "Committee", "Show one lead committee's risks"),
-        UserAction("filter_owner", "o", "Owner", "Show one risk owner's risks"),
-        UserAction("cycle_band", "b", "Band", "Step through the bands of the current score"),
-        UserAction("toggle_appetite", "a", "Appetite", "Only risks above appetite (toggle)"),
-        UserAction("toggle_overdue", "v", "Overdue", "Only risks whose review is overdue (toggle)"),
-        UserAction("cycle_tier", "t", "Tier", "Step through the register tiers"),
-        UserAction("cycle_status", "x", "Open/closed", "Show open, closed, or all risks"),
-        UserAction("sort", "s", "Sort", "Sort by a column (again to reverse)"),
-        UserAction("clear_filters", "0", "Clear", "Clear every filter and the search"),
         UserAction(
             "paper", "p", "Paper", "Preview the register as filtered as a paper, and save it"
         ),
         UserAction("import_file", "i", "Import", "Import a register or action log from a file"),
+        UserAction("filter_committee", "c", "Committee", "Show one lead committee's risks"),
+        UserAction("filter_owner", "o", "Owner", "Show one risk owner's risks"),
+        UserAction("sort", "s", "Sort", "Sort by a column (again to reverse)"),
+        # Found with ? (help) and the command palette; the footer keeps to the keys above.
+        UserAction(
+            "cycle_band", "b", "Band", "Step through the bands of the current score", show=False
+        ),
+        UserAction(
+            "toggle_appetite", "a", "Appetite", "Only risks above appetite (toggle)", show=False
+        ),
+        UserAction(
+            "toggle_overdue",
+            "v",
+            "Overdue",
+            "Only risks whose review is overdue (toggle)",
+            show=False,
+        ),
+        UserAction("cycle_tier", "t", "Tier", "Step through the register tiers", show=False),
+        UserAction(
+            "cycle_status", "x", "Open/closed", "Show open, closed, or all risks", show=False
+        ),
+        UserAction("clear_filters", "0", "Clear", "Clear every filter and the search", show=False),
     )
     BINDINGS = bindings(ACTIONS)
     ACTION_NAMES = frozenset(a.name for a in ACTIONS)
     AUTO_FOCUS = "DataTable"
 
-    OPEN_WHILE_OPENING = frozenset({"focus_search", "sort"})
+    OPEN_WHILE_OPENING = frozenset({"focus_search", "leave_search", "sort"})
     """The register's actions that work on the first rows alone, before the register is open."""
 
     def __init__(self, ctx: Context | None, loaded: Loaded | None = None) -> None:
@@ -169,12 +200,10 @@ class RegisterScreen(Screen[None]):
         """The register is open: load the rest of its rows, and any risk chosen meanwhile."""
         self._ctx = ctx
         self.refresh_bindings()
-        if not self._complete:
-            self.reload()  # painted in the theme's colours of the moment
-        else:
-            self._show_state()
-            if self._repaint_when_open:
-                self._theme_changed(self.app.theme)
+        # Loaded again (painted in the theme's colours of the moment) even when every row is
+        # shown: the search then looks in descriptions, causes and controls too.
+        self._repaint_when_open = False
+        self.reload()
         chosen, self._open_when_ready = self._open_when_ready, None
         # Unless the user has gone on to something else meanwhile (a dialog open above).
         if chosen and self.app.screen is self:
@@ -189,7 +218,11 @@ class RegisterScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="search-bar"):
-            yield Input(placeholder="Type to filter: title, reference or owner (/)", id="search")
+            yield Input(
+                placeholder="Type to filter: title, reference, owner, description, cause, "
+                "control (/; Esc back to the table)",
+                id="search",
+            )
         yield Static(id="filter-state")
         yield RiskTable(id="risks")
         yield Footer()
@@ -317,6 +350,10 @@ class RegisterScreen(Screen[None]):
     def action_focus_search(self) -> None:
         """Move to the search box."""
         self.query_one("#search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        """Back from the search box to the table (the search stays applied)."""
+        self.query_one(RiskTable).table.focus()
 
     def action_open_risk(self) -> None:
         """Open the risk under the cursor."""

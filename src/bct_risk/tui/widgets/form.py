@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -24,6 +25,32 @@ def field(label: str, widget: Widget) -> Iterable[Widget]:
     """A labelled field."""
     yield Label(label, classes="field-label")
     yield widget
+
+
+_PLAIN_WORDS = (
+    (re.compile(r"Value error, "), ""),
+    (re.compile(r"String should have at least 1 character"), "cannot be blank"),
+    (re.compile(r"String should have at least (\d+) characters"), r"needs at least \1 characters"),
+    (re.compile(r"String should have at most (\d+) characters?"), r"can be at most \1 characters"),
+    (re.compile(r"Input should be greater than or equal to (\S+)"), r"must be at least \1"),
+    (re.compile(r"Input should be less than or equal to (\S+)"), r"must be at most \1"),
+    (re.compile(r"Input should be greater than (\S+)"), r"must be more than \1"),
+    (re.compile(r"Input should be less than (\S+)"), r"must be less than \1"),
+    (re.compile(r"Input should be a valid integer[^;\n]*"), "must be a whole number"),
+    (re.compile(r"Input should be a valid date[^;\n]*"), "must be a date like 2026-12-31"),
+    (re.compile(r"Input should be a valid number[^;\n]*"), "must be a number"),
+    (re.compile(r"Input should be (?:'[^']*'(?:, | or )?)+"), "is not one of the choices"),
+    (re.compile(r"Field required"), "is required"),
+)
+"""Pydantic's wording of its rules, and the plain words a form shows instead."""
+
+
+def plain_words(message: str) -> str:
+    """A refusal in the user's words: pydantic's phrases ("String should have at least 1
+    character") replaced by plain ones ("cannot be blank")."""
+    for pattern, words in _PLAIN_WORDS:
+        message = pattern.sub(words, message)
+    return message
 
 
 class FormScreen(ModalScreen[bool]):
@@ -114,8 +141,7 @@ class FormScreen(ModalScreen[bool]):
 
     def show_error(self, exc: DomainError) -> None:
         """Show a broken rule beside the form, and focus the field it is about."""
-        # Pydantic prefixes its own rules' messages with "Value error, ": not the user's words.
-        text = exc.message.replace("Value error, ", "")
+        text = plain_words(exc.message)
         message = text[:1].upper() + text[1:]
         self.query_one("#form-error", Static).update(message)
         self.app.notify(message, title="Not saved", severity="error", timeout=8)
@@ -124,8 +150,38 @@ class FormScreen(ModalScreen[bool]):
             self.query_one(f"#{target}").focus()
 
     def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(False)
+        """Close without saving; when something was typed, ask first."""
+        if not self.changed:
+            self.dismiss(False)
+            return
+        from bct_risk.tui.screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard what you typed?",
+                "This form has changes that are not saved. Leave it and lose them?",
+                yes="Discard",
+            ),
+            answered,
+        )
+
+    changed = False
+    """Whether the user has changed a field since the form opened (values the form fills in
+    itself do not count)."""
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _typed(self, event: Input.Changed | Select.Changed) -> None:
+        # A field changes under the user's hand only while it (or its drop-down) has focus.
+        focused = self.focused
+        if focused is not None and (
+            focused is event.control or event.control in focused.ancestors_with_self
+        ):
+            self.changed = True
 
 
 class OneRiskForm(FormScreen):

@@ -26,14 +26,15 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.message import Message
+from textual.widgets import Static
 from textual_fastdatatable import DataTable
 from textual_fastdatatable.backend import ArrowBackend
 
 from bct_risk.domain.enums import Appetite, Direction
 from bct_risk.domain.scoring import Matrix, Score
-from bct_risk.services.register_rows import RiskRow, reference_key
+from bct_risk.services.register_rows import NEEDS_CORRECTION, RiskRow, reference_key
 from bct_risk.tui.colours import Palette
-from bct_risk.tui.format import fmt_date
+from bct_risk.tui.format import committee_initials, fmt_date, short_owner
 
 
 @dataclass(frozen=True)
@@ -53,18 +54,35 @@ def _score_value(score: Any) -> int:
 COLUMNS: tuple[Column, ...] = (
     Column("reference", "Ref", 9, lambda r: reference_key(r.reference)),
     Column("title", "Title", None, lambda r: r.title.lower()),
-    Column("owner", "Risk owner", 16, lambda r: r.owner.lower()),
-    Column("committee", "Lead committee", 14, lambda r: r.lead_committee.lower()),
-    Column("inherent", "Inh", 4, lambda r: _score_value(r.inherent)),
-    Column("current", "Cur", 4, lambda r: _score_value(r.current)),
-    Column("target", "Tgt", 4, lambda r: _score_value(r.target)),
+    Column("owner", "Risk owner", 24, lambda r: r.owner.lower()),
+    Column("committee", "Lead committee", 34, lambda r: r.lead_committee.lower()),
+    Column("inherent", "Inh", 3, lambda r: _score_value(r.inherent)),
+    Column("current", "Cur", 3, lambda r: _score_value(r.current)),
+    Column("band", "Band", 16, lambda r: (_score_value(r.current), r.band)),
+    Column("target", "Tgt", 3, lambda r: _score_value(r.target)),
     Column("direction", "DoT", 3, lambda r: r.direction.value),
-    Column("appetite", "Appetite", 10, lambda r: (r.above_appetite, r.gap_to_appetite or 0)),
+    Column("appetite", "Appetite", 12, lambda r: (r.above_appetite, r.gap_to_appetite or 0)),
     Column("review", "Next review", 13, lambda r: r.next_review_date or date.max),
     Column("tier", "Tier", 11, lambda r: r.tier.rank),
     Column("status", "Status", 6, lambda r: r.status.value),
 )
-"""The register's columns, in the order the issue and the papers list them."""
+"""The register's columns, in the order the issue and the papers list them. A column's width
+is the most it takes; it takes less when its longest text in the rows shown is shorter."""
+
+COMMITTEE_SHORT = Column("committee_short", "Cttee", 8, COLUMNS[3].sort_key)
+"""The lead committee as initials (F&R), shown in place of its name where space is tight."""
+
+ESSENTIAL = ("reference", "title", "owner", "current", "band", "direction", "review")
+"""The columns every width shows: enough to read the register at 80 columns."""
+
+OPTIONAL = ("committee", "target", "appetite", "inherent", "tier", "status")
+"""The other columns, added in this order while the title keeps room to read whole."""
+
+TITLE_ROOM = 44
+"""How wide the title is kept before another column is added (most titles read whole)."""
+
+_PAINTED = (*(c.name for c in COLUMNS), COMMITTEE_SHORT.name)
+"""The painted table's columns: every column, then the committee's initials."""
 
 
 def sort_order(rows: Sequence[RiskRow], column: str, descending: bool) -> list[int]:
@@ -89,7 +107,7 @@ class RowPainter:
         self._scores: dict[int, str] = {}
         self._arrows: dict[Direction, str] = {}
         self._dates: dict[tuple[date | None, bool], str] = {}
-        self._appetites: dict[tuple[Appetite | None, bool], str] = {}
+        self._appetites: dict[tuple[Appetite | None, int | None, bool], str] = {}
 
     def score(self, score: Score | None) -> str:
         """A score badge in its band's colour."""
@@ -114,45 +132,58 @@ class RowPainter:
             self._dates[key] = self.colours.alert_text(f"{text} !") if overdue else text
         return self._dates[key]
 
-    def appetite(self, appetite: Appetite | None, above: bool) -> str:
-        """The appetite, marked when the current score is above it."""
-        key = (appetite, above)
+    def appetite(self, appetite: Appetite | None, gap: int | None, above: bool) -> str:
+        """The appetite, with how far above it the current score is (``Cautious +4``): a
+        number, not an arrow, so it never reads as a direction of travel."""
+        key = (appetite, gap if above else None, above)
         if key not in self._appetites:
             text = appetite.label if appetite is not None else ""
-            self._appetites[key] = self.colours.alert_text(f"▲ {text}") if above else text
+            self._appetites[key] = self.colours.alert_text(f"{text} +{gap}") if above else text
         return self._appetites[key]
+
+    def band(self, band: str) -> str:
+        """The band of the current score in words; a stored value to correct, flagged."""
+        if band == NEEDS_CORRECTION:
+            return self.colours.alert_text("needs correction")
+        return band
 
     def paint(self, rows: Sequence[RiskRow]) -> pa.Table:
         """Every row's markup, as an Arrow table with the register's column labels.
 
         Drawn a column at a time, each distinct text escaped once.
         """
-        text = _Texts()
+        text, owners, initials = _Texts(), _Texts(short_owner), _Texts(committee_initials)
         score, arrow, review, appetite = self.score, self.arrow, self.review, self.appetite
+        band = self.band
         columns = [
             [text[r.reference] for r in rows],
             [text[r.title] for r in rows],
-            [text[r.owner] for r in rows],
+            [owners[r.owner] for r in rows],
             [text[r.lead_committee] for r in rows],
             [score(r.inherent) for r in rows],
             [score(r.current) for r in rows],
+            [band(r.band) for r in rows],
             [score(r.target) for r in rows],
             [arrow(r.direction) for r in rows],
-            [appetite(r.appetite, r.above_appetite) for r in rows],
+            [appetite(r.appetite, r.gap_to_appetite, r.above_appetite) for r in rows],
             [review(r.next_review_date, r.review_overdue) for r in rows],
             [r.tier.label for r in rows],
             [r.status.label for r in rows],
+            [initials[r.lead_committee] for r in rows],
         ]
-        return pa.table(
-            [pa.array(c, type=pa.string()) for c in columns], names=[c.label for c in COLUMNS]
-        )
+        return pa.table([pa.array(c, type=pa.string()) for c in columns], names=list(_PAINTED))
 
 
 class _Texts(dict[str, str]):
-    """Plain text as register markup, each distinct text escaped once."""
+    """Plain text as register markup, each distinct text shortened (if asked) and escaped
+    once."""
+
+    def __init__(self, shorten: Callable[[str], str] | None = None) -> None:
+        super().__init__()
+        self._shorten = shorten
 
     def __missing__(self, value: str) -> str:
-        self[value] = escaped = _text(value)
+        self[value] = escaped = _text(self._shorten(value) if self._shorten else value)
         return escaped
 
 
@@ -166,7 +197,7 @@ class _FixedWidths(ArrowBackend):
 
     @property
     def column_content_widths(self) -> list[int]:
-        return [0] * len(COLUMNS)
+        return [0] * self.column_count
 
 
 class RegisterTable(DataTable):
@@ -184,6 +215,8 @@ class RegisterTable(DataTable):
         super().__init__(**options)
         self.widths = widths
         """The column widths it was made with."""
+        self.shape: list[tuple[Column, int]] = []
+        """The columns it shows and their widths (see :func:`layout`)."""
 
     def _clear_caches(self) -> None:
         super()._clear_caches()
@@ -275,9 +308,7 @@ class RegisterTable(DataTable):
 
 
 def _empty() -> pa.Table:
-    return pa.table(
-        [pa.array([], type=pa.string()) for _ in COLUMNS], names=[c.label for c in COLUMNS]
-    )
+    return pa.table([pa.array([], type=pa.string()) for _ in _PAINTED], names=list(_PAINTED))
 
 
 _MARKUP_OR_BREAK = re.compile(r"[\[\\\n\r\t]")
@@ -289,12 +320,88 @@ def _text(value: str) -> str:
     return escape(value) if "[" in value or value.endswith("\\") else value
 
 
+def layout(width: int, longest: dict[str, int]) -> list[tuple[Column, int]]:
+    """The columns shown at a table ``width`` and the width of each: the essential columns, then
+    the others while the title keeps :data:`TITLE_ROOM` (or room for the longest title), the
+    title taking whatever is spare.
+
+    ``longest`` gives each column's longest text in the rows; a column is never wider than its
+    longest text (nor its label), nor than its own width. Each column takes two more cells of
+    padding; a cell is kept for the scroll bar.
+    """
+    by_name = {c.name: c for c in COLUMNS}
+
+    def fits(column: Column) -> int:
+        most = column.width or 0
+        return max(len(column.label), min(most, longest.get(column.name, most)))
+
+    room = min(TITLE_ROOM, max(longest.get("title", TITLE_ROOM), len("Title")))
+    if width < 100:
+        # Narrow: the owner and the date give way to the title.
+        chosen = [
+            (by_name[n], min(fits(by_name[n]), 14 if n == "owner" else 99)) for n in ESSENTIAL
+        ]
+    else:
+        chosen = [(by_name[n], fits(by_name[n])) for n in ESSENTIAL]
+
+    def spare(columns: list[tuple[Column, int]]) -> int:
+        return width - 2 - sum(w + 2 for c, w in columns if c.name != "title") - 2
+
+    for name in OPTIONAL:
+        column = by_name[name]
+        candidate = [*chosen, (column, fits(column))]
+        if name == "committee" and spare(candidate) < room:
+            column = COMMITTEE_SHORT
+            candidate = [*chosen, (column, fits(column))]
+        if spare(candidate) >= room:
+            chosen = candidate
+    order = [*(c.name for c in COLUMNS)]
+    chosen.sort(
+        key=lambda cw: order.index(cw[0].name if cw[0] is not COMMITTEE_SHORT else "committee")
+    )
+    title = max(12, spare(chosen))
+    return [(c, title if c.name == "title" else w) for c, w in chosen]
+
+
+def longest_texts(rows: Sequence[RiskRow], painted: pa.Table | None) -> dict[str, int]:
+    """Each text column's longest text in the rows (as painted), for :func:`layout`."""
+    if painted is None or not rows:
+        return {}
+    import pyarrow.compute as pc
+
+    found: dict[str, int] = {}
+    for name in ("reference", "title", "owner", "committee", "band", "appetite", "review",
+                 COMMITTEE_SHORT.name):  # fmt: skip
+        lengths = pc.max(pc.utf8_length(painted.column(name))).as_py() or 0
+        found[name] = int(lengths)
+    # Painted markup is longer than the text it draws: measure those from the rows instead.
+    found["band"] = max((len(r.band) for r in rows), default=0)
+    found["review"] = max(
+        (len(fmt_date(r.next_review_date)) + (2 if r.review_overdue else 0) for r in rows),
+        default=0,
+    )
+    found["appetite"] = max(
+        (
+            len(r.appetite.label if r.appetite else "")
+            + (len(f" +{r.gap_to_appetite}") if r.above_appetite else 0)
+            for r in rows
+        ),
+        default=0,
+    )
+    return found
+
+
 class RiskTable(Vertical):
-    """Shows risk rows; posts :class:`RiskTable.Opened` when a row is chosen."""
+    """Shows risk rows; posts :class:`RiskTable.Opened` when a row is chosen.
+
+    Its columns fit the terminal's width (see :func:`layout`), and a line under the table
+    shows the highlighted risk in full: its whole title, owner and committee as recorded.
+    """
 
     DEFAULT_CSS = """
     RiskTable { height: 1fr; }
     RiskTable > DataTable { height: 1fr; max-height: 100%; }
+    RiskTable > #preview { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     """
 
     class Opened(Message):
@@ -313,6 +420,7 @@ class RiskTable(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._longest: dict[str, int] = {}
         self._current = self._table(_empty())
         self._painted: pa.Table | None = None
         self.rows: list[RiskRow] = []
@@ -323,28 +431,32 @@ class RiskTable(Vertical):
 
     def compose(self) -> ComposeResult:
         yield self._current
+        yield Static(id="preview", markup=False)
 
     def load(self, rows: Sequence[RiskRow], painted: pa.Table) -> None:
         """Take newly loaded rows and their markup (from :meth:`RowPainter.paint`)."""
         self.rows, self._painted = list(rows), painted
+        self._longest = longest_texts(self.rows, painted)
 
     async def show(self, picks: Sequence[int], *, keep: str | None = None) -> None:
         """Show these loaded rows, by position, in this order.
 
         The cursor stays on ``keep`` where it is still listed. The rows are replaced in the
-        table shown; only when the terminal's width calls for other column widths is a new
-        table mounted.
+        table shown; only when the terminal's width calls for other columns is a new table
+        mounted.
         """
         self.references = [self.rows[i].reference for i in picks]
         self._picks = list(picks)
         painted = self._painted
         cells = painted.take(list(picks)) if painted is not None and picks else _empty()
         table = self._current
-        if self._widths() == table.widths:
+        shape = self._layout()
+        cells = cells.select([c.name for c, _ in shape])
+        if shape == table.shape:
             table.replace_rows(cells)
         else:
             had_focus = table.has_focus or self.screen.focused is None
-            table = self._table(cells)
+            table = self._table(cells, shape)
             old, self._current = self._current, table
             # Mount the new table before removing the old, so focus never falls elsewhere.
             await self.mount(table, before=old)
@@ -353,32 +465,31 @@ class RiskTable(Vertical):
             await old.remove()
         if keep in self.references:
             table.move_cursor(row=self.references.index(keep), column=0, animate=False)
+        self._preview()
 
     async def on_resize(self) -> None:
         # Rows shown before the first layout (or before the terminal changed width) were laid
         # out for another width: show them again at this one.
-        if self._widths() != self._current.widths:
+        if self._layout() != self._current.shape:
             await self.show(self._picks, keep=self.current_reference)
 
-    def _widths(self) -> list[int]:
-        """Each column's width at the current terminal width."""
+    def _layout(self) -> list[tuple[Column, int]]:
+        """The columns and their widths at the current terminal width."""
         # Before its first layout the table has no size yet: it will span the screen.
-        width = self.size.width or (self.app.size.width if self.is_attached else 0)
-        title = max(20, width - 125) if width else 30
-        widths = [c.width if c.width is not None else title for c in COLUMNS]
-        if 0 < width < 120:
-            # Narrow terminals: shorter owner and committee, so the scores come into view.
-            narrow = {"owner": 10, "committee": 9, "title": 18}
-            widths = [narrow.get(c.name, w) for c, w in zip(COLUMNS, widths, strict=True)]
-        return widths
+        width = self.size.width or (self.app.size.width if self.is_attached else 0) or 120
+        return layout(width, self._longest)
 
-    def _table(self, cells: pa.Table) -> RegisterTable:
-        widths = self._widths()
-        return RegisterTable(
-            widths,
+    def _table(
+        self, cells: pa.Table, shape: list[tuple[Column, int]] | None = None
+    ) -> RegisterTable:
+        shape = shape if shape is not None else self._layout()
+        if cells.num_columns != len(shape):
+            cells = cells.select([c.name for c, _ in shape])
+        table = RegisterTable(
+            [w for _, w in shape],
             backend=_FixedWidths(cells),
-            column_labels=[c.label for c in COLUMNS],
-            column_widths=list(widths),
+            column_labels=[c.label for c, _ in shape],
+            column_widths=[w for _, w in shape],
             cursor_type="row",
             # Scores are badges whose text colour is chosen against the band: keep it.
             cursor_foreground_priority="renderable",
@@ -386,6 +497,8 @@ class RiskTable(Vertical):
             zebra_stripes=True,
             fixed_columns=1,
         )
+        table.shape = shape
+        return table
 
     @property
     def table(self) -> RegisterTable:
@@ -393,10 +506,43 @@ class RiskTable(Vertical):
         return self._current
 
     @property
+    def shown_columns(self) -> list[str]:
+        """The names of the columns shown, in order."""
+        return [c.name for c, _ in self._current.shape]
+
+    @property
     def current_reference(self) -> str | None:
         """The reference under the cursor, if any."""
         row = self.table.cursor_row
         return self.references[row] if 0 <= row < len(self.references) else None
+
+    def _preview(self) -> None:
+        """The highlighted risk in full under the table (its title whole, owner as recorded)."""
+        if not self.is_mounted:
+            return
+        row = self.table.cursor_row
+        preview = self.query_one("#preview", Static)
+        if not 0 <= row < len(self._picks):
+            preview.update("")
+            return
+        r = self.rows[self._picks[row]]
+        parts = [f"{r.reference}  {r.title}", r.owner or "no risk owner"]
+        if r.lead_committee:
+            parts.append(r.lead_committee)
+        if r.band == NEEDS_CORRECTION:
+            parts.append("a stored value needs correction: open the risk and rescore or edit it")
+        elif r.current is not None:
+            parts.append(f"current {r.current.value} {r.band}, {r.direction.label}")
+        if r.appetite is not None:
+            above = f", {r.gap_to_appetite} above" if r.above_appetite else ""
+            parts.append(f"appetite {r.appetite.label}{above}")
+        parts.append(f"{r.tier.label}, {r.status.label.lower()}")
+        preview.update(" · ".join(parts))
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._preview()
 
     @on(DataTable.RowSelected)
     def _opened(self, event: DataTable.RowSelected) -> None:
@@ -407,4 +553,6 @@ class RiskTable(Vertical):
     @on(DataTable.HeaderSelected)
     def _sort(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
-        self.post_message(self.SortRequested(COLUMNS[event.column_index].name))
+        column = self._current.shape[event.column_index][0]
+        name = "committee" if column is COMMITTEE_SHORT else column.name
+        self.post_message(self.SortRequested(name))
