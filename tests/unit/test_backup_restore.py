@@ -447,6 +447,39 @@ def test_restore_keeps_a_dated_copy_of_what_it_replaces_and_records_itself(
     register.engine.dispose()
 
 
+def test_a_restore_that_cannot_keep_its_copy_or_replace_the_register_changes_nothing(
+    register: Context, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = backups / "copy.sqlite"
+    backup_register(register, copy)
+    risks.score_risk(register, "SR2", likelihood=5, impact=5, rationale="after the backup")
+    before, folder = fingerprint(register), register_folder(register)
+
+    def full(path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(backup, "_fsync", full)
+        with pytest.raises(
+            backup.BackupWriteError,
+            match=r"could not write a copy of the register it replaces .*before-restore-"
+            r"20261123T100000Z: No space left on device; nothing was written under that name",
+        ):
+            restore_register(register, copy)
+    assert fingerprint(register) == before
+    assert register_folder(register) == folder
+
+    def fails(ctx: Context, staged: Path) -> None:
+        raise backup.BackupWriteError("could not write the backup into the register")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(backup, "_put_in_place", fails)
+        with pytest.raises(backup.BackupWriteError):
+            restore_register(register, copy)
+    assert fingerprint(register) == before
+    assert register_folder(register) == folder, "the copy kept for it removed again"
+
+
 def test_a_second_restore_in_the_same_second_keeps_its_own_copy(
     register: Context, backups: Path
 ) -> None:
