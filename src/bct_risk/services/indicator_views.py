@@ -16,7 +16,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from bct_risk.domain.enums import ScoreKind
+from bct_risk.domain.enums import RiskStatus, ScoreKind
 from bct_risk.domain.indicators import (
     Basket,
     BreachAcknowledgement,
@@ -426,6 +426,8 @@ def breaches_for_risks(
             continue
         indicator, point, row = hit
         rid = risk.id or 0
+        if risk.status == RiskStatus.CLOSED:
+            continue
         if (rid, point.value_id) in acknowledged:
             continue
         if any(_after(a, row) for a in rescored[rid]):
@@ -469,6 +471,12 @@ def risk_breaches(ctx: Context, reference: str, as_at: date | None = None) -> li
         return breaches_for_risks(session, [risk.id or 0], as_at or ctx.today()).get(
             risk.id or 0, []
         )
+
+
+def open_breaches(session: Session, as_at: date) -> dict[int, list[Breach]]:
+    """Every risk's open indicator breaches (only linked risks are read)."""
+    linked = list(session.exec(select(IndicatorRisk.risk_id).distinct()))
+    return breaches_for_risks(session, linked, as_at)
 
 
 def breached_indicator_keys(session: Session, as_at: date) -> set[str]:

@@ -46,10 +46,25 @@ class Change(StrEnum):
     RESTORE = "restore a backup over the register"
     ASSURANCE = "record assurance on controls"
     OBJECTIVES = "manage strategic objectives and scenarios"
+    INDICATORS = "record key risk indicator values, targets and links"
+    ACKNOWLEDGE_BREACH = "acknowledge indicator breaches"
 
 
-SECRETARIAT = {Change.REVIEW, Change.MEETINGS, Change.RAISE_ACTION, Change.ASSURANCE}
-OWN_RISK = {Change.EDIT_RISK, Change.SCORE, Change.MOVE, Change.MITIGATE, Change.ASSURANCE}
+SECRETARIAT = {
+    Change.REVIEW,
+    Change.MEETINGS,
+    Change.RAISE_ACTION,
+    Change.ASSURANCE,
+    Change.INDICATORS,
+}
+OWN_RISK = {
+    Change.EDIT_RISK,
+    Change.SCORE,
+    Change.MOVE,
+    Change.MITIGATE,
+    Change.ASSURANCE,
+    Change.ACKNOWLEDGE_BREACH,
+}
 
 
 def roles_enforced(session: Session) -> bool:

@@ -63,6 +63,7 @@ APP_ACTIONS = (
     UserAction("show_heat_map", "2", "Heat map", "Show the 5x5 heat map of the register"),
     UserAction("show_tracker", "3", "Actions", "Open the action tracker"),
     UserAction("show_committees", "4", "Committees", "Committees, meetings and reviews"),
+    UserAction("show_indicators", "5", "Indicators", "Key risk indicators and their trends"),
     UserAction(
         "show_readiness", "6", "Readiness", "Data-quality checks: the register's health", show=False
     ),

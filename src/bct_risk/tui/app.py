@@ -185,12 +185,14 @@ class RiskApp(App[None]):
             return
         from bct_risk.tui.screens.committees import CommitteesScreen
         from bct_risk.tui.screens.heatmap import HeatMapScreen
+        from bct_risk.tui.screens.indicators import IndicatorsScreen
         from bct_risk.tui.screens.tracker import TrackerScreen
 
         screens: dict[str, Callable[[], Screen[None]]] = {
             "heat_map": lambda: HeatMapScreen(self.ctx, self._register_filter()),
             "tracker": lambda: TrackerScreen(self.ctx),
             "committees": lambda: CommitteesScreen(self.ctx),
+            "indicators": lambda: IndicatorsScreen(self.ctx),
         }
         self.push_screen(screens[name]())
 
@@ -239,6 +241,10 @@ class RiskApp(App[None]):
     def action_show_committees(self) -> None:
         """Committees and their meetings."""
         self._go_to("committees")
+
+    def action_show_indicators(self) -> None:
+        """Key risk indicators."""
+        self._go_to("indicators")
 
 
 def make_app(ctx: Context, *, blink: bool = True) -> RiskApp:
