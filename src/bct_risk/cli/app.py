@@ -67,6 +67,7 @@ COMMAND_MODULES: dict[str, str] = {
     "audit": "audit",
     "audit": "audit",
     "meetings": "committees",
+    "kpi": "indicators",
     "check": "assurance",
     "objectives": "assurance",
     "assurance": "assurance",
