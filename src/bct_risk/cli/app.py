@@ -200,10 +200,10 @@ def parse_choice(kind: type[ChoiceT], text: str | None) -> ChoiceT | None:
 
 
 def to_date(value: str | None, what: str) -> date | None:
-    """A typed date, or None when not given."""
+    """A typed date, or None when not given (an empty or blank one is refused, not ignored)."""
     from bct_risk.services.validation import parse_date
 
-    return parse_date(value, what) if value else None
+    return None if value is None else parse_date(value, what)
 
 
 def to_score(likelihood: int | None, impact: int | None, what: str) -> Score | None:

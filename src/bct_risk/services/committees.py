@@ -14,6 +14,7 @@ from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_meeting, find_risk
 from bct_risk.services.permissions import Change, authorize
+from bct_risk.services.validation import bounded_text
 
 
 def add_meeting(ctx: Context, committee: str, meeting_date: date, title: str = "") -> Meeting:
@@ -33,7 +34,7 @@ def add_meeting(ctx: Context, committee: str, meeting_date: date, title: str = "
         meeting = Meeting(
             committee_id=id_of(body),
             meeting_date=meeting_date,
-            title=title.strip() or body.name,
+            title=bounded_text(title.strip(), "meeting title", 200) or body.name,
             created_at=ctx.now(),
         )
         session.add(meeting)

@@ -43,10 +43,20 @@ def parse_date(text: str, what: str = "date") -> date:
     )
 
 
-def required_text(value: str | None, what: str) -> str:
-    """Text a rule requires (a rationale, a reason): refuse it blank."""
+def required_text(value: str | None, what: str, limit: int | None = None) -> str:
+    """Text a rule requires (a rationale, a reason): refuse it blank, or longer than ``limit``."""
     text = (value or "").strip()
     if not text:
         article = "an" if what[:1].lower() in "aeiou" else "a"
         raise ValidationError(f"{article} {what} is required", field=what)
-    return text
+    return text if limit is None else bounded_text(text, what, limit)
+
+
+def bounded_text(value: str, what: str, limit: int) -> str:
+    """Text kept in a column of ``limit`` characters: refused when longer, saying by how much."""
+    if len(value) > limit:
+        raise ValidationError(
+            f"the {what} is {len(value):,} characters long; it may be at most {limit:,}",
+            field=what,
+        )
+    return value

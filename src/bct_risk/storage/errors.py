@@ -133,7 +133,7 @@ def failure(
     error in the program itself (exit 4), still one line.
     """
     if isinstance(exc, DomainError):
-        return f"Error: {exc}", getattr(exc, "exit_code", EXIT_REFUSED)
+        return f"Error: {one_line(str(exc))}", getattr(exc, "exit_code", EXIT_REFUSED)
     if isinstance(exc, OSError) and not disk_full(exc):
         where = f": {exc.filename}" if exc.filename else ""
         return f"Error: {exc.strerror or first_line(exc)}{where}", EXIT_REFUSED
@@ -145,6 +145,12 @@ def failure(
         "bct-risk: please report it with the command you ran",
         EXIT_INTERNAL,
     )
+
+
+def one_line(message: str) -> str:
+    """A message on one line: a parser's quoted source and its ^ pointer lines run together."""
+    lines = [line.strip() for line in message.splitlines()]
+    return " ".join(line for line in lines if line and set(line) != {"^"})
 
 
 def _url_problem(exc: BaseException) -> str:
