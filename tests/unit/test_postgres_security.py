@@ -42,7 +42,8 @@ def bct(url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
 
 @pytest.fixture
 def shared_register() -> Iterator[str]:
-    """Step 1, as the database superuser: the README's one-time set-up, then Ada and Vic."""
+    """Step 1: the README's one-time set-up as the database superuser (the database, init, Ada),
+    then Ada adds Vic."""
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
     name = f"bct_team_{uuid.uuid4().hex[:10]}"
     with admin.connect() as c:
@@ -55,7 +56,8 @@ def shared_register() -> Iterator[str]:
                              "--role", "administrator", "--password-stdin",
                              stdin=PASSWORDS["ada"] + "\n")  # fmt: skip
         assert code == 0, err
-        code, _, err = bct(url, "people", "add", "Vic Viewer", "--login", "vic",
+        # From then on the administrator adds people from her own login.
+        code, _, err = bct(url_as(url, "ada"), "people", "add", "Vic Viewer", "--login", "vic",
                              "--role", "viewer", "--password-stdin",
                              stdin=PASSWORDS["vic"] + "\n")  # fmt: skip
         assert code == 0, err

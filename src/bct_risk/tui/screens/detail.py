@@ -15,8 +15,8 @@ from textual.widgets import Footer, Header, Label, Sparkline, Static
 
 from bct_risk.domain.enums import Direction, EscalationDirection, RiskStatus, ScoreKind
 from bct_risk.services import queries
-from bct_risk.services.context import Context
 from bct_risk.services.audit_chain import ChainReport, verify_register
+from bct_risk.services.context import Context
 from bct_risk.services.queries import ActionView, RiskDetail
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import Palette, palette
