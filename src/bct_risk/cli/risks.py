@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -118,20 +119,49 @@ def list_command(
     above_appetite: AboveAppetiteOption = False,
     overdue: OverdueOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_at: Annotated[
+        str | None,
+        typer.Option("--as-at", help="The register as recorded by the end of this day."),
+    ] = None,
+    form: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="table (for the terminal's width; every column in full when piped), tsv, md, "
+            "csv or json.",
+        ),
+    ] = "table",
 ) -> None:
     """List the risks on the register (open ones unless --all)."""
+    from bct_risk.cli.listing import parse_format, register_columns, terminal_width, write_rows
+
+    chosen = parse_format(form)
     reg = register(ctx)
     flt = risk_filter(
         all_=all_, status=status, search=search, owner=owner, committee=committee, band=band,
         tier=tier, category=category, above_appetite=above_appetite, overdue=overdue,
     )  # fmt: skip
-    rows = queries.list_risks(reg, flt)
-    if as_json:
+    day = to_date(as_at, "as-at date") if as_at else None
+    if day is not None:
+        from bct_risk.services.as_at import register_as_at
+
+        rows = register_as_at(reg, day, flt)
+    else:
+        rows = queries.list_risks(reg, flt)
+    if as_json or chosen == "json":
         from bct_risk.cli.indicators import rows_json
 
         print_json(rows_json(reg, rows))
-    else:
-        console.print(register_table(reg, rows))
+        return
+    stream = sys.stdout
+    write_rows(
+        rows,
+        register_columns(),
+        chosen,
+        stream=stream,
+        width=terminal_width(stream),
+        title=f"Risk register ({len(rows)} risks)",
+    )
 
 
 @app.command("show")
