@@ -18,6 +18,7 @@ from bct_risk.domain.scoring import Matrix
 BULLETS = "\uf0b7\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u25a1\u27a2\u2219\uf0a7\uf076\uf0d8"
 """Bullet glyphs: U+F0B7 and friends come from Symbol/Wingdings fonts in PDFs, • from Word."""
 
+_HAS_BULLET = re.compile(rf"[{BULLETS}]")
 _BULLET_SPLIT = re.compile(rf"[{BULLETS}]|(?:^|\n)\s*[-*]\s+")
 
 
@@ -32,7 +33,8 @@ def clean_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).replace("\u00a0", " ")
-    text = re.sub(rf"[{BULLETS}]", " ", text)
+    if _HAS_BULLET.search(text):
+        text = re.sub(rf"[{BULLETS}]", " ", text)
     return " ".join(text.split())
 
 
@@ -52,7 +54,11 @@ def keep_text(value: Any, wrapped: bool | None = None) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).replace("\u00a0", " ").replace("\r\n", "\n").replace("\r", "\n")
+    text = str(value).replace("\u00a0", " ")
+    if "\n" not in text and "\r" not in text and not _HAS_BULLET.search(text):
+        plain = " ".join(text.split())
+        return "- " + plain[2:].strip() if plain.startswith(("- ", "* ")) else plain
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if wrapped is None:
         wrapped = is_wrapped(text)
     lines: list[str] = []
@@ -87,8 +93,11 @@ def keep_text(value: Any, wrapped: bool | None = None) -> str:
 
 def is_blank(value: Any) -> bool:
     """Empty, spaces, or only punctuation (divider rows such as ``-----`` or ``====``)."""
-    text = clean_text(value)
-    return not text or not any(ch.isalnum() for ch in text)
+    if value is None:
+        return True
+    if isinstance(value, int | float | date):
+        return False
+    return not any(ch.isalnum() for ch in str(value))
 
 
 def bullet_items(value: Any) -> list[str]:

@@ -10,8 +10,11 @@ Library warnings are caught and reported in the user's words.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,7 +79,7 @@ def read_workbook(path: Path, data: bytes) -> list[Sheet]:
         raise ValidationError(
             f"{path.name} is not a readable Excel workbook (.xlsx): {exc}"
         ) from exc
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, _no_size_scan():
         warnings.simplefilter("always")
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -112,6 +115,44 @@ def read_workbook(path: Path, data: bytes) -> list[Sheet]:
     return sheets
 
 
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+
+
+@contextmanager
+def _no_size_scan() -> Iterator[None]:
+    """Open sheets without openpyxl reading each one whole to find its stated size.
+
+    A sheet's size is read from its first bytes instead (:func:`_stated_size`); a sheet that
+    states none is simply read.
+    """
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    original = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = lambda self: None
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = original
+
+
+def _stated_size(worksheet: Any) -> tuple[int, int]:
+    """(rows, columns) a sheet states in its ``<dimension>``, from its first few kilobytes."""
+    from openpyxl.utils import column_index_from_string
+
+    with worksheet._get_source() as source:
+        head = source.read(4096)
+    match = _DIMENSION.search(head)
+    if match is None:
+        return 0, 0
+    letters = match.group(3) or match.group(1)
+    digits = match.group(4) or match.group(2)
+    try:
+        columns = column_index_from_string(letters.decode()) if letters else 0
+    except ValueError:
+        columns = EXCEL_COLUMNS + 1
+    return (int(digits) if digits else 0), columns
+
+
 def _warning_text(message: str) -> str:
     if "outside the limits for dates" in message:
         cell = message.split()[1] if message.startswith("Cell ") else "a cell"
@@ -133,7 +174,7 @@ def _read_sheet(path: Path, worksheet: Any) -> Sheet:
 
     name = str(worksheet.title)
     state = str(getattr(worksheet, "sheet_state", "visible") or "visible")
-    dimensions = (worksheet.max_row or 0, worksheet.max_column or 0)
+    dimensions = _stated_size(worksheet)
     if dimensions[0] > EXCEL_ROWS or dimensions[1] > EXCEL_COLUMNS:
         raise ValidationError(
             f"{path.name}: sheet '{name}' states a size of {dimensions[0]:,} rows by "

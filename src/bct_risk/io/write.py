@@ -267,7 +267,7 @@ class _Writer:
         if len(found) > 1:
             names = ", ".join(p.name for p in found)
             raise ValidationError(f"the risk owner '{name}' could mean {names}; give the name")
-        if looks_like_role(name):
+        if looks_like_role(name) and not self.plan.native:
             self.problem(
                 NOTE,
                 f"risk owner '{name}' reads as a job title, not a person: kept as the owner's "
