@@ -145,3 +145,4 @@ def pack_command(
 
 
 from bct_risk.cli import assurance as _assurance  # noqa: E402, F401  (export baf)
+from bct_risk.cli import scrutiny as _scrutiny  # noqa: E402, F401  (export scrutiny)
