@@ -10,6 +10,7 @@ Everything is as at the paper's cut-off.
 from __future__ import annotations
 
 from bct_risk.domain.assurance import LINE_MEANING
+from bct_risk.domain.enums import Assurance
 from bct_risk.domain.gaps import Gaps
 from bct_risk.export.health import health_summary
 from bct_risk.export.markdown import (
@@ -83,12 +84,27 @@ def _summary(register: Register, gaps: dict[str, Gaps]) -> str:
                 cell(objective.title),
                 cell(", ".join(r.reference for r in risks)),
                 fmt_score(register.matrix, highest) if highest else "–",
+                _lowest_level(risks),
                 str(in_control),
                 str(in_assurance),
             ]
         )
-    return table(
-        ["Objective", "Risks", "Highest current", "Gaps in control", "Gaps in assurance"], rows
+    headers = ["Objective", "Risks", "Highest current", "Lowest control assurance"]
+    return table([*headers, "Gaps in control", "Gaps in assurance"], rows)
+
+
+def _lowest_level(risks: list[RiskState]) -> str:
+    """The weakest assurance level recorded on the key controls of the risks; how many of
+    their key controls have none recorded."""
+    order = list(Assurance)  # substantial … none
+    controls = [c for r in risks for c in r.controls if c.key_control]
+    levels = [c.assurance_level for c in controls if c.assurance_level is not None]
+    unjudged = len(controls) - len(levels)
+    lowest = max(levels, key=order.index).label if levels else "none recorded"
+    return (
+        f"{lowest} ({unjudged} of {len(controls)} not judged)"
+        if unjudged and levels
+        else (lowest if controls else "–")
     )
 
 
