@@ -12,6 +12,7 @@ from __future__ import annotations
 from bct_risk.domain.assurance import LINE_MEANING
 from bct_risk.domain.enums import Assurance
 from bct_risk.domain.gaps import Gaps
+from bct_risk.domain.scoring import Matrix
 from bct_risk.export.health import health_summary
 from bct_risk.export.markdown import (
     bullets,
@@ -26,6 +27,7 @@ from bct_risk.services.baf import (
     ControlState,
     Register,
     RiskState,
+    ScenarioDetail,
     scenario_detail,
 )
 from bct_risk.services.checks import CheckReport
@@ -197,38 +199,39 @@ def _scenarios(register: Register) -> str:
         lines.append("No scenarios are recorded.")
         return "\n".join(lines)
     for scenario in register.scenarios:
-        detail = scenario_detail(register, scenario)
-        combined = (
-            fmt_score(register.matrix, scenario.combined) if scenario.combined else "not judged"
-        )
-        lines += [heading(3, scenario.name), ""]
-        if scenario.narrative:
-            lines += [inline(scenario.narrative), ""]
-        source = inline(scenario.source or "–") + (
-            " (illustrative)" if scenario.illustrative else ""
-        )
-        lines += [f"Combined judgement: {combined}. Source: {source}.", ""]
-        lines.append(
-            table(
-                ["Risk", "Current", "Target", "Risk owner"],
-                [
-                    [
-                        f"{inline(r.reference)} {inline(r.title)}",
-                        fmt_score(register.matrix, r.current),
-                        fmt_score(register.matrix, r.target),
-                        cell(r.owner.name if r.owner else ""),
-                    ]
-                    for r in detail.members
-                ],
-            )
-        )
-        points = detail.single_points_of_failure
-        lines += ["", "**Single points of failure:**", ""]
-        if points:
-            lines.append(
-                bullets([f"{s.what} {inline(s.name)}: {', '.join(s.risks)}" for s in points])
-            )
-        else:
-            lines.append("None: no control or person is shared by two or more of them.")
-        lines.append("")
+        lines += scenario_parts(register.matrix, scenario_detail(register, scenario))
     return "\n".join(lines).rstrip("\n")
+
+
+def scenario_parts(matrix: Matrix, detail: ScenarioDetail, level: int = 3) -> list[str]:
+    """One scenario: its narrative, combined judgement, members and single points of failure."""
+    scenario = detail.scenario
+    lines: list[str] = []
+    combined = fmt_score(matrix, scenario.combined) if scenario.combined else "not judged"
+    lines += [heading(level, scenario.name), ""]
+    if scenario.narrative:
+        lines += [inline(scenario.narrative), ""]
+    source = inline(scenario.source or "–") + (" (illustrative)" if scenario.illustrative else "")
+    lines += [f"Combined judgement: {combined}. Source: {source}.", ""]
+    lines.append(
+        table(
+            ["Risk", "Current", "Target", "Risk owner"],
+            [
+                [
+                    f"{inline(r.reference)} {inline(r.title)}",
+                    fmt_score(matrix, r.current),
+                    fmt_score(matrix, r.target),
+                    cell(r.owner.name if r.owner else ""),
+                ]
+                for r in detail.members
+            ],
+        )
+    )
+    points = detail.single_points_of_failure
+    lines += ["", "**Single points of failure:**", ""]
+    if points:
+        lines.append(bullets([f"{s.what} {inline(s.name)}: {', '.join(s.risks)}" for s in points]))
+    else:
+        lines.append("None: no control or person is shared by two or more of them.")
+    lines.append("")
+    return lines

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from bct_risk.domain.scoring import Matrix
 from bct_risk.export.markdown import cell, fmt_date, heading, inline, table
 from bct_risk.services.checks import CheckReport
 
@@ -48,3 +51,9 @@ def checks_paper(report: CheckReport) -> str:
             table(["Concerns", "Finding"], [[cell(f.subject), cell(f.message)] for f in r.findings])
         )
     return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def pack_health_section(matrix: Matrix, pack: Any) -> list[str]:
+    """The committee pack's opening "Register health": counts by check on the pack's risks."""
+    report = getattr(pack, "health", None)
+    return [health_summary(report).rstrip("\n")] if report is not None else []

@@ -7,6 +7,7 @@ actions as they stood then (an action completed after the date was still live on
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -488,3 +489,20 @@ def objectives_of(session: Session, risk_id: int) -> list[str]:
         .order_by(col(StrategicObjective.position), col(StrategicObjective.id))
     )
     return list(session.exec(statement))
+
+
+def scenarios_in(
+    session: Session, matrix: Matrix, as_at: date, risk_ids: set[int]
+) -> list[ScenarioDetail]:
+    """The scenarios with two or more members among some risks (a pack's), as at a date, each
+    with only those members (a public pack leaves out exempt ones)."""
+    register = read_register(session, matrix, as_at)
+    found = []
+    for scenario in register.scenarios:
+        detail = scenario_detail(register, scenario)
+        members = [r for r in detail.members if r.id in risk_ids]
+        if len(members) < 2:
+            continue
+        kept = dataclasses.replace(scenario, members=[r.reference for r in members])
+        found.append(scenario_detail(register, kept))
+    return found

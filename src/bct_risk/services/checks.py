@@ -12,6 +12,7 @@ indicators' values (``domain.indicators``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -359,3 +360,12 @@ def indicator_moves(session: Session, as_at: date) -> IndicatorMoves | None:
         return sorted(moved)
 
     return moves
+
+
+def checks_of_risks(
+    session: Session, matrix: Matrix, as_at: date, risk_ids: set[int]
+) -> CheckReport:
+    """The checks on some of the register's risks (a committee pack's), inside its session."""
+    register = read_register(session, matrix, as_at)
+    kept = dataclasses.replace(register, risks=[r for r in register.risks if r.id in risk_ids])
+    return check_register(kept, matrix, indicator_moves(session, as_at))
