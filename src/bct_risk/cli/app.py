@@ -61,10 +61,11 @@ COMMAND_MODULES: dict[str, str] = {
     "reopen": "risks",
     "link": "risks",
     "export": "export",
+    "papers": "papers",
+    "diff": "diff",
     "actions": "actions",
     "control": "actions",
     "people": "admin",
-    "audit": "audit",
     "audit": "audit",
     "meetings": "committees",
     "kpi": "indicators",
@@ -124,6 +125,14 @@ class RegisterGroup(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # the parser's own exits and usage errors (exit 2), already one block
+        except BrokenPipeError as exc:
+            # The reader stopped reading (`bct-risk list | head`): stop quietly, as other
+            # command-line tools do, with nothing left to flush at exit.
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from exc
         except Exception as exc:
             # One line on standard error, as written (a message may quote a file's [brackets],
             # which are not markup), and the exit code of its kind (README, "Exit codes").

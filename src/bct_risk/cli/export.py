@@ -1,6 +1,9 @@
 """Commands that write papers: ``bct-risk export register`` and ``bct-risk pack``.
 
-A paper goes to standard output, or to a file with ``-o``. A file is written whole or not at all
+Papers come as Markdown, Word (``--format docx``) or HTML, the register also as CSV or JSON;
+``--as-at DATE`` gives the register as recorded by the end of that day, and ``--issue`` records
+the paper as issued (its SHA-256, see ``bct-risk papers``). A paper goes to standard output, or
+to a file with ``-o`` (a Word paper only to a file). A file is written whole or not at all
 (a temporary file beside it, renamed into place), and an existing file is only replaced with
 ``--force``. The Markdown register is written as it is read, a chunk of risks at a time, to the
 file or to standard output alike: a register of 100,000 risks never sits whole in memory.
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, TextIO, TypeVar
 
@@ -31,15 +35,23 @@ from bct_risk.cli.filters import (
 )
 from bct_risk.domain.errors import ValidationError
 from bct_risk.export.data import register_csv, register_json
-from bct_risk.export.files import check_target, save_stream
+from bct_risk.export.files import check_target, save_bytes, save_stream
+from bct_risk.export.formats import render
 from bct_risk.export.pack import render_pack
-from bct_risk.export.register import write_register
-from bct_risk.services.papers import committee_pack, register_records, register_stream
+from bct_risk.export.register import render_register, write_register
+from bct_risk.services.issued import issue_paper
+from bct_risk.services.papers import (
+    committee_pack,
+    register_paper,
+    register_records,
+    register_stream,
+)
 
-export_app = typer.Typer(help="Export the register as Markdown, CSV or JSON.")
+export_app = typer.Typer(help="Export the register as Markdown, Word, HTML, CSV or JSON.")
 app.add_typer(export_app, name="export")
 
-FORMATS = ("md", "csv", "json")
+FORMATS = ("md", "docx", "html", "csv", "json")
+PAPER_FORMATS = ("md", "docx", "html")
 T = TypeVar("T")
 FORCE_HINT = "use --force to replace it"
 
@@ -53,6 +65,14 @@ ForceOption = Annotated[
 PublicOption = Annotated[
     bool,
     typer.Option("--public", help="Public version: exempt risks and their actions left out."),
+]
+AsAtOption = Annotated[
+    str | None,
+    typer.Option("--as-at", help="The register as recorded by the end of this day."),
+]
+IssueOption = Annotated[
+    bool,
+    typer.Option("--issue", help="Record the paper as issued (its SHA-256), audited."),
 ]
 
 
@@ -69,16 +89,31 @@ def write_output(write: Callable[[TextIO], T], path: Path | None, force: bool) -
     return save_stream(write, path, overwrite=force, hint=FORCE_HINT)
 
 
-def _format(given: str | None, path: Path | None) -> str:
+def _format(given: str | None, path: Path | None, formats: tuple[str, ...] = FORMATS) -> str:
     if given is None:
         suffix = path.suffix.lower().lstrip(".") if path else ""
-        return suffix if suffix in FORMATS else "md"
+        return suffix if suffix in formats else "md"
     wanted = given.strip().lower()
-    if wanted == "markdown":
-        wanted = "md"
-    if wanted not in FORMATS:
-        raise ValidationError(f"'{given}' is not a format; use one of: md, csv, json")
+    wanted = {"markdown": "md", "word": "docx", "htm": "html"}.get(wanted, wanted)
+    if wanted not in formats:
+        raise ValidationError(f"'{given}' is not a format; use one of: {', '.join(formats)}")
+    if wanted == "docx" and path is None:
+        raise ValidationError("a Word paper is written to a file: give -o FILE.docx")
     return wanted
+
+
+def _as_at(value: str | None) -> date | None:
+    return to_date(value, "as-at date") if value else None
+
+
+def write_paper(data: bytes, path: Path | None, force: bool) -> None:
+    """A paper's bytes to standard output or, whole or not at all, to a file."""
+    if path is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    save_bytes(data, path, overwrite=force, hint=FORCE_HINT)
 
 
 @export_app.command("register")
@@ -96,23 +131,48 @@ def export_register(
     overdue: OverdueOption = False,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="md, csv or json (default: from -o, else md)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="md, docx, html, csv or json (default: from -o, else md).",
+        ),
     ] = None,
     public: PublicOption = False,
+    as_at: AsAtOption = None,
+    issue: IssueOption = False,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Export the register, or a filtered part of it, as a Markdown paper, CSV or JSON."""
+    """Export the register, or a filtered part of it, as a paper (Markdown, Word, HTML), CSV or
+    JSON; as it stands, or as at a past date."""
     kind = _format(fmt, output)
+    day = _as_at(as_at)
+    if day is not None and kind in ("csv", "json"):
+        raise ValidationError("--as-at gives a paper (md, docx or html), not CSV or JSON")
+    if issue and kind not in PAPER_FORMATS:
+        raise ValidationError("only a paper (md, docx or html) is issued, not CSV or JSON")
     check_output(output, force)
     reg = register(ctx)
     flt = risk_filter(
         all_=all_, status=status, search=search, owner=owner, committee=committee, band=band,
         tier=tier, category=category, above_appetite=above_appetite, overdue=overdue,
     )  # fmt: skip
-    if kind == "md":
-        paper = register_stream(reg, flt, public=public)
+    title = "Risk register" + (f" as at {fmt_date(day)}" if day else "")
+    if kind == "md" and not issue:
+        paper = register_stream(reg, flt, public=public, as_at=day)
         count = write_output(lambda out: write_register(reg.matrix, paper, out), output, force)
+    elif kind in PAPER_FORMATS:
+        whole = register_paper(reg, flt, public=public, as_at=day)
+        data = render(render_register(reg.matrix, whole), kind, title=title, day=day or reg.today())
+        count = len(whole.risks)
+        write_paper(data, output, force)
+        if issue:
+            # Recorded once the paper is written (nothing that could fail follows the commit).
+            issued = issue_paper(
+                reg, data, kind="register", title=title, fmt=kind, as_at=day or reg.today(),
+                public=public, file_name=output.name if output else "",
+            )  # fmt: skip
+            done(f"Issued {title} ({kind}); SHA-256 {issued.sha256}")
     else:
         records = register_records(reg, flt, public=public)
         text = (register_csv if kind == "csv" else register_json)(records)
@@ -128,20 +188,52 @@ def pack_command(
     committee: Annotated[str, typer.Option(help='Committee, e.g. "Finance and Resources".')],
     meeting: Annotated[str, typer.Option(help="Date of the meeting the pack is for.")],
     public: PublicOption = False,
+    as_at: Annotated[
+        str | None,
+        typer.Option(
+            "--as-at",
+            help="Build the pack as at this day (default: the meeting's cut-off, else the day "
+            "before the meeting).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="md, docx or html (default: from -o, else md)."),
+    ] = None,
+    issue: IssueOption = False,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Write a committee's pack for a meeting as Markdown: changes, actions and its risks."""
+    """Write a committee's pack for a meeting: the register as at its cut-off, changes since the
+    previous meeting, actions and the committee's risks."""
     day = to_date(meeting, "meeting date")
     if day is None:
         raise ValidationError("give the date of the meeting", field="meeting")
+    kind = _format(fmt, output, PAPER_FORMATS)
+    cut = _as_at(as_at)
+    if cut is not None and cut >= day:
+        raise ValidationError(
+            f"the pack's as-at date {cut.isoformat()} must be before the meeting", field="as_at"
+        )
     check_output(output, force)
     reg = register(ctx)
-    pack = committee_pack(reg, committee, day, public=public)
-    text = render_pack(reg.matrix, pack)
-    write_output(lambda out: out.write(text), output, force)
+    pack = committee_pack(reg, committee, day, public=public, as_at=cut)
+    title = f"{pack.committee}: risk report, {fmt_date(pack.meeting_date)}" + (
+        " (public)" if public else ""
+    )
+    data = render(render_pack(reg.matrix, pack), kind, title=title, day=pack.as_at)
+    write_paper(data, output, force)
+    if issue:
+        # Recorded once the paper is written (nothing that could fail follows the commit).
+        issued = issue_paper(
+            reg, data, kind="pack", title=title, fmt=kind, committee=pack.committee,
+            meeting_date=pack.meeting_date, as_at=pack.as_at, public=public,
+            file_name=output.name if output else "",
+        )  # fmt: skip
     if output is not None:
         done(f"Wrote the {pack.committee} pack for {fmt_date(pack.meeting_date)} to {output}")
+    if issue:
+        done(f"Issued {title} ({kind}); SHA-256 {issued.sha256}")
 
 
 from bct_risk.cli import assurance as _assurance  # noqa: E402, F401  (export baf)

@@ -68,6 +68,28 @@ def save_stream(
     return result
 
 
+def save_bytes(data: bytes, path: Path, *, overwrite: bool = False, hint: str = "") -> None:
+    """Write bytes (a Word paper) to a temporary file beside ``path``, then rename it."""
+    check_target(path, overwrite=overwrite, hint=hint)
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as exc:
+        raise ValidationError(f"cannot write {path}: {exc.strerror}", field="output") from exc
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise ValidationError(f"cannot write {path}: {exc.strerror}", field="output") from exc
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -30,10 +30,13 @@ from bct_risk.domain.models import (
     Assessment,
     AuditEvent,
     Committee,
+    CommitteeReview,
     Escalation,
+    Meeting,
     Person,
     Risk,
 )
+from bct_risk.domain.scoring import Matrix
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee
 from bct_risk.services.register_rows import (
@@ -237,6 +240,7 @@ _RISKS = sa.select(
     col(Risk.exempt),
     col(Risk.next_review_date),
     col(Risk.target_date),
+    col(Risk.review_frequency_days),
 )
 
 
@@ -248,35 +252,41 @@ def scores_as_at(
     session: Session, ids: Iterable[int], day: date, cut: datetime
 ) -> dict[int, dict[str, Any]]:
     """Each risk's latest inherent, current and target scores taking effect by ``day`` and
-    recorded by ``cut``, and the current score before the latest."""
+    recorded by ``cut``, the current score before the latest, the day of the latest current
+    scoring (``scored_on``) and whether a later current scoring exists (``superseded``)."""
     found: dict[int, dict[str, Any]] = {}
     ids = list(ids)
+    current = ScoreKind.CURRENT.value
     for start in range(0, len(ids), 500):
-        for rid, kind, likelihood, impact, score in session.execute(
+        for rid, kind, likelihood, impact, score, assessed_on, created in session.execute(
             sa.select(
                 col(Assessment.risk_id),
                 col(Assessment.kind),
                 col(Assessment.likelihood),
                 col(Assessment.impact),
                 col(Assessment.score),
+                col(Assessment.assessed_on),
+                col(Assessment.created_at),
             )
-            .where(
-                col(Assessment.risk_id).in_(ids[start : start + 500]),
-                col(Assessment.assessed_on) <= day,
-                col(Assessment.created_at) <= cut,
-            )
+            .where(col(Assessment.risk_id).in_(ids[start : start + 500]))
             .order_by(col(Assessment.assessed_on), col(Assessment.id))
         ):
             mine = found.setdefault(rid, {})
             kind = _value(kind)
-            if kind == ScoreKind.CURRENT.value and "current" in mine:
-                mine["previous"] = mine["current"][2]
+            if assessed_on > day or stamp(created) > cut:
+                if kind == current:
+                    mine["superseded"] = True
+                continue
+            if kind == current:
+                if current in mine:
+                    mine["previous"] = mine[current][2]
+                mine["scored_on"] = assessed_on
             mine[kind] = (likelihood, impact, score)
     return found
 
 
 def register_tuples(
-    session: Session, day: date, cut: datetime | None = None
+    session: Session, day: date, cut: datetime | None = None, matrix: Matrix | None = None
 ) -> list[tuple[Any, ...]]:
     """Every risk recorded by the end of ``day`` as a row of the register's SQL (see
     :func:`~bct_risk.services.queries.register_statement`), with its values as at that day and
@@ -295,8 +305,18 @@ def register_tuples(
     undone = recorded.undone("risk", ids)
     tiers = recorded.tiers(ids)
     scores = scores_as_at(session, ids, day, cut)
+    reviewed: dict[int, date] = {}
+    for rid, when, created in session.execute(
+        sa.select(
+            col(CommitteeReview.risk_id), col(Meeting.meeting_date), col(CommitteeReview.created_at)
+        )
+        .join(Meeting, col(Meeting.id) == col(CommitteeReview.meeting_id))
+        .where(col(Meeting.meeting_date) <= day)
+    ):
+        if stamp(created) <= cut and when > reviewed.get(rid, date.min):
+            reviewed[rid] = when
     names = ("title", "owner_id", "lead_committee_id", "tier", "status", "category", "appetite",
-             "exempt", "next_review_date", "target_date")  # fmt: skip
+             "exempt", "next_review_date", "target_date", "review_frequency_days")  # fmt: skip
     rows: list[tuple[Any, ...]] = []
     for risk in risks:
         rid = risk[0]
@@ -311,7 +331,16 @@ def register_tuples(
                 values[name] = old
         mine = scores.get(rid, {})
         il, ii, _ = mine.get(ScoreKind.INHERENT.value, (None, None, None))
-        cl, ci, _ = mine.get(ScoreKind.CURRENT.value, (None, None, None))
+        cl, ci, score = mine.get(ScoreKind.CURRENT.value, (None, None, None))
+        later = "next_review_date" not in undone.get(rid, {}) and mine.get("superseded")
+        if matrix is not None and later and score is not None:
+            # A scoring after the day moved the next review, and the trail holds no earlier
+            # date (seeded or imported history): the review that scoring as at the day set.
+            # A committee's review as at the day restarts the interval too.
+            since = max(mine["scored_on"], reviewed.get(rid, date.min))
+            values["next_review_date"] = matrix.next_review(
+                since, score, values["review_frequency_days"]
+            )
         tl, ti, _ = mine.get(ScoreKind.TARGET.value, (None, None, None))
         rows.append((
             rid, risk[1], values["title"], people.get(values["owner_id"], ""),
@@ -336,7 +365,7 @@ def register_as_at(ctx: Context, day: date, flt: RiskFilter | None = None) -> li
     with ctx.read() as session:
         committee_id = find_committee(session, flt.committee).id if flt.committee.strip() else None
         band = ctx.matrix.band_by_name(flt.band) if flt.band.strip() else None
-        tuples = register_tuples(session, day)
+        tuples = register_tuples(session, day, matrix=ctx.matrix)
         job_titles = dict(session.execute(sa.select(col(Person.id), col(Person.job_title))).all())
     lines = reader.read_all([t[:19] for t in tuples])
     owners = {t[0]: t[19] for t in tuples}

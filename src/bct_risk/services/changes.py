@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any, NamedTuple
 
@@ -38,6 +38,19 @@ from bct_risk.domain.models import (
 )
 from bct_risk.domain.scoring import Score, direction
 from bct_risk.services.as_at import Recorded, end_of
+from bct_risk.services.context import Context
+
+
+def register_changes(
+    ctx: Context, since: date, until: date, *, include_exempt: bool = True
+) -> Changes:
+    """What changed on the whole register from ``since`` to ``until`` (both included), as
+    recorded by the end of ``until``: for ``bct-risk diff``."""
+    end = until + timedelta(days=1)
+    with ctx.read() as session:
+        return changes_between(
+            session, None, since, end, include_exempt=include_exempt, recorded_by=end_of(until)
+        )
 
 
 class _Risk(NamedTuple):

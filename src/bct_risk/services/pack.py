@@ -216,7 +216,7 @@ def committee_pack(
         reader = RowReader(ctx.matrix, day)
         covered: list[RiskRow] = []
         own: set[int] = set()
-        every = register_tuples(session, day, cut)
+        every = register_tuples(session, day, cut, ctx.matrix)
         for line, raw in zip(reader.read_all([t[:19] for t in every]), every, strict=True):
             inside, mine = _covers(body, raw[5], raw[20])
             if not inside or line.status != RiskStatus.OPEN:
