@@ -142,3 +142,30 @@ def test_list_in_each_format_on_the_seed_register(seeded_database: str) -> None:
     result = runner.invoke(cli_app.app, [*base, "list", "--format", "xml"])
     assert result.exit_code == 1
     assert "'xml' is not a list format" in result.stderr
+
+
+F_SETPIPE_SZ = 1031
+
+
+def test_a_reader_that_stops_early_gets_no_error(seeded_database: str) -> None:
+    """`bct-risk list | head -1`: the list stops quietly when its reader goes away."""
+    import fcntl
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from bct_risk.cli import main; main()"]
+    process = subprocess.Popen(
+        [*command, "--database", seeded_database, "list", "--all", "--format", "tsv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    # A pipe smaller than the list (Linux's F_SETPIPE_SZ), so the reader stops before the end.
+    fcntl.fcntl(process.stdout.fileno(), F_SETPIPE_SZ, 4096)
+    first = process.stdout.read(10)
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0
+    assert first.startswith(b"Ref\t")
+    assert errors == ""
