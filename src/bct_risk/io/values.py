@@ -19,6 +19,7 @@ BULLETS = "\uf0b7\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u25a1\u27a2\u2219\uf
 """Bullet glyphs: U+F0B7 and friends come from Symbol/Wingdings fonts in PDFs, • from Word."""
 
 _HAS_BULLET = re.compile(rf"[{BULLETS}]")
+_ALNUM = re.compile(r"[^\W_]")
 _BULLET_SPLIT = re.compile(rf"[{BULLETS}]|(?:^|\n)\s*[-*]\s+")
 
 
@@ -95,9 +96,11 @@ def is_blank(value: Any) -> bool:
     """Empty, spaces, or only punctuation (divider rows such as ``-----`` or ``====``)."""
     if value is None:
         return True
+    if isinstance(value, str):
+        return _ALNUM.search(value) is None
     if isinstance(value, int | float | date):
         return False
-    return not any(ch.isalnum() for ch in str(value))
+    return _ALNUM.search(str(value)) is None
 
 
 def bullet_items(value: Any) -> list[str]:
