@@ -352,9 +352,7 @@ def test_unmapped_columns_are_kept_as_additional_fields(ctx: Context, tmp_path: 
         assert stored.additional_fields["Funding stream"] == "ESF"
 
 
-def test_show_prints_and_json_carries_the_additional_fields(
-    db_path: Path, tmp_path: Path
-) -> None:
+def test_show_prints_and_json_carries_the_additional_fields(db_path: Path, tmp_path: Path) -> None:
     import json
 
     from tests.io.test_cli_import import run
@@ -370,3 +368,17 @@ def test_show_prints_and_json_carries_the_additional_fields(
     data = json.loads(out)
     assert data["additional_fields"] == {"Funding stream": "ESF [b]"}
     assert data["source_reference"] == "E1" and data["title_derived"] is False
+
+
+def test_an_import_keeps_the_audit_chain_intact(ctx: Context, tmp_path: Path) -> None:
+    from bct_risk.services.audit_chain import verify_register
+
+    path = tmp_path / "chain.csv"
+    path.write_text(
+        "Ref,Title,Owner,Likelihood,Impact,Controls\n"
+        "C1,Theft,Ann Lee,2,3,Locks\nC2,Fire,Bob Ray,1,4,Alarms\n"
+    )
+    assert import_file(ctx, path).written
+    report = verify_register(ctx)
+    assert report.intact, report.describe()
+    assert report.events >= 4

@@ -44,7 +44,7 @@ from bct_risk.io.records import (
     TrackerIn,
 )
 from bct_risk.io.values import looks_like_role
-from bct_risk.services import audit
+from bct_risk.services import audit, audit_chain
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
 from bct_risk.services.latest import refresh_latest_scores
@@ -363,10 +363,11 @@ class _Writer:
                     "source": item.source, "illustrative": False, "version": 1,
                     "created_at": self.now, "updated_at": self.now,
                 })  # fmt: skip
-        for model, rows in ((Assessment, assessments), (Control, controls), (Action, actions),
-                            (AuditEvent, events)):  # fmt: skip
+        for model, rows in ((Assessment, assessments), (Control, controls), (Action, actions)):
             if rows:
                 self.session.execute(sa.insert(model), rows)
+        if events:
+            self.session.execute(sa.insert(AuditEvent), seal_batch(self.session, events))
         refresh_latest_scores(self.session, ids)
         self.counts.assessments += len(assessments)
         self.counts.controls += len(controls)
@@ -454,6 +455,41 @@ class _Writer:
                 )
             )
             self.counts.updates += 1
+
+
+def seal_batch(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Audit events appended in order, each sealed onto the chain as ``audit.record`` seals one.
+
+    The first is sealed by :func:`bct_risk.services.audit_chain.seal` (which takes the chain's
+    lock and, on PostgreSQL, the server's actor and time); the rest follow it in one pass, with
+    their ids taken together.
+    """
+    first = AuditEvent(**rows[0])
+    audit_chain.seal(session, first)
+    connection = session.connection()
+    count = len(rows) - 1
+    if connection.dialect.name == "postgresql" and count:
+        ids = list(
+            connection.execute(
+                sa.text(
+                    "SELECT nextval(pg_get_serial_sequence('auditevent', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            ).scalars()
+        )
+    else:
+        ids = list(range(int(first.id or 0) + 1, int(first.id or 0) + 1 + count))
+    sealed = [first]
+    for row, next_id in zip(rows[1:], ids, strict=True):
+        event = AuditEvent(**row)
+        event.actor, event.at = first.actor, first.at
+        event.id = int(next_id)
+        event.prev_hash = sealed[-1].hash
+        event.hash = audit_chain.seal_of(audit_chain.content_of(event))
+        sealed.append(event)
+    names = ("id", *audit_chain.FIELDS, "hash")
+    return [{name: getattr(e, name) for name in names} for e in sealed]
 
 
 def _file_of(source: str | None) -> str:
