@@ -494,9 +494,13 @@ def objectives_of(session: Session, risk_id: int) -> list[str]:
 def scenarios_in(
     session: Session, matrix: Matrix, as_at: date, risk_ids: set[int]
 ) -> list[ScenarioDetail]:
-    """The scenarios with two or more members among some risks (a pack's), as at a date, each
-    with only those members (a public pack leaves out exempt ones)."""
-    register = read_register(session, matrix, as_at)
+    """The scenarios with two or more members among some risks (a pack's), as at a date."""
+    return scenarios_of(read_register(session, matrix, as_at), risk_ids)
+
+
+def scenarios_of(register: Register, risk_ids: set[int]) -> list[ScenarioDetail]:
+    """The scenarios with two or more members among some risks, each with only those members
+    (a public pack leaves out exempt ones)."""
     found = []
     for scenario in register.scenarios:
         detail = scenario_detail(register, scenario)

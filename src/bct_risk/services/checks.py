@@ -24,7 +24,14 @@ from sqlmodel import Session, col, select
 from bct_risk.domain.checks import BY_NAME, CATALOGUE, CheckInfo, CheckSetting
 from bct_risk.domain.gaps import current_evidence, day
 from bct_risk.domain.scoring import Matrix
-from bct_risk.services.baf import ActionState, Register, RiskState, read_register
+from bct_risk.services.baf import (
+    ActionState,
+    Register,
+    RiskState,
+    ScenarioDetail,
+    read_register,
+    scenarios_of,
+)
 from bct_risk.services.context import Context
 
 
@@ -369,3 +376,15 @@ def checks_of_risks(
     register = read_register(session, matrix, as_at)
     kept = dataclasses.replace(register, risks=[r for r in register.risks if r.id in risk_ids])
     return check_register(kept, matrix, indicator_moves(session, as_at))
+
+
+def pack_extras(
+    session: Session, matrix: Matrix, as_at: date, risk_ids: set[int]
+) -> tuple[CheckReport, list[ScenarioDetail]]:
+    """What a committee pack adds from the assurance framework, read once: the checks on its
+    risks (the register health it opens with) and the scenarios with two or more of its risks
+    (its combined exposure)."""
+    register = read_register(session, matrix, as_at)
+    kept = dataclasses.replace(register, risks=[r for r in register.risks if r.id in risk_ids])
+    report = check_register(kept, matrix, indicator_moves(session, as_at))
+    return report, scenarios_of(register, risk_ids)
