@@ -79,8 +79,9 @@ COMMAND_MODULES: dict[str, str] = {
 
 
 class RegisterGroup(TyperGroup):
-    """The root command: loads each command's module when first needed, and turns a broken
-    rule into a one-line error and exit code 1, with no traceback."""
+    """The root command: loads each command's module when first needed, and turns any failure
+    into one line on standard error and its exit code (1 refused, 3 the register cannot be used,
+    4 a fault of the program; see :mod:`bct_risk.storage.errors`), never a traceback."""
 
     def __init__(self, **attrs: Any) -> None:
         self._loaded: set[str] = set()
