@@ -10,6 +10,7 @@ from rich.text import Text
 
 from bct_risk.cli.app import (
     app,
+    cells,
     console,
     done,
     fmt_date,
@@ -54,15 +55,17 @@ def actions_table(title: str, rows: list[ActionView]) -> Table:
         if a.risk_reference:
             where = f"{where} [{a.risk_reference}]".strip()
         table.add_row(
-            str(a.id),
-            fmt_date(a.meeting_date or a.raised_on),
-            a.committee,
-            where,
-            a.description,
-            a.owner,
-            fmt_date(a.due_date),
-            status,
-            f"{fmt_date(latest.update_date)}: {latest.text}" if latest else "",
+            *cells(
+                str(a.id),
+                fmt_date(a.meeting_date or a.raised_on),
+                a.committee,
+                where,
+                a.description,
+                a.owner,
+                fmt_date(a.due_date),
+                status,
+                f"{fmt_date(latest.update_date)}: {latest.text}" if latest else "",
+            )
         )
     return table
 

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from bct_risk.cli.app import (
     app,
+    cells,
     console,
     done,
     fmt_date,
@@ -41,7 +42,7 @@ def committees_command(
     for name in ("Committee", "Short name", "Kind"):
         table.add_column(name)
     for c in rows:
-        table.add_row(c.name, c.short_name, c.kind.label)
+        table.add_row(*cells(c.name, c.short_name, c.kind.label))
     console.print(table)
 
 
@@ -60,7 +61,7 @@ def meetings_list(
     table.add_column("Date")
     table.add_column("Title")
     for m in rows:
-        table.add_row(fmt_date(m.meeting_date), m.title)
+        table.add_row(*cells(fmt_date(m.meeting_date), m.title))
     console.print(table)
 
 
