@@ -106,6 +106,19 @@ def test_force_adds_beside_existing_risks(seeded_ctx: Context) -> None:
     assert list_risks(seeded_ctx, RiskFilter(committee="Finance and Resources"))
 
 
+def test_generated_events_are_sealed_onto_the_audit_trail(seeded_ctx: Context) -> None:
+    from bct_risk.domain.models import RiskCreate
+    from bct_risk.services.audit_chain import verify_register
+    from bct_risk.services.risks import create_risk
+
+    events = verify_register(seeded_ctx).events
+    generate(seeded_ctx, TINY, force=True)
+    create_risk(seeded_ctx, RiskCreate(reference="SR90", title="Added after the generator"))
+    report = verify_register(seeded_ctx)
+    assert report.intact, report.describe()
+    assert report.events == events + 30 + 1
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
