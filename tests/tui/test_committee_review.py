@@ -13,7 +13,7 @@ from bct_risk.tui.app import RiskApp
 from bct_risk.tui.screens.committees import CommitteesScreen
 from bct_risk.tui.screens.review import ReviewScreen
 from tests.helpers import fingerprint
-from tests.tui.conftest import press, settle
+from tests.tui.conftest import notices, press, settle
 
 DECEMBER = date(2026, 12, 10)
 
@@ -86,3 +86,25 @@ async def test_an_outcome_is_required(app: RiskApp, app_ctx: Context) -> None:
             "Choose the outcome of the review"
         )
     assert fingerprint(app_ctx) == unchanged
+
+
+async def test_done_only_when_every_risk_has_a_review(app: RiskApp) -> None:
+    september = date(2026, 9, 10)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_meeting(app, pilot, september)
+        screen = app.screen
+        assert isinstance(screen, CommitteesScreen) and screen.pack is not None
+        waiting = [r.reference for r in screen.pack.risks if r.reference not in screen.pack.reviews]
+        assert len(waiting) == 1
+        # The last risk's review amended first: not done; the one without a review comes next.
+        risks = screen.query_one("#meeting-risk-list", OptionList)
+        risks.highlighted = risks.option_count - 1
+        await press(pilot, "r", "ctrl+s")
+        assert "Every risk at this meeting has a review" not in notices(app)
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.row.reference == waiting[0]
+        app.screen.query_one("#outcome", Select).value = ReviewOutcome.NOTED.value
+        await press(pilot, "ctrl+s")
+        assert "Every risk at this meeting has a review" in notices(app)
+        assert isinstance(app.screen, CommitteesScreen)

@@ -197,12 +197,22 @@ class CommitteesScreen(Screen[None]):
         def next_one(saved: bool | None) -> None:
             if not saved:
                 return
+            # The pack was read before these reviews: count the ones saved since as well.
+            reviewed = self.__dict__.setdefault("_reviewed_since", {})
+            done = reviewed.setdefault((pack.committee, pack.meeting_date), set())
+            done.add(row.reference)
             index = listing.highlighted or 0
-            if index + 1 < len(pack.risks):
-                listing.highlighted = index + 1
-                self.action_record_review()
-            else:
+            waiting = [
+                i
+                for i, r in enumerate(pack.risks)
+                if r.reference not in pack.reviews and r.reference not in done
+            ]
+            if not waiting:
                 self.app.notify("Every risk at this meeting has a review", title="Done")
+                return
+            # The next risk without a review, after this one (else the first of them).
+            listing.highlighted = next((i for i in waiting if i > index), waiting[0])
+            self.action_record_review()
 
         self.app.push_screen(
             ReviewScreen(self.ctx, row, pack.committee, pack.meeting_date, existing), next_one
