@@ -26,13 +26,18 @@ pytestmark = [
 
 runner = CliRunner()
 PASSWORDS = {"ada": "ada-Secret-2026", "vic": "vic-Secret-2026", "rita": "rita-Secret-2026"}
+LOGINS: dict[str, str] = {}
+"""The test's logins: ada, vic and rita, with a suffix (PostgreSQL logins are server-wide and
+registers are tested side by side)."""
 
 
-def url_as(url: str, login: str | None) -> str:
-    """The register's URL for a login with its password (None: the superuser's URL)."""
-    if login is None:
-        return url
-    return make_url(url).set(username=login, password=PASSWORDS[login]).render_as_string(False)
+def url_as(url: str, login: str) -> str:
+    """The register's URL for one of the test's logins, with its password."""
+    return (
+        make_url(url)
+        .set(username=LOGINS[login], password=PASSWORDS[login])
+        .render_as_string(hide_password=False)
+    )
 
 
 def bct(url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -45,26 +50,30 @@ def shared_register() -> Iterator[str]:
     """Step 1: the README's one-time set-up as the database superuser (the database, init, Ada),
     then Ada adds Vic."""
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
-    name = f"bct_team_{uuid.uuid4().hex[:10]}"
+    suffix = uuid.uuid4().hex[:10]
+    name = f"bct_team_{suffix}"
+    LOGINS.update({person: f"{person}_{suffix}" for person in PASSWORDS})
     with admin.connect() as c:
         c.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     try:
         code, _, err = bct(url, "init")
         assert code == 0, err
-        code, _, err = bct(url, "people", "add", "Ada Admin", "--login", "ada",
+        code, _, err = bct(url, "people", "add", "Ada Admin", "--login", LOGINS["ada"],
                              "--role", "administrator", "--password-stdin",
                              stdin=PASSWORDS["ada"] + "\n")  # fmt: skip
         assert code == 0, err
         # From then on the administrator adds people from her own login.
-        code, _, err = bct(url_as(url, "ada"), "people", "add", "Vic Viewer", "--login", "vic",
-                             "--role", "viewer", "--password-stdin",
+        code, _, err = bct(url_as(url, "ada"), "people", "add", "Vic Viewer",
+                             "--login", LOGINS["vic"], "--role", "viewer", "--password-stdin",
                              stdin=PASSWORDS["vic"] + "\n")  # fmt: skip
         assert code == 0, err
         yield url
     finally:
         with admin.connect() as c:
             c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for login in LOGINS.values():
+                c.exec_driver_sql(f'DROP ROLE IF EXISTS "{login}"')
         admin.dispose()
 
 
@@ -87,18 +96,18 @@ def test_who_did_what_provably(shared_register: str) -> None:
     score = ("score", "SR2", "-l", "3", "-i", "3", "-r", "Agency use steady")
     code, _, err = bct(vic, *score)
     assert (code, err.strip()) == (1, "Error: Vic Viewer (viewer) may not score risks"), err
-    result = runner.invoke(app, ["--database", vic, "--as", "ada", *score])
+    result = runner.invoke(app, ["--database", vic, "--as", LOGINS["ada"], *score])
     assert result.exit_code == 1
-    assert "connected as vic (Vic Viewer)" in result.stderr
-    assert "may name only you, not 'ada'" in result.stderr
+    assert f"connected as {LOGINS['vic']} (Vic Viewer)" in result.stderr
+    assert f"may name only you, not '{LOGINS['ada']}'" in result.stderr
     assert "permission denied" in refused_in_sql(
-        vic, "UPDATE person SET role = 'administrator' WHERE login = 'vic'"
+        vic, f"UPDATE person SET role = 'administrator' WHERE login = '{LOGINS['vic']}'"
     )
     assert "permission denied" in refused_in_sql(vic, "TRUNCATE auditevent")
     assert "must be owner" in refused_in_sql(vic, "ALTER TABLE auditevent DISABLE TRIGGER ALL")
     assert "permission denied" in refused_in_sql(vic, "DELETE FROM auditevent")
     assert "permission denied" in refused_in_sql(
-        vic, "SELECT bct_grant_role(id, 'administrator', NULL) FROM person WHERE login = 'vic'"
+        vic, "SELECT bct_grant_role(id, 'administrator', NULL) FROM person WHERE role = 'viewer'"
     )
     code, out, _ = bct(vic, "list", "--json")
     assert code == 0 and '"SR2"' in out, "a viewer still reads the register"
@@ -137,8 +146,8 @@ def test_who_did_what_provably(shared_register: str) -> None:
     assert forged[1] > datetime(2026, 1, 1, tzinfo=UTC)
 
     # A risk owner rescores their own risks only, in the app and in SQL (row-level security).
-    code, _, err = bct(ada, "people", "access", "dfr", "--login", "rita", "--password-stdin",
-                       stdin=PASSWORDS["rita"] + "\n")  # fmt: skip
+    code, _, err = bct(ada, "people", "access", "dfr", "--login", LOGINS["rita"],
+                       "--password-stdin", stdin=PASSWORDS["rita"] + "\n")  # fmt: skip
     assert code == 0, err
     rita = url_as(url, "rita")
     code, _, err = bct(rita, "score", "SR9", "-l", "4", "-i", "4", "-r", "Savings plan agreed")
@@ -208,3 +217,24 @@ def test_commands_do_not_migrate_for_a_runtime_login(shared_register: str) -> No
     code, _, err = bct(url_as(shared_register, "ada"), "list")
     assert code == 1
     assert "the DBA runs 'bct-risk upgrade'" in err
+
+
+def test_an_administrator_cannot_grant_or_reset_more_than_the_register_has(
+    shared_register: str,
+) -> None:
+    ada = url_as(shared_register, "ada")
+    superuser = make_url(shared_register).username or ""
+    code, _, err = bct(ada, "people", "add", "The DBA", "--login", superuser, "--role", "viewer")
+    assert code == 1 and f"the login {superuser} holds rights beyond the register's roles" in err
+    # A login of someone who also uses another register: its password is the DBA's to set.
+    other = f"other_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(shared_register, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    with admin.connect() as c:
+        c.exec_driver_sql(f"CREATE ROLE {other}_group NOLOGIN")
+        c.exec_driver_sql(f"CREATE ROLE {other} LOGIN IN ROLE {other}_group")
+    admin.dispose()
+    code, _, err = bct(ada, "people", "add", "Olive Other", "--login", other, "--role", "viewer",
+                       "--password-stdin", stdin="new-Secret-2026\n")  # fmt: skip
+    assert code == 1 and "belongs to roles beyond this register" in err
+    code, _, err = bct(ada, "people", "add", "Olive Other", "--login", other, "--role", "viewer")
+    assert code == 0, err

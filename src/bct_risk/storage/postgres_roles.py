@@ -395,9 +395,10 @@ def _grant_role_function(connection: Connection, roles: RoleNames) -> None:
                     USING ERRCODE = '42501';
             END IF;
             SELECT * INTO target FROM pg_roles WHERE rolname = who;
-            IF FOUND AND (target.rolsuper OR target.rolcreaterole OR target.rolbypassrls
-                    OR target.rolcreatedb OR target.rolreplication
-                    OR pg_has_role(who, '{owner}', 'MEMBER')) THEN
+            IF FOUND AND (pg_has_role(who, '{owner}', 'MEMBER') OR EXISTS (
+                    SELECT 1 FROM pg_roles r WHERE pg_has_role(who, r.oid, 'MEMBER')
+                    AND (r.rolsuper OR r.rolcreaterole OR r.rolbypassrls OR r.rolcreatedb
+                         OR r.rolreplication))) THEN
                 RAISE EXCEPTION 'the login % holds rights beyond the register''s roles: '
                     'the DBA manages it', who USING ERRCODE = '42501';
             END IF;"""
@@ -426,6 +427,12 @@ def _grant_role_function(connection: Connection, roles: RoleNames) -> None:
             END IF;{guard}
             IF target.rolname IS NULL THEN
                 EXECUTE format('CREATE ROLE %I LOGIN', who);
+            END IF;
+            IF secret IS NOT NULL AND target.rolname IS NOT NULL AND NOT bct_is_dba() AND EXISTS (
+                    SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                    WHERE m.member = target.oid AND g.rolname NOT LIKE '{prefix}\\_%') THEN
+                RAISE EXCEPTION 'the login % belongs to roles beyond this register: '
+                    'only the DBA sets its password', who USING ERRCODE = '42501';
             END IF;
             IF secret IS NOT NULL THEN
                 EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', who, secret);
