@@ -165,3 +165,22 @@ def test_exports_are_deterministic(seeded_ctx: Context) -> None:
     assert register_json(register_records(seeded_ctx)) == register_json(
         register_records(seeded_ctx)
     )
+
+
+def test_csv_neutralises_formulas_and_keeps_line_breaks() -> None:
+    import csv as csv_module
+    import io as io_module
+
+    from bct_risk.export.data import csv_cell
+
+    assert csv_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert [csv_cell(t) for t in ("+1", "-2", "@SUM(A1)", "plain", 3, None, True)] == [
+        "'+1", "'-2", "'@SUM(A1)", "plain", 3, "", "true"
+    ]  # fmt: skip
+    assert csv_cell("one\r\ntwo\rthree\nfour") == "one\ntwo\nthree\nfour"
+    out = io_module.StringIO()
+    csv_module.writer(out, lineterminator="\n").writerow(
+        [csv_cell("=1+1"), csv_cell("a\rb"), csv_cell("x\ny")]
+    )
+    rows = list(csv_module.reader(io_module.StringIO(out.getvalue(), newline="")))
+    assert rows == [["'=1+1", "a\nb", "x\ny"]]

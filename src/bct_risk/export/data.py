@@ -90,19 +90,31 @@ def record_fields(record: RiskRecord) -> dict[str, Any]:
     return {name: values[name] for name in CSV_COLUMNS}
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula (or a cell it may run)."""
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell as CSV holds it: text with its line breaks as ``\n`` (a lone carriage return
+    too), and text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) kept as
+    text by a leading apostrophe, as spreadsheets themselves write it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def register_csv(records: list[RiskRecord]) -> str:
     """The register as CSV with :data:`CSV_COLUMNS`; empty cells where there is no value."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for record in records:
-        row = record_fields(record)
-        writer.writerow(
-            [
-                ("true" if v else "false") if isinstance(v, bool) else ("" if v is None else v)
-                for v in row.values()
-            ]
-        )
+        writer.writerow([csv_cell(v) for v in record_fields(record).values()])
     return out.getvalue()
 
 
