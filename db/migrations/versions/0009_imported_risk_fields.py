@@ -23,26 +23,28 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("risk") as batch:
-        batch.add_column(
-            sa.Column(
-                "source_reference", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True
-            )
-        )
-        batch.add_column(
-            sa.Column("title_derived", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch.add_column(
-            sa.Column(
-                "owner_role",
-                sqlmodel.sql.sqltypes.AutoString(length=200),
-                nullable=False,
-                server_default="",
-            )
-        )
-        batch.add_column(
-            sa.Column("additional_fields", sa.JSON(), nullable=False, server_default="{}")
-        )
+    # Plain ALTER TABLE ... ADD COLUMN, which SQLite does in place: rebuilding the risk table
+    # (batch mode) would drop it, which its foreign keys refuse once other rows refer to it.
+    op.add_column(
+        "risk",
+        sa.Column("source_reference", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    )
+    op.add_column(
+        "risk",
+        sa.Column("title_derived", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column(
+        "risk",
+        sa.Column(
+            "owner_role",
+            sqlmodel.sql.sqltypes.AutoString(length=200),
+            nullable=False,
+            server_default="",
+        ),
+    )
+    op.add_column(
+        "risk", sa.Column("additional_fields", sa.JSON(), nullable=False, server_default="{}")
+    )
 
 
 def downgrade() -> None:
