@@ -9,8 +9,9 @@ from typing import Any
 
 from bct_risk.domain.enums import ActionStatus
 from bct_risk.io import values
-from bct_risk.io.records import DEFAULT_COMMITTEE, ERROR, NOTE, Problem, TrackerIn
+from bct_risk.io.records import DEFAULT_COMMITTEE, ERROR, NOTE, Problem
 from bct_risk.io.rows import RowReader
+from bct_risk.services.bulk import TrackerIn
 
 
 class ActionRowReader(RowReader):

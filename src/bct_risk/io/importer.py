@@ -13,7 +13,6 @@ from bct_risk.io.plan import build_plan
 from bct_risk.io.records import ImportOptions, ImportPlan, Progress
 from bct_risk.io.write import ImportCounts, write_plan
 from bct_risk.services.context import Context
-from bct_risk.services.permissions import Change, authorize
 
 
 class _RollBackError(Exception):
@@ -56,10 +55,8 @@ def import_file(
     if plan.errors and not dry_run:
         return ImportResult(plan, counts, dry_run, written=False)
     try:
-        with ctx.transaction() as session:
-            if not dry_run:
-                authorize(session, ctx, Change.IMPORT)
-            counts = write_plan(ctx, session, plan, options)
+        with ctx.unit_of_work() as work:
+            counts = write_plan(work, plan, options, check_permission=not dry_run)
             if dry_run or plan.errors:
                 raise _RollBackError
     except _RollBackError:

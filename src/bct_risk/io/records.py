@@ -8,19 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
-from bct_risk.domain.enums import (
-    ActionStatus,
-    Appetite,
-    Effectiveness,
-    RiskStatus,
-    ScoreKind,
-    Tier,
-    Treatment,
-)
 from bct_risk.io.headers import ColumnMap, MappingFile
+from bct_risk.services.bulk import (
+    RiskIn,
+    TrackerIn,
+)
 
 Progress = Callable[[int, int], None]
 """Told (rows read, rows in all) as a long file is read, for a progress bar."""
@@ -70,89 +64,6 @@ class ImportOptions:
     """The header row's number (default: found by its content)."""
     mapping_file: MappingFile | None = None
     """A mapping made in the app, used as a mapping file would be (and before it)."""
-
-
-@dataclass
-class ScoreIn:
-    """A likelihood x impact read from a row, and how the register wrote it."""
-
-    likelihood: int
-    impact: int
-    written: str
-
-
-@dataclass
-class ControlIn:
-    """A control read from a row (one per bullet)."""
-
-    description: str
-    owner: str | None = None
-    effectiveness: Effectiveness = Effectiveness.NOT_ASSESSED
-
-
-@dataclass
-class FurtherActionIn:
-    """A further action read from a row (one per bullet)."""
-
-    description: str
-    owner: str | None = None
-    raised_on: date | None = None
-    due_date: date | None = None
-    status: ActionStatus = ActionStatus.OPEN
-
-
-@dataclass
-class RiskIn:
-    """A risk as read from one row, ready to be written."""
-
-    row: int
-    source: str
-    title: str
-    reference: str | None = None
-    description: str = ""
-    cause: str = ""
-    effect: str = ""
-    category: str = ""
-    tier: Tier = Tier.OPERATIONAL
-    status: RiskStatus = RiskStatus.OPEN
-    closed_reason: str | None = None
-    owner: str | None = None
-    lead_committee: str | None = None
-    appetite: Appetite | None = None
-    treatment: Treatment = Treatment.TREAT
-    scores: dict[ScoreKind, ScoreIn] = field(default_factory=dict)
-    assessed_on: date | None = None
-    target_date: date | None = None
-    next_review_date: date | None = None
-    exempt: bool = False
-    source_reference: str | None = None
-    """The reference as the file gives it (kept when the risk is imported under another)."""
-    title_derived: bool = False
-    """The title was taken from the description, the file having none."""
-    owner_role: str = ""
-    """The risk owner as a job title, where the file names a role rather than a person."""
-    extra: dict[str, str] = field(default_factory=dict)
-    """Columns with no field of their own, kept as written: header → text."""
-    controls: list[ControlIn] = field(default_factory=list)
-    further_actions: list[FurtherActionIn] = field(default_factory=list)
-
-
-@dataclass
-class TrackerIn:
-    """An action from the log: one per distinct action, however many meetings carried it."""
-
-    rows: list[int]
-    source: str
-    committee: str
-    meeting_date: date
-    description: str
-    agenda_item: str = ""
-    owner: str | None = None
-    due_date: date | None = None
-    status: ActionStatus = ActionStatus.OPEN
-    completed_on: date | None = None
-    risk: str | None = None
-    updates: list[tuple[date, str]] = field(default_factory=list)
 
 
 @dataclass

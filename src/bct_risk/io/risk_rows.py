@@ -17,17 +17,10 @@ from bct_risk.domain.enums import (
     Treatment,
 )
 from bct_risk.io import values
-from bct_risk.io.records import (
-    ERROR,
-    NOTE,
-    WARNING,
-    ControlIn,
-    FurtherActionIn,
-    RiskIn,
-    ScoreIn,
-)
+from bct_risk.io.records import ERROR, NOTE, WARNING
 from bct_risk.io.rows import RowReader
 from bct_risk.io.values import CellError, Level
+from bct_risk.services.bulk import ControlIn, FurtherActionIn, RiskIn, ScoreIn
 
 LabelledT = TypeVar("LabelledT", bound=Labelled)
 

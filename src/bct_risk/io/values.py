@@ -430,24 +430,6 @@ def title_from(text: str, limit: int = 200) -> str:
     return first[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-_ROLE_WORDS = re.compile(
-    r"\b(?:director|head|manager|officer|chief|executive|lead|leader|chair|secretary|"
-    r"controller|coordinator|co-ordinator|team|board|committee|group|department|service|"
-    r"services|assistant|deputy|principal|senior|commissioner|advisor|adviser|administrator|"
-    r"treasurer|solicitor|monitoring|portfolio|holder|cabinet|member|members|partner|"
-    r"partnership|governance|finance|operations|resources|programme|project|sponsor)\b",
-    re.I,
-)
-
-
-def looks_like_role(text: str) -> bool:
-    """Whether an owner cell names a job title ("Director of Finance") rather than a person."""
-    words = text.split()
-    if len(words) == 1 and words[0].isupper():
-        return False  # "CMT", "SLT": a named group as registers use it, kept as written
-    return bool(_ROLE_WORDS.search(text)) or " of " in f" {text.lower()} "
-
-
 _COMPLETE_START = re.compile(r"^(?:done|complete|completed|closed|finished|achieved|yes)\b", re.I)
 _COMPLETE_ANY = re.compile(
     r"\b(?:can be closed|now closed|item closed|action closed|has been completed|"

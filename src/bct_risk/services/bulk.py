@@ -1,0 +1,664 @@
+"""Adding a batch of risks or tracker actions in one transaction: the importer's write door.
+
+A register arrives as thousands of rows, so its risks, scores, controls and actions are added in a
+few statements rather than one use case call per record, applying the same rules as the use cases
+one at a time: permission checked once (``Change.IMPORT``), scores on the 1-5 scales, required
+text, due dates not before the date raised, people matched by name or login, and an audit event
+for every record added, sealed onto the audit chain in order. It runs inside the caller's unit of
+work when there is one (:meth:`Context.unit_of_work`), so an import is all or nothing. Problems met
+while writing (an ambiguous name, a due date before the date raised) are added to the batch; the
+caller rolls back when any is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from bct_risk.domain.enums import (
+    ActionKind,
+    ActionStatus,
+    Appetite,
+    CommitteeKind,
+    Effectiveness,
+    RiskStatus,
+    ScoreKind,
+    Tier,
+    Treatment,
+)
+from bct_risk.domain.errors import DomainError, NotFoundError, ValidationError
+from bct_risk.domain.models import (
+    Action,
+    ActionUpdate,
+    Assessment,
+    AuditEvent,
+    Committee,
+    Control,
+    Meeting,
+    Person,
+    Risk,
+)
+from bct_risk.domain.scoring import Score
+from bct_risk.services import audit, audit_chain
+from bct_risk.services.audit import id_of
+from bct_risk.services.context import Context
+from bct_risk.services.latest import refresh_latest_scores
+from bct_risk.services.lookup import find_committee, find_or_add_person, find_person, find_risk
+from bct_risk.services.permissions import Change, authorize
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
+"""How serious a problem is: an error means the batch must not be kept."""
+
+_ROLE_WORDS = re.compile(
+    r"\b(?:director|head|manager|officer|chief|executive|lead|leader|chair|secretary|"
+    r"controller|coordinator|co-ordinator|team|board|committee|group|department|service|"
+    r"services|assistant|deputy|principal|senior|commissioner|advisor|adviser|administrator|"
+    r"treasurer|solicitor|monitoring|portfolio|holder|cabinet|member|members|partner|"
+    r"partnership|governance|finance|operations|resources|programme|project|sponsor)\b",
+    re.I,
+)
+
+
+def looks_like_role(text: str) -> bool:
+    """Whether an owner cell names a job title ("Director of Finance") rather than a person."""
+    words = text.split()
+    if len(words) == 1 and words[0].isupper():
+        return False  # "CMT", "SLT": a named group as registers use it, kept as written
+    return bool(_ROLE_WORDS.search(text)) or " of " in f" {text.lower()} "
+
+
+@dataclass
+class ScoreIn:
+    """A likelihood x impact read from a row, and how the register wrote it."""
+
+    likelihood: int
+    impact: int
+    written: str
+
+
+@dataclass
+class ControlIn:
+    """A control read from a row (one per bullet)."""
+
+    description: str
+    owner: str | None = None
+    effectiveness: Effectiveness = Effectiveness.NOT_ASSESSED
+
+
+@dataclass
+class FurtherActionIn:
+    """A further action read from a row (one per bullet)."""
+
+    description: str
+    owner: str | None = None
+    raised_on: date | None = None
+    due_date: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+
+
+@dataclass
+class RiskIn:
+    """A risk as read from one row, ready to be written."""
+
+    row: int
+    source: str
+    title: str
+    reference: str | None = None
+    description: str = ""
+    cause: str = ""
+    effect: str = ""
+    category: str = ""
+    tier: Tier = Tier.OPERATIONAL
+    status: RiskStatus = RiskStatus.OPEN
+    closed_reason: str | None = None
+    owner: str | None = None
+    lead_committee: str | None = None
+    appetite: Appetite | None = None
+    treatment: Treatment = Treatment.TREAT
+    scores: dict[ScoreKind, ScoreIn] = field(default_factory=dict)
+    assessed_on: date | None = None
+    target_date: date | None = None
+    next_review_date: date | None = None
+    exempt: bool = False
+    source_reference: str | None = None
+    """The reference as the file gives it (kept when the risk is imported under another)."""
+    title_derived: bool = False
+    """The title was taken from the description, the file having none."""
+    owner_role: str = ""
+    """The risk owner as a job title, where the file names a role rather than a person."""
+    extra: dict[str, str] = field(default_factory=dict)
+    """Columns with no field of their own, kept as written: header → text."""
+    controls: list[ControlIn] = field(default_factory=list)
+    further_actions: list[FurtherActionIn] = field(default_factory=list)
+
+
+@dataclass
+class TrackerIn:
+    """An action from the log: one per distinct action, however many meetings carried it."""
+
+    rows: list[int]
+    source: str
+    committee: str
+    meeting_date: date
+    description: str
+    agenda_item: str = ""
+    owner: str | None = None
+    due_date: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    completed_on: date | None = None
+    risk: str | None = None
+    updates: list[tuple[date, str]] = field(default_factory=list)
+
+
+GENERATED_PREFIX = "IMP-"
+"""References given to imported risks whose register has none."""
+
+
+@dataclass
+class ImportCounts:
+    """What an import added (or, in a dry run, would add)."""
+
+    risks: list[str] = field(default_factory=list)
+    """References of the risks added."""
+    matched: list[str] = field(default_factory=list)
+    prefixed: list[str] = field(default_factory=list)
+    """References of risks imported under a prefix, their own being taken."""
+    """Rows left out because the register already holds them."""
+    assessments: int = 0
+    controls: int = 0
+    further_actions: int = 0
+    tracker_actions: int = 0
+    updates: int = 0
+    people: list[str] = field(default_factory=list)
+    committees: list[str] = field(default_factory=list)
+    meetings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BatchProblem:
+    """Something met while writing a batch, with the row it came from."""
+
+    severity: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+
+@dataclass
+class Batch:
+    """What to add: the risks (or tracker actions) read from one file, and how."""
+
+    name: str
+    """The file's name: sources name it, and the same file imported again is recognised."""
+    unit: str
+    """What a row is called in sources: "row" or "record"."""
+    risks: list[RiskIn] = field(default_factory=list)
+    actions: list[TrackerIn] = field(default_factory=list)
+    register: str | None = None
+    """The register the risks go on, as the user named it: the prefix of clashing references."""
+    allow_duplicates: bool = False
+    native: bool = False
+    """The file is this product's own export: its owners are people, whatever they are called."""
+    problems: list[BatchProblem] = field(default_factory=list)
+    prefix: str = ""
+    """The prefix given to references the register already holds."""
+
+
+def add_batch(ctx: Context, batch: Batch, *, check_permission: bool = True) -> ImportCounts:
+    """Add a batch of risks (or tracker actions) in one transaction; the use case of an import.
+
+    Joins the caller's unit of work when there is one. Problems met are added to the batch.
+    """
+    with ctx.transaction() as session:
+        if check_permission:
+            authorize(session, ctx, Change.IMPORT)
+        writer = _Writer(ctx, session, batch)
+        if batch.actions:
+            writer.actions()
+        else:
+            writer.risks()
+        session.flush()
+        return writer.counts
+
+
+class _Writer:
+    def __init__(self, ctx: Context, session: Session, batch: Batch) -> None:
+        self.ctx, self.session, self.batch = ctx, session, batch
+        self.now, self.today = ctx.now(), ctx.today()
+        self.counts = ImportCounts()
+        self.people: dict[str, int] = {}
+        self.committees: dict[str, Committee] = {}
+        self.meetings: dict[tuple[int, date], int] = {}
+
+    def problem(self, severity: str, message: str, row: int, column: str | None = None) -> None:
+        self.batch.problems.append(BatchProblem(severity, message, row, column))
+
+    # -- people and committees -------------------------------------------------------------
+
+    def person_id(self, name: str | None, row: int) -> int | None:
+        if not name:
+            return None
+        key = name.strip().lower()
+        if key in self.people:
+            return self.people[key]
+        try:
+            person = find_person(self.session, name)
+        except NotFoundError:
+            person = find_or_add_person(self.session, name, self.now)
+            person.source = f"{self.batch.name} {self.batch.unit} {row}"
+            self.session.add(person)
+            self.session.flush()
+            audit.record(
+                self.session,
+                self.ctx,
+                entity="person",
+                entity_id=id_of(person),
+                action="import",
+                summary=f"Added {person.name} (named in an import)",
+            )
+            self.counts.people.append(person.name)
+        self.people[key] = id_of(person)
+        return self.people[key]
+
+    def committee(self, name: str) -> Committee:
+        """A committee by name; one the register does not know yet is added."""
+        key = name.strip().lower()
+        if key in self.committees:
+            return self.committees[key]
+        try:
+            found = find_committee(self.session, name)
+        except NotFoundError:
+            lowered = key
+            kind = (
+                CommitteeKind.BOARD
+                if "board" in lowered and "committee" not in lowered
+                else CommitteeKind.BOARD_COMMITTEE
+            )
+            found = Committee(
+                name=name.strip(), kind=kind, created_at=self.now, source=f"{self.batch.name}"
+            )
+            self.session.add(found)
+            self.session.flush()
+            audit.record(
+                self.session,
+                self.ctx,
+                entity="committee",
+                entity_id=id_of(found),
+                action="import",
+                summary=f"Added the {found.name} (for an import)",
+            )
+            self.counts.committees.append(found.name)
+        self.committees[key] = found
+        return found
+
+    def meeting_id(self, committee: Committee, when: date) -> int:
+        key = (id_of(committee), when)
+        if key in self.meetings:
+            return self.meetings[key]
+        meeting = self.session.exec(
+            select(Meeting).where(Meeting.committee_id == key[0], Meeting.meeting_date == when)
+        ).first()
+        if meeting is None:
+            meeting = Meeting(
+                committee_id=key[0],
+                meeting_date=when,
+                title=committee.name,
+                source=self.batch.name,
+                created_at=self.now,
+            )
+            self.session.add(meeting)
+            self.session.flush()
+            audit.record(
+                self.session,
+                self.ctx,
+                entity="meeting",
+                entity_id=id_of(meeting),
+                action="import",
+                summary=f"Added the meeting of the {committee.name} "
+                f"on {when.isoformat()} (for an import)",
+            )
+            self.counts.meetings.append(f"{committee.name} {when.isoformat()}")
+        self.meetings[key] = id_of(meeting)
+        return self.meetings[key]
+
+    # -- risks -----------------------------------------------------------------------------
+
+    def risks(self) -> None:
+        existing = list(
+            self.session.exec(
+                select(Risk.reference, Risk.title, Risk.source, Risk.source_reference)
+            )
+        )
+        references = {ref.upper() for ref, _, _, _ in existing}
+        imported = {
+            (_file_of(source), (source_ref or ref).upper(), _title_key(title))
+            for ref, title, source, source_ref in existing
+        }
+        untitled = {(_file_of(source), _title_key(title)) for _, title, source, _ in existing}
+        sources = {(source, _title_key(title)) for _, title, source, _ in existing}
+        name = Path(self.batch.name).stem
+        prefix = self.batch.prefix = reference_prefix(self.batch.register, self.batch.name)
+        counter = 0
+        chosen: list[tuple[RiskIn, dict[str, Any]]] = []
+        for item in self.batch.risks:
+            key = _title_key(item.title)
+            same = (item.source, key) in sources or (
+                (name, item.reference, key) in imported
+                if item.reference
+                else (name, key) in untitled
+            )
+            if same and not self.batch.allow_duplicates:
+                self.problem(
+                    NOTE,
+                    f"already imported from {self.batch.name} (same reference and title); "
+                    "not imported "
+                    "again (--allow-duplicates imports it anyway)",
+                    item.row,
+                )
+                self.counts.matched.append(item.reference or item.title)
+                continue
+            clash = item.reference if item.reference and item.reference in references else None
+            reference = item.reference if item.reference and not clash else None
+            if clash:
+                reference = f"{prefix}-{clash}"[:40]
+                number = 1
+                while reference.upper() in references:
+                    number += 1
+                    reference = f"{prefix}{number}-{clash}"[:40]
+                self.counts.prefixed.append(reference)
+                self.problem(
+                    NOTE,
+                    f"the reference {clash} is already used in the register; imported as "
+                    f"{reference} (its own reference kept as the source reference)",
+                    item.row,
+                )
+            if reference is None:
+                counter += 1
+                while f"{GENERATED_PREFIX}{counter}" in references:
+                    counter += 1
+                reference = f"{GENERATED_PREFIX}{counter}"
+            references.add(reference.upper())
+            try:
+                chosen.append((item, self.risk_row(item, reference)))
+            except DomainError as exc:
+                self.problem(ERROR, exc.message, item.row)
+        if chosen:
+            self.insert_risks(chosen)
+
+    def owner(self, item: RiskIn) -> tuple[int | None, str]:
+        """The risk owner (matched by name or login only) and the owner's role as written.
+
+        An owner cell that matches nobody and reads as a job title ("Director of Finance") is
+        kept as the owner's role, never linked to whoever holds that title.
+        """
+        name = item.owner
+        if not name:
+            return None, ""
+        key = name.strip().lower()
+        if key in self.people:
+            return self.people[key], ""
+        found = self.session.exec(
+            select(Person).where(
+                or_(
+                    func.lower(Person.name) == key,
+                    func.lower(Person.login) == key,
+                    func.lower(Person.key) == key,
+                )
+            )
+        ).all()
+        if len(found) == 1:
+            self.people[key] = id_of(found[0])
+            return self.people[key], ""
+        if len(found) > 1:
+            names = ", ".join(p.name for p in found)
+            raise ValidationError(f"the risk owner '{name}' could mean {names}; give the name")
+        if looks_like_role(name) and not self.batch.native:
+            self.problem(
+                NOTE,
+                f"risk owner '{name}' reads as a job title, not a person: kept as the owner's "
+                "role; name the person to link one",
+                item.row,
+                "owner",
+            )
+            return None, name.strip()[:200]
+        return self.person_id(name, item.row), ""
+
+    def risk_row(self, item: RiskIn, reference: str) -> dict[str, Any]:
+        """The risk's columns, its people and committee found (or added) first."""
+        committee = self.committee(item.lead_committee) if item.lead_committee else None
+        owner_id, owner_role = self.owner(item)
+        next_review = item.next_review_date
+        current = item.scores.get(ScoreKind.CURRENT)
+        if current and next_review is None and item.status == RiskStatus.OPEN:
+            next_review = self.ctx.matrix.next_review(
+                item.assessed_on or self.today, current.likelihood * current.impact
+            )
+        return {
+            "reference": reference, "title": item.title, "description": item.description,
+            "cause": item.cause, "effect": item.effect, "category": item.category,
+            "tier": item.tier, "status": item.status, "closed_reason": item.closed_reason,
+            "closed_on": self.today if item.status == RiskStatus.CLOSED else None,
+            "owner_id": owner_id, "owner_role": owner_role,
+            "source_reference": item.source_reference, "title_derived": item.title_derived,
+            "additional_fields": dict(item.extra),
+            "lead_committee_id": committee.id if committee else None,
+            "appetite": item.appetite, "treatment": item.treatment,
+            "target_date": item.target_date, "review_frequency_days": None,
+            "next_review_date": next_review, "exempt": item.exempt, "source": item.source,
+            "illustrative": [], "version": 1, "created_at": self.now, "updated_at": self.now,
+        }  # fmt: skip
+
+    def insert_risks(self, chosen: list[tuple[RiskIn, dict[str, Any]]]) -> None:
+        """Insert the risks and what hangs off them in a few statements, not one per record.
+
+        A 10,000-row register would otherwise cost tens of thousands of round trips; the rows
+        are the same the services would write.
+        """
+        statement = sa.insert(Risk).returning(col(Risk.id), sort_by_parameter_order=True)
+        ids = [int(i or 0) for i in self.session.scalars(statement, [row for _, row in chosen])]
+        assessments: list[dict[str, Any]] = []
+        controls: list[dict[str, Any]] = []
+        actions: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for (item, row), rid in zip(chosen, ids, strict=True):
+            reference = row["reference"]
+            self.counts.risks.append(reference)
+            events.append(self.event("risk", rid, rid, f"Imported {reference}: {item.title} "
+                          f"from {item.source}", {"reference": reference, "title": item.title,
+                          "source": item.source}))  # fmt: skip
+            for kind in (ScoreKind.INHERENT, ScoreKind.CURRENT, ScoreKind.TARGET):
+                given = item.scores.get(kind)
+                if given is None:
+                    continue
+                score = Score(given.likelihood, given.impact)
+                why = f"Imported from {item.source}" + (
+                    f" ({given.written})" if given.written else ""
+                )
+                assessments.append({
+                    "risk_id": rid, "kind": kind, "likelihood": score.likelihood,
+                    "impact": score.impact, "score": score.value,
+                    "assessed_on": item.assessed_on or self.today, "rationale": why,
+                    "assessed_by": self.ctx.actor, "meeting_id": None, "illustrative": False,
+                    "created_at": self.now,
+                })  # fmt: skip
+            for control in item.controls:
+                controls.append({
+                    "risk_id": rid, "description": control.description,
+                    "owner_id": self.person_id(control.owner, item.row),
+                    "effectiveness": control.effectiveness, "assurance_line": None,
+                    "source": item.source, "illustrative": False, "version": 1,
+                    "created_at": self.now, "updated_at": self.now,
+                })  # fmt: skip
+            for further in item.further_actions:
+                raised = further.raised_on or self.today
+                if further.due_date and further.due_date < raised:
+                    self.problem(
+                        ERROR,
+                        f"further action '{further.description[:40]}': due date "
+                        f"{further.due_date.isoformat()} is before the date raised",
+                        item.row,
+                    )
+                    continue
+                actions.append({
+                    "kind": ActionKind.FURTHER_ACTION, "risk_id": rid, "meeting_id": None,
+                    "agenda_item": "", "description": further.description,
+                    "owner_id": self.person_id(further.owner, item.row), "raised_on": raised,
+                    "due_date": further.due_date, "status": further.status,
+                    "completed_on": self.today if further.status == ActionStatus.COMPLETE else None,
+                    "source": item.source, "illustrative": False, "version": 1,
+                    "created_at": self.now, "updated_at": self.now,
+                })  # fmt: skip
+        for model, rows in ((Assessment, assessments), (Control, controls), (Action, actions)):
+            if rows:
+                self.session.execute(sa.insert(model), rows)
+        if events:
+            self.session.execute(sa.insert(AuditEvent), seal_batch(self.session, events))
+        refresh_latest_scores(self.session, ids)
+        self.counts.assessments += len(assessments)
+        self.counts.controls += len(controls)
+        self.counts.further_actions += len(actions)
+
+    def event(
+        self,
+        entity: str,
+        entity_id: int,
+        risk_id: int | None,
+        summary: str,
+        changes: dict[str, Any],
+    ) -> dict[str, Any]:
+        """An audit event as :func:`bct_risk.services.audit.record` writes one."""
+        return {
+            "at": self.now, "actor": self.ctx.actor, "entity": entity, "entity_id": entity_id,
+            "risk_id": risk_id, "action": "import", "summary": summary,
+            "changes": {k: audit.plain(v) for k, v in changes.items()},
+        }  # fmt: skip
+
+    # -- action logs -----------------------------------------------------------------------
+
+    def actions(self) -> None:
+        for item in self.batch.actions:
+            try:
+                self.action(item)
+            except DomainError as exc:
+                self.problem(ERROR, exc.message, item.rows[0])
+
+    def action(self, item: TrackerIn) -> None:
+        committee = self.committee(item.committee)
+        meeting_id = self.meeting_id(committee, item.meeting_date)
+        if not self.batch.allow_duplicates:
+            same = self.session.exec(
+                select(Action.id).where(
+                    Action.meeting_id == meeting_id,
+                    func.lower(Action.description) == item.description.lower(),
+                )
+            ).first()
+            if same is not None:
+                self.problem(
+                    NOTE,
+                    f"already in the register (action #{same} at the same "
+                    "meeting); not imported again",
+                    item.rows[0],
+                )
+                self.counts.matched.append(f"#{same}")
+                return
+        risk_id = find_risk(self.session, item.risk).id if item.risk else None
+        action = Action(
+            kind=ActionKind.TRACKER,
+            risk_id=risk_id,
+            meeting_id=meeting_id,
+            agenda_item=item.agenda_item,
+            description=item.description,
+            owner_id=self.person_id(item.owner, item.rows[0]),
+            raised_on=item.meeting_date,
+            due_date=item.due_date,
+            status=item.status,
+            completed_on=item.completed_on,
+            source=item.source,
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        self.session.add(action)
+        self.session.flush()
+        audit.record(
+            self.session,
+            self.ctx,
+            entity="action",
+            entity_id=id_of(action),
+            risk_id=risk_id,
+            action="import",
+            summary=f"Imported tracker action #{action.id} from {item.source}",
+        )
+        self.counts.tracker_actions += 1
+        for when, text in item.updates:
+            self.session.add(
+                ActionUpdate(
+                    action_id=id_of(action),
+                    update_date=when,
+                    text=text,
+                    author=self.ctx.actor,
+                    created_at=self.now,
+                )
+            )
+            self.counts.updates += 1
+
+
+def seal_batch(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Audit events appended in order, each sealed onto the chain as ``audit.record`` seals one.
+
+    The first is sealed by :func:`bct_risk.services.audit_chain.seal` (which takes the chain's
+    lock and, on PostgreSQL, the server's actor and time); the rest follow it in one pass, with
+    their ids taken together.
+    """
+    first = AuditEvent(**rows[0])
+    audit_chain.seal(session, first)
+    connection = session.connection()
+    count = len(rows) - 1
+    if connection.dialect.name == "postgresql" and count:
+        ids = list(
+            connection.execute(
+                sa.text(
+                    "SELECT nextval(pg_get_serial_sequence('auditevent', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            ).scalars()
+        )
+    else:
+        ids = list(range(int(first.id or 0) + 1, int(first.id or 0) + 1 + count))
+    sealed = [first]
+    for row, next_id in zip(rows[1:], ids, strict=True):
+        event = AuditEvent(**row)
+        event.actor, event.at = first.actor, first.at
+        event.id = int(next_id)
+        event.prev_hash = sealed[-1].hash
+        event.hash = audit_chain.seal_of(audit_chain.content_of(event))
+        sealed.append(event)
+    names = ("id", *audit_chain.FIELDS, "hash")
+    return [{name: getattr(e, name) for name in names} for e in sealed]
+
+
+def _file_of(source: str | None) -> str:
+    """The file a risk was imported from, as its source names it ("register.xlsx row 4")."""
+    text = source or ""
+    for unit in (" row ", " record "):
+        if unit in text:
+            return Path(text.split(unit, 1)[0]).stem
+    return ""
+
+
+def reference_prefix(register: str | None, name: str) -> str:
+    """The prefix for references the register already holds: --register, else the file's name."""
+    basis = register or Path(name).stem
+    words = re.sub(r"[^A-Za-z0-9]+", "-", basis).strip("-").upper()
+    return words[:24].rstrip("-") or "IMP"
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.lower().split()).rstrip(".")
