@@ -11,6 +11,8 @@ from bct_risk.services.context import Context
 from bct_risk.services.meeting_reviews import reviews_at
 from bct_risk.tui.app import RiskApp
 from bct_risk.tui.screens.committees import CommitteesScreen
+from bct_risk.tui.screens.confirm import ConfirmScreen
+from bct_risk.tui.screens.escalate import EscalateScreen
 from bct_risk.tui.screens.review import ReviewScreen
 from tests.helpers import fingerprint
 from tests.tui.conftest import notices, press, settle
@@ -108,3 +110,22 @@ async def test_done_only_when_every_risk_has_a_review(app: RiskApp) -> None:
         await press(pilot, "ctrl+s")
         assert "Every risk at this meeting has a review" in notices(app)
         assert isinstance(app.screen, CommitteesScreen)
+
+
+async def test_an_outcome_of_escalated_offers_to_escalate(app: RiskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_meeting(app, pilot, date(2026, 9, 10))
+        screen = app.screen
+        assert isinstance(screen, CommitteesScreen) and screen.pack is not None
+        risks = screen.query_one("#meeting-risk-list", OptionList)
+        risks.highlighted = [r.reference for r in screen.pack.risks].index("SR9")
+        await press(pilot, "r")
+        assert isinstance(app.screen, ReviewScreen)
+        app.screen.query_one("#outcome", Select).value = ReviewOutcome.ESCALATED_TO_BOARD.value
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "escalated SR9" in str(app.screen.query_one("#confirm-question", Static).render())
+        await press(pilot, "y")
+        assert isinstance(app.screen, EscalateScreen)
+        assert app.screen.detail.row.reference == "SR9"

@@ -10,15 +10,19 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
-from bct_risk.domain.enums import Assurance, ReviewOutcome
+from bct_risk.domain.enums import Assurance, EscalationDirection, ReviewOutcome
 from bct_risk.domain.errors import ValidationError
 from bct_risk.domain.models import CommitteeReview
 from bct_risk.services.committees import record_review
 from bct_risk.services.context import Context
 from bct_risk.services.meeting_reviews import ReviewAtMeeting
+from bct_risk.services.queries import RiskDetail, risk_detail
 from bct_risk.services.register_rows import RiskRow
 from bct_risk.tui.colours import palette
 from bct_risk.tui.format import fmt_date, score_words
+from bct_risk.tui.screens.confirm import ConfirmScreen
+from bct_risk.tui.screens.escalate import EscalateScreen
+from bct_risk.tui.services import call_service
 from bct_risk.tui.widgets.form import FormScreen, field
 
 
@@ -85,6 +89,7 @@ class ReviewScreen(FormScreen):
             raise ValidationError("choose the outcome of the review", field="outcome")
         assurance = self.choice("assurance")
         comments = self.text("comments")
+        self.outcome = ReviewOutcome(outcome)
         return lambda: record_review(
             self.ctx,
             self.row.reference,
@@ -97,3 +102,41 @@ class ReviewScreen(FormScreen):
 
     def done_message(self, result: Any) -> str:
         return f"Review of {self.row.reference} recorded"
+
+    outcome: ReviewOutcome | None = None
+    """The outcome being saved."""
+
+    def _saved(self, result: Any) -> None:
+        # A committee that escalated (or de-escalated) the risk: offer to record that too,
+        # then carry on (to the next risk at the meeting) as after any review.
+        moves = {
+            ReviewOutcome.ESCALATED_TO_BOARD: (EscalationDirection.ESCALATE, "escalated"),
+            ReviewOutcome.DE_ESCALATED: (EscalationDirection.DE_ESCALATE, "de-escalated"),
+        }
+        if self.outcome not in moves:
+            super()._saved(result)
+            return
+        direction, verb = moves[self.outcome]
+        ctx, reference = self.ctx, self.row.reference
+        carry_on = super()._saved
+
+        def escalate(detail: RiskDetail) -> None:
+            self.app.push_screen(
+                EscalateScreen(ctx, detail, direction), lambda _done: carry_on(result)
+            )
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                carry_on(result)
+                return
+            call_service(self, lambda: risk_detail(ctx, reference), escalate, group="detail")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Review of {reference} recorded",
+                f"The committee {verb} {reference}. Record the "
+                f"{'escalation' if verb == 'escalated' else 'de-escalation'} on the register now?",
+                yes="Yes, now",
+            ),
+            answered,
+        )
