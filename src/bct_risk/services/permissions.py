@@ -138,3 +138,17 @@ def authorize(
                 f"{who} may {change.value} only on their own risks; {risk.reference} {whose}"
             )
     raise PermissionDeniedError(f"{who} may not {change.value}")
+
+
+def acting_label(ctx: Context) -> str | None:
+    """Who the register acts as, with their role, for the app's header; None while roles are
+    off (nobody has a login yet, so whoever uses the register may do everything)."""
+    with ctx.read() as session:
+        if not roles_enforced(session):
+            return None
+        person = acting_person(session, ctx.actor)
+        if person is None:
+            if acts_as_dba(session.connection(), ctx.actor):
+                return f"{ctx.actor} (the DBA)"
+            return f"{ctx.actor} (not a person of this register: reads only)"
+        return f"{person.name} ({Role(person.role).label.lower()})"

@@ -158,6 +158,7 @@ class RiskApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, RegisterScreen):
                 screen.register_opened(ctx)
+                self._show_who()
                 return
         self._show_register(loaded)
 
@@ -165,6 +166,19 @@ class RiskApp(App[None]):
         from bct_risk.tui.screens.register import RegisterScreen
 
         self.push_screen(RegisterScreen(self.ctx, loaded))
+        self._show_who()
+
+    def _show_who(self) -> None:
+        """The header names the person the app acts as, and their role, once roles apply."""
+        from bct_risk.services.permissions import acting_label
+        from bct_risk.tui.services import call_service
+
+        ctx = self.ctx
+
+        def shown(label: str | None) -> None:
+            self.title = self.TITLE if label is None else f"{self.TITLE} · {label}"
+
+        call_service(self, lambda: acting_label(ctx), shown, group="who")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Until the register is open there is nothing to go to: keys wait for it.
