@@ -155,3 +155,18 @@ async def test_from_a_risk_its_indicators(app: RiskApp) -> None:
         keys = [line.key for line in app.screen.lines]
         assert keys == ["agency-sw", "caseload", "supervision"]
         assert "Workforce" not in _list_text(app)  # one risk's indicators, not by basket
+
+
+async def test_the_score_dialog_shows_the_risks_indicators(app: RiskApp, app_ctx: Context) -> None:
+    _breach(app_ctx)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.push_screen(DetailScreen(app.ctx, "SR2"))
+        await settle(pilot)
+        await press(pilot, "s")
+        shown = app.screen.query_one("#score-indicators", Static)
+        text = str(shown.content)
+        assert shown.display
+        assert "Indicator breach: agency-sw 17% (Nov 2026) against 12% (tolerance 10-15%)" in text
+        assert "caseload 18 (Oct 2020)" in text
+        assert "agency-sw 17% (Nov 2026)" in text

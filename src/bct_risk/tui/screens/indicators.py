@@ -361,3 +361,61 @@ class AskScreen(ModalScreen[tuple[str, str, str] | None]):
     def action_cancel(self) -> None:
         """Close without saving."""
         self.dismiss(None)
+
+
+# -- the score dialog: the risk's indicators and their trend ----------------------------------
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values: Sequence[float]) -> str:
+    """A one-line trend of values, lowest to highest."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if high == low:
+        return SPARKS[3] * len(values)
+    return "".join(SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))] for v in values)
+
+
+def indicator_summary(details: Sequence[IndicatorDetail], breaches: Sequence[Breach]) -> Text:
+    """One line per indicator of a risk: latest value by status, target, trend; breaches first."""
+    text = Text()
+    for breach in breaches:
+        text.append(
+            f"Indicator breach: {breach.key} {breach.value_text} ({breach.period_label}) "
+            f"against {breach.target}\n",
+            style="bold red",
+        )
+    for detail in details:
+        line = detail.line
+        latest = line.latest
+        text.append(f"{line.key} ")
+        if latest is None:
+            text.append("no value", style="dim")
+        else:
+            text.append(
+                f"{latest.value_text} ({latest.period_label})", style=STATUS_STYLE[line.status]
+            )
+        points = trend_points(detail)[-CHART_POINTS:]
+        text.append(f"  {spark([p.value for p in points])}\n")
+    return text
+
+
+def show_risk_indicators(node: Static, ctx: Context, reference: str) -> None:
+    """Fill ``node`` with the risk's indicators and breaches, read off the UI thread (the score
+    dialog calls this); it stays empty for a risk with no indicators."""
+
+    def read() -> Text:
+        from bct_risk.services.indicator_views import risk_breaches, risk_indicators
+
+        lines = risk_indicators(ctx, reference)
+        details = [indicator_detail(ctx, line.key) for line in lines]
+        return indicator_summary(details, risk_breaches(ctx, reference))
+
+    def shown(text: Text) -> None:
+        node.update(text)
+        node.display = bool(text.plain)
+
+    node.display = False
+    call_service(node, read, shown, group="score-indicators")

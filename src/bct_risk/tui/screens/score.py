@@ -73,10 +73,16 @@ class ScoreScreen(OneRiskForm):
             ),
         )
         yield Static(id="score-preview")
+        yield Static(id="score-indicators")  # the risk's indicators (screens.indicators)
         yield from field("Rationale (required)", Input(id="rationale"))
         yield from field("Assessment date", Input(fmt_date(self.ctx.today()), id="assessed-on"))
 
     def on_mount(self) -> None:
+        from bct_risk.tui.screens.indicators import show_risk_indicators
+
+        show_risk_indicators(
+            self.query_one("#score-indicators", Static), self.ctx, self.detail.row.reference
+        )
         self._preview()
         self.query_one("#likelihood", Select).focus()
 
