@@ -486,3 +486,43 @@ def breached_indicator_keys(session: Session, as_at: date) -> set[str]:
         for line in indicator_lines(session, as_at)
         if line.status is Status.OUTSIDE_TOLERANCE
     }
+
+
+@dataclass(frozen=True)
+class PaperIndicators:
+    """What a paper shows of the indicators of its risks, as at its cut-off."""
+
+    breaches: dict[int, list[Breach]]
+    """Each risk's open indicator breaches, by risk id (risks with none left out)."""
+    by_risk: dict[int, list[IndicatorLine]]
+    """Each risk's indicators, by risk id."""
+
+
+NO_INDICATORS = PaperIndicators({}, {})
+"""A paper with no indicators (the default where none were read)."""
+
+
+def paper_indicators(session: Session, risk_ids: Iterable[int], as_at: date) -> PaperIndicators:
+    """The indicators and breaches of a paper's risks, as at its cut-off."""
+    wanted = list(dict.fromkeys(risk_ids))
+    links = [
+        link
+        for chunk in _chunks(wanted)
+        for link in session.exec(select(IndicatorRisk).where(col(IndicatorRisk.risk_id).in_(chunk)))
+    ]
+    if not links:
+        return NO_INDICATORS
+    indicator_ids = sorted({link.indicator_id for link in links})
+    indicators = list(
+        session.exec(
+            select(Indicator)
+            .where(col(Indicator.id).in_(indicator_ids))
+            .order_by(col(Indicator.id))
+        )
+    )
+    loaded = _Loaded(session, indicators, as_at)
+    lines = {i.id: loaded.line(i, as_at) for i in indicators}
+    by_risk: dict[int, list[IndicatorLine]] = defaultdict(list)
+    for link in sorted(links, key=lambda link: link.indicator_id):
+        by_risk[link.risk_id].append(lines[link.indicator_id])
+    return PaperIndicators(breaches_for_risks(session, wanted, as_at), dict(by_risk))
