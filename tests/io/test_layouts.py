@@ -382,3 +382,11 @@ def test_an_import_keeps_the_audit_chain_intact(ctx: Context, tmp_path: Path) ->
     report = verify_register(ctx)
     assert report.intact, report.describe()
     assert report.events >= 4
+
+
+def test_a_word_placed_without_a_key_is_reported_as_guessed(ctx: Context, tmp_path: Path) -> None:
+    path = tmp_path / "two_words.csv"
+    path.write_text("Ref,Title,Likelihood,Impact\nG1,Strike,2,Serious\nG2,Storm,2,Minor\n")
+    result = import_file(ctx, path)
+    assert result.ok and scores_of(ctx, "G1") == {CUR: (2, 4)}
+    assert any("Serious = 4" in p.message and "guessed" in p.message for p in result.plan.warnings)

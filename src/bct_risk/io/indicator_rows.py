@@ -29,7 +29,13 @@ from bct_risk.io.readers import read_table, use_sheet
 from bct_risk.io.values import clean_text, is_blank
 from bct_risk.io.workbook import Sheet
 from bct_risk.services.context import Context
-from bct_risk.services.indicators import ValueInput, authorize_indicator, record_value_in
+from bct_risk.services.indicator_views import Breach
+from bct_risk.services.indicators import (
+    ValueInput,
+    authorize_indicator,
+    flagged_by,
+    record_value_in,
+)
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "key": ("key", "indicator key", "indicator", "kpi", "measure", "indicator name", "name"),
@@ -81,6 +87,8 @@ class IndicatorImport:
     rows: list[ValueRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     written: bool = False
+    flagged: list[Breach] = field(default_factory=list)
+    """The risks the imported values flag, read before the commit."""
 
     @property
     def ok(self) -> bool:
@@ -340,6 +348,7 @@ def import_indicator_values(
                     result.problems.append(f"{row.where}: {exc}")
             if dry_run or result.problems:
                 raise _RollBackError
+            result.flagged = flagged_by(session, ctx, {row.key for row in result.rows})
     except _RollBackError:
         return result
     result.written = True

@@ -32,6 +32,7 @@ LIKELIHOOD_ORDER = (
 """The default ordering of likelihood words, lowest first."""
 
 _THREE = {"low", "medium", "med", "moderate", "high"}
+_FIXED = values.FIVE_POINT_WORDS
 
 
 def _axis(column: ColumnMap) -> str | None:
@@ -84,13 +85,13 @@ def detect(
         if not used:
             continue
         levels, line = word_levels(axis, used, matrix, legend)
+        if line:
+            lines.append(line)
         if levels is None:
             continue
         for column in columns:
             if _axis(column) == axis and column.used:
                 column.words = levels
-        if line:
-            lines.append(line)
     return lines
 
 
@@ -198,6 +199,15 @@ def word_levels(
         )
     order = IMPACT_ORDER if axis == "impact" else LIKELIHOOD_ORDER
     ranked = [w for w in order if w in used]
+    if len(ranked) < 3:
+        guessed = sorted(w for w in used if w not in labels and w not in _THREE and w in _FIXED)
+        if not guessed:
+            return None, None
+        shown = ", ".join(f"{w.title()} = {_FIXED[w]}" for w in guessed)
+        return None, (
+            f"guessed: the workbook has no key for its {axis} words; read as the usual "
+            f"five-point words: {shown}; check them (or name them in a mapping file)"
+        )
     if len(ranked) == len(used) and len(ranked) >= 3:
         count = len(ranked)
         levels = {w: round(1 + i * 4 / (count - 1) + 1e-9) for i, w in enumerate(ranked)}

@@ -140,6 +140,9 @@ _WORDS_5 = {
 }
 """Words common on five-point scales besides the matrix's own labels."""
 
+FIVE_POINT_WORDS = _WORDS_5
+"""The words read on a five-point scale when a workbook gives no key for them."""
+
 _PRODUCT = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*[x×*]\s*(\d+(?:\.\d+)?)\s*(?:=\s*(\d+(?:\.\d+)?))?\s*$", re.I
 )
