@@ -207,11 +207,11 @@ def record_command(
     ] = None,
 ) -> None:
     """Record an indicator's value for a month (replacing that month's value)."""
-    from bct_risk.services.indicators import ValueInput, record_value
+    from bct_risk.services.indicators import ValueInput, record_value_flagging
 
     period_kind = parse_choice(PeriodKind, kind) or PeriodKind.MONTH
     reg = register(ctx)
-    row = record_value(
+    row, flagged = record_value_flagging(
         reg,
         key,
         ValueInput(
@@ -224,25 +224,20 @@ def record_command(
         ),
     )
     done(f"Recorded {key.strip().lower()} for {period.strip()}: {row.value:g}")
-    _print_breaches_of(reg, key)
+    print_flagged(flagged)
 
 
-def _print_breaches_of(reg: Context, key: str) -> None:
-    """After a recording: the risks the indicator now flags."""
-    from bct_risk.services.indicator_views import indicator_detail, risk_breaches
-
-    detail = indicator_detail(reg, key)
-    for link in detail.links:
-        for breach in risk_breaches(reg, link.reference):
-            if breach.key == detail.line.key:
-                console.print(
-                    Text(
-                        f"Indicator breach on {link.reference} {link.title}: {breach.value_text} "
-                        f"against {breach.target}; rescore it or acknowledge the breach "
-                        f"(bct-risk kpi acknowledge {link.reference} {breach.key} --reason ...)",
-                        style="bold red",
-                    )
-                )
+def print_flagged(breaches: list[Breach]) -> None:
+    """The risks a recording flags (read before its commit: nothing here can fail)."""
+    for breach in breaches:
+        console.print(
+            Text(
+                f"Indicator breach on {breach.reference}: {breach.key} {breach.value_text} "
+                f"against {breach.target}; rescore it or acknowledge the breach "
+                f"(bct-risk kpi acknowledge {breach.reference} {breach.key} --reason ...)",
+                style="bold red",
+            )
+        )
 
 
 @kpi_app.command("target")
@@ -399,6 +394,4 @@ def import_values(reg: Context, path: Path, *, dry_run: bool, sheet: str | None)
     keys = sorted({row.key for row in result.rows})
     verb = "Would record" if dry_run else "Recorded"
     done(f"{verb} {len(result.rows)} values of {len(keys)} indicators")
-    if not dry_run:
-        for key in keys:
-            _print_breaches_of(reg, key)
+    print_flagged(result.flagged)

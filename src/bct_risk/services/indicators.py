@@ -15,10 +15,10 @@ import re
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bct_risk.domain.errors import NotFoundError, ValidationError
 from bct_risk.domain.indicators import (
@@ -41,6 +41,9 @@ from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_person, find_risk
 from bct_risk.services.permissions import Change, acting_person, authorize, roles_enforced
 from bct_risk.services.validation import required_text
+
+if TYPE_CHECKING:
+    from bct_risk.services.indicator_views import Breach
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 YEAR_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
@@ -360,6 +363,31 @@ def record_value(ctx: Context, key: str, data: ValueInput) -> IndicatorValue:
         return record_value_in(session, ctx, indicator, data)
 
 
+def flagged_by(session: Session, ctx: Context, keys: set[str]) -> list[Breach]:
+    """The open breaches of these indicators on their risks, read in the caller's session (so
+    a command can say what a recording flagged without reading again after its commit)."""
+    from bct_risk.services.indicator_views import breaches_for_risks
+
+    risk_ids = session.exec(
+        select(IndicatorRisk.risk_id)
+        .join(Indicator, col(Indicator.id) == IndicatorRisk.indicator_id)
+        .where(col(Indicator.key).in_(sorted(keys)))
+    )
+    found = breaches_for_risks(session, list(risk_ids), ctx.today())
+    return [b for breaches in found.values() for b in breaches if b.key in keys]
+
+
+def record_value_flagging(
+    ctx: Context, key: str, data: ValueInput
+) -> tuple[IndicatorValue, list[Breach]]:
+    """:func:`record_value`, with the risks the indicator now flags."""
+    with ctx.transaction() as session:
+        indicator = find_indicator(session, key)
+        authorize_indicator(session, ctx, indicator)
+        row = record_value_in(session, ctx, indicator, data)
+        return row, flagged_by(session, ctx, {indicator.key})
+
+
 def record_value_in(
     session: Session, ctx: Context, indicator: Indicator, data: ValueInput
 ) -> IndicatorValue:
@@ -570,4 +598,3 @@ def acknowledge_breach(ctx: Context, reference: str, key: str, reason: str | Non
             ),
             changes={"indicator": indicator.key, "value_id": breach.value_id, "reason": why},
         )
-
