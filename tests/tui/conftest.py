@@ -25,6 +25,14 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     return True
 
 
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's app remembers its choices in a file of its own, never the user's."""
+    path = tmp_path / "app-settings" / "app.toml"
+    monkeypatch.setenv("BCT_RISK_APP_CONFIG", str(path))
+    return path
+
+
 @pytest.fixture
 def app_ctx(seeded_db_path: Path) -> Iterator[Context]:
     """The context the app works through (the seed register, 23 Nov 2026, acting as 'tester')."""

@@ -65,6 +65,10 @@ class RiskApp(App[None]):
         """Whether text cursors blink (off in tests, so snapshots are stable)."""
         self.open_error: BaseException | None = None
         """Why the register could not be opened; the app closes and its caller reports it."""
+        from bct_risk.tui.settings import load_settings
+
+        self.settings = load_settings()
+        """The user's remembered choices (theme, sort, columns, keys)."""
 
     @property
     def ctx(self) -> Context:
@@ -81,11 +85,35 @@ class RiskApp(App[None]):
         return OpeningScreen(id="_default")
 
     def on_mount(self) -> None:
+        self._apply_settings()
         if self._ctx is not None:
             self._show_register()
         else:
             # Started once the first frame is drawn, so the worker's imports do not delay it.
             self.call_after_refresh(self._start_opening)
+
+    def _apply_settings(self) -> None:
+        """The remembered theme and the user's keys; a theme change is remembered."""
+        settings = self.settings
+        if settings.keys:
+            self.set_keymap(settings.keys)
+        if settings.theme and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        if settings.problem:
+            self.notify(settings.problem, title="Settings not read", severity="warning")
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: object) -> None:
+        from bct_risk.tui.settings import changed
+
+        if self.theme != self.settings.theme:
+            self.settings = changed(self.settings, theme=self.theme)
+
+    def remember(self, **values: object) -> None:
+        """Remember these choices for the next run (sort, hidden columns)."""
+        from bct_risk.tui.settings import changed
+
+        self.settings = changed(self.settings, **values)
 
     def _start_opening(self) -> None:
         from bct_risk.tui.colours import palette

@@ -153,12 +153,19 @@ class RegisterScreen(Screen[None]):
             "cycle_status", "x", "Open/closed", "Show open, closed, or all risks", show=False
         ),
         UserAction("clear_filters", "0", "Clear", "Clear every filter and the search", show=False),
+        UserAction(
+            "choose_columns",
+            "h",
+            "Columns",
+            "Hide or show a column (remembered for next time)",
+            show=False,
+        ),
     )
     BINDINGS = bindings(ACTIONS)
     ACTION_NAMES = frozenset(a.name for a in ACTIONS)
     AUTO_FOCUS = "DataTable"
 
-    OPEN_WHILE_OPENING = frozenset({"focus_search", "leave_search", "sort"})
+    OPEN_WHILE_OPENING = frozenset({"focus_search", "leave_search", "sort", "choose_columns"})
     """The register's actions that work on the first rows alone, before the register is open."""
 
     def __init__(self, ctx: Context | None, loaded: Loaded | None = None) -> None:
@@ -229,6 +236,9 @@ class RegisterScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.sub_title = "Strategic risk register"
+        settings = getattr(self.app, "settings", None)
+        if settings is not None and settings.sort_column in {c.name for c in COLUMNS}:
+            self.sort_column, self.descending = settings.sort_column, settings.sort_descending
         # Band colours come from the theme: redraw the rows when the user changes it.
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         loaded, self._preloaded = self._preloaded, None
@@ -469,6 +479,7 @@ class RegisterScreen(Screen[None]):
             self.descending = not self.descending
         else:
             self.sort_column, self.descending = column, False
+        self._remember(sort_column=self.sort_column, sort_descending=self.descending)
         rows, by = self.query_one(RiskTable).rows, (column, self.descending)
 
         async def sorted_(order: list[int]) -> None:
@@ -478,6 +489,30 @@ class RegisterScreen(Screen[None]):
 
         # Sorting 100,000 rows takes half a second: off the UI thread, like loading them.
         call_service(self, lambda: sort_order(rows, *by), sorted_, group="sort")
+
+    def _remember(self, **values: object) -> None:
+        remember = getattr(self.app, "remember", None)
+        if remember is not None:
+            remember(**values)
+
+    def action_choose_columns(self) -> None:
+        """Hide or show a column of the register (remembered for next time)."""
+        settings = getattr(self.app, "settings", None)
+        hidden = set(settings.hidden_columns) if settings is not None else set()
+        names = [c for c in COLUMNS if c.name not in ("reference", "title")]
+
+        async def chosen(value: str | None) -> None:
+            if not value:
+                return
+            now = hidden ^ {value}
+            self._remember(hidden_columns=tuple(c.name for c in COLUMNS if c.name in now))
+            table = self.query_one(RiskTable)
+            await table.show(table.shown_picks, keep=table.current_reference)
+
+        choices = [
+            (f"{'Show' if c.name in hidden else 'Hide'} {c.label.lower()}", c.name) for c in names
+        ]
+        self.app.push_screen(ChoiceScreen("Hide or show a column", choices), chosen)
 
     def action_paper(self) -> None:
         """The register as filtered, as a paper to preview and save."""

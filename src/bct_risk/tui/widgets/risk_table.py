@@ -320,14 +320,17 @@ def _text(value: str) -> str:
     return escape(value) if "[" in value or value.endswith("\\") else value
 
 
-def layout(width: int, longest: dict[str, int]) -> list[tuple[Column, int]]:
+def layout(
+    width: int, longest: dict[str, int], hidden: frozenset[str] = frozenset()
+) -> list[tuple[Column, int]]:
     """The columns shown at a table ``width`` and the width of each: the essential columns, then
     the others while the title keeps :data:`TITLE_ROOM` (or room for the longest title), the
     title taking whatever is spare.
 
     ``longest`` gives each column's longest text in the rows; a column is never wider than its
     longest text (nor its label), nor than its own width. Each column takes two more cells of
-    padding; a cell is kept for the scroll bar.
+    padding; a cell is kept for the scroll bar. Columns the user hid (``hidden``) are left out,
+    the reference and title excepted.
     """
     by_name = {c.name: c for c in COLUMNS}
 
@@ -347,7 +350,10 @@ def layout(width: int, longest: dict[str, int]) -> list[tuple[Column, int]]:
     def spare(columns: list[tuple[Column, int]]) -> int:
         return width - 2 - sum(w + 2 for c, w in columns if c.name != "title") - 2
 
+    chosen = [(c, w) for c, w in chosen if c.name not in hidden or c.name in ("reference", "title")]
     for name in OPTIONAL:
+        if name in hidden:
+            continue
         column = by_name[name]
         candidate = [*chosen, (column, fits(column))]
         if name == "committee" and spare(candidate) < room:
@@ -477,7 +483,9 @@ class RiskTable(Vertical):
         """The columns and their widths at the current terminal width."""
         # Before its first layout the table has no size yet: it will span the screen.
         width = self.size.width or (self.app.size.width if self.is_attached else 0) or 120
-        return layout(width, self._longest)
+        settings = getattr(self.app, "settings", None) if self.is_attached else None
+        hidden = frozenset(settings.hidden_columns) if settings is not None else frozenset()
+        return layout(width, self._longest, hidden)
 
     def _table(
         self, cells: pa.Table, shape: list[tuple[Column, int]] | None = None
@@ -509,6 +517,11 @@ class RiskTable(Vertical):
     def shown_columns(self) -> list[str]:
         """The names of the columns shown, in order."""
         return [c.name for c, _ in self._current.shape]
+
+    @property
+    def shown_picks(self) -> list[int]:
+        """The loaded rows shown, by position, in order."""
+        return list(self._picks)
 
     @property
     def current_reference(self) -> str | None:
