@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: run test lint typecheck pytest pytest-sqlite bench bench-postgres clean
+.PHONY: run test lint typecheck pytest pytest-sqlite bench bench-quick bench-postgres clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +34,23 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-# Benchmarks (not part of `make test`): sizes S, M and L, a table and JSON in bench/results/;
+# Benchmarks (not part of `make test`): sizes S, M and L, a table and JSON in bench/results/,
+# with the side-by-side comparisons (VisiData, the sqlite3 command line, the plain paper writer,
+# the bare interpreter) and the goals met or not; bench-quick: M only (a few minutes);
 # bench-postgres: the same figures at M on a throwaway PostgreSQL server as well.
-bench: $(STAMP)
-	$(BIN)/python bench/run.py --sizes S,M,L
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
-bench-postgres: $(STAMP)
-	scripts/with-postgres $(BIN)/python bench/run.py --sizes M --papers none --import-from none
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py --sizes S,M,L --side-by-side M,L
+
+bench-quick: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py --sizes M --papers M --import-from none --runs 3
+
+bench-postgres: $(BENCH_STAMP)
+	scripts/with-postgres $(BIN)/python bench/run.py --sizes M --papers none --import-from none \
+		--side-by-side none
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -138,6 +138,8 @@ class Run:
     machine: dict[str, Any]
     figures: list[Figure] = field(default_factory=list)
     budgets: list[Budget] = field(default_factory=list)
+    side_by_side: Any = None
+    """The whole-process comparisons (``sidebyside.SideBySide``), when they were run."""
 
     def add(self, figure: Figure) -> Figure:
         self.figures.append(figure)
@@ -1293,7 +1295,15 @@ def table(run: Run) -> str:
 
 def write_results(run: Run, folder: Path = RESULTS) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    side = run.side_by_side
+    run.side_by_side = None
     data = asdict(run)
+    run.side_by_side = side
+    if side is not None:
+        import sidebyside
+
+        data["side_by_side"] = sidebyside.as_json(side)
+    data["load_average_end"] = os.getloadavg()
     for figure, raw in zip(run.figures, data["figures"], strict=True):
         raw.update(median=figure.median, ratio=figure.ratio)
     stamp = run.started.replace(":", "").replace("-", "")[:15]
@@ -1343,11 +1353,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         "there too (kept, named bct_bench_*) and measured (default BCT_RISK_TEST_POSTGRES_URL, "
         "which scripts/with-postgres sets; empty: SQLite only).",
     )
+    parser.add_argument(
+        "--side-by-side",
+        default="",
+        help="Sizes at which to run the whole-process comparisons against VisiData, the sqlite3 "
+        "command line, the plain paper writer and the bare interpreter (default: the --sizes; "
+        "none: skip them).",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=0,
+        help="Rounds of each side-by-side comparison (default: --runs, at least 3; 1 with "
+        "--quick).",
+    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--plain-paper", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         kind, database, extra = args.worker
         print(json.dumps(worker(kind, Path(database), extra)))
+        return 0
+    if args.plain_paper:
+        plain_paper_process(*args.plain_paper)
         return 0
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     args.paper_sizes = {s.strip().upper() for s in args.papers.split(",") if s.strip()}
@@ -1384,8 +1412,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.postgres:
         for size in sizes:
             postgres_figures(run, size, args.postgres, args)
+    side_by_side(run, args, sizes)
     budgets(run)
     return report(run, args.results)
+
+
+def side_by_side(run: Run, args: argparse.Namespace, sizes: list[str]) -> None:
+    """The whole-process comparisons (``bench/sidebyside.py``) and the issue's goals."""
+    import sidebyside
+
+    wanted = args.side_by_side.strip().upper() or ",".join(sizes)
+    side_sizes = [s.strip() for s in wanted.split(",") if s.strip() and s.strip() != "NONE"]
+    if not side_sizes:
+        return
+    rounds = args.rounds or (1 if args.quick else max(3, args.runs))
+    side = sidebyside.SideBySide(load_start=os.getloadavg())
+    for size in side_sizes:
+        database = ensure_database(args.workdir, size)
+        sidebyside.measure(
+            side, size, database, args.workdir, rounds, args.timeout, size in args.paper_sizes
+        )
+    side.load_end = os.getloadavg()
+    sidebyside.goals(side, run.get)
+    run.side_by_side = side
+
+
+def plain_paper_process(database: str, spec: str, out: str) -> None:
+    """The plain writer of the register paper as a whole process (``--plain-paper``): the
+    register's SQL and the matrix's words come prepared in ``spec``, so the process imports
+    nothing of the product (nor SQLAlchemy) and its clock, taken from outside, holds its
+    imports."""
+    prepared = json.loads(Path(spec).read_text(encoding="utf-8"))
+    words = prepared["words"]
+    plain = PlainWords(
+        bands={int(k): v for k, v in words["bands"].items()},
+        likelihood=words["likelihood"],
+        impact=words["impact"],
+        ceilings=words["ceilings"],
+    )
+    with Path(out).open("w", encoding="utf-8", newline="") as handle:
+        plain_register_markdown(Path(database), prepared["sql"], plain, handle)
 
 
 def report(run: Run, results: Path) -> int:
@@ -1397,10 +1463,19 @@ def report(run: Run, results: Path) -> int:
         f"Textual {run.machine['textual']}; load {run.machine['load_average']}"
     )
     print(table(run))
+    if run.side_by_side is not None:
+        import sidebyside
+
+        print("\nSide by side, whole process against whole process, alternated round by round:")
+        print(sidebyside.table(run.side_by_side))
+    print(f"\nLoad average at the start of the run: {run.machine['load_average']}; at the end: "
+          f"{os.getloadavg()}")  # fmt: skip
     path = write_results(run, results)
     print(f"\nResults: {path}")
     return 0
 
+
+sys.path.insert(0, str(HERE))  # bench/sidebyside.py
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
