@@ -182,3 +182,9 @@ def test_the_register_as_at_a_day_is_as_recorded_by_then(seeded_ctx: Context) ->
     assert now["SR10"].direction is Direction.NEW
     assert list(now)[:3] == ["OR2026-01", "SR1", "SR2"]
     assert list(now)[-2:] == ["SR9", "SR10"]
+
+
+def test_a_paper_names_the_committee_by_its_name_never_its_key(seeded_ctx: Context) -> None:
+    paper = register_paper(seeded_ctx, RiskFilter(committee="fr"))
+    assert paper.filters[0] == "lead committee: Finance and Resources Committee"
+    assert "lead committee: fr" not in render_register(seeded_ctx.matrix, paper)
