@@ -84,13 +84,17 @@ class Recorded:
     cut: datetime
 
     def _later_events(self, entity: str, ids: Sequence[int], by_risk: bool = False) -> list[_Event]:
-        """Audit events on these records after the cut, newest first."""
+        """Audit events on these records after the cut, newest first.
+
+        Read by time (the trail's index on ``at``), not by a list of ids: a paper as at a recent
+        day reads the few events since, however many risks it covers.
+        """
         if not ids:
             return []
-        key = col(AuditEvent.risk_id) if by_risk else col(AuditEvent.entity_id)
-        found: list[_Event] = []
-        for start in range(0, len(ids), 500):
-            found += map(
+        wanted = set(ids)
+        found = [
+            event
+            for event in map(
                 _Event._make,
                 self.session.execute(
                     sa.select(
@@ -100,13 +104,11 @@ class Recorded:
                         col(AuditEvent.risk_id),
                         col(AuditEvent.action),
                         col(AuditEvent.changes),
-                    ).where(
-                        col(AuditEvent.entity) == entity,
-                        key.in_(list(ids[start : start + 500])),
-                        col(AuditEvent.at) > self.cut,
-                    )
+                    ).where(col(AuditEvent.at) > self.cut, col(AuditEvent.entity) == entity)
                 ),
             )
+            if (event.risk_id if by_risk else event.entity_id) in wanted
+        ]
         found.sort(key=lambda e: (stamp(e.at), e.id), reverse=True)
         return found
 
@@ -241,6 +243,13 @@ _RISKS = sa.select(
     col(Risk.next_review_date),
     col(Risk.target_date),
     col(Risk.review_frequency_days),
+    col(Risk.inherent_likelihood),
+    col(Risk.inherent_impact),
+    col(Risk.current_likelihood),
+    col(Risk.current_impact),
+    col(Risk.previous_score),
+    col(Risk.target_likelihood),
+    col(Risk.target_impact),
 )
 
 
@@ -251,13 +260,24 @@ def _value(value: Any) -> Any:
 def scores_as_at(
     session: Session, ids: Iterable[int], day: date, cut: datetime
 ) -> dict[int, dict[str, Any]]:
-    """Each risk's latest inherent, current and target scores taking effect by ``day`` and
-    recorded by ``cut``, the current score before the latest, the day of the latest current
-    scoring (``scored_on``) and whether a later current scoring exists (``superseded``)."""
+    """For each risk with a scoring after ``day`` or recorded after ``cut`` (the others' stored
+    latest scores are those as at the day), its latest inherent, current and target scores
+    taking effect by the day and recorded by the cut, the current score before the latest, the
+    day of the latest current scoring (``scored_on``) and ``superseded`` when a later current
+    scoring exists."""
     found: dict[int, dict[str, Any]] = {}
-    ids = list(ids)
+    wanted = set(ids)
+    late = sorted(
+        rid
+        for (rid,) in session.execute(
+            sa.select(col(Assessment.risk_id))
+            .where(sa.or_(col(Assessment.assessed_on) > day, col(Assessment.created_at) > cut))
+            .distinct()
+        )
+        if rid in wanted
+    )
     current = ScoreKind.CURRENT.value
-    for start in range(0, len(ids), 500):
+    for start in range(0, len(late), 500):
         for rid, kind, likelihood, impact, score, assessed_on, created in session.execute(
             sa.select(
                 col(Assessment.risk_id),
@@ -268,10 +288,10 @@ def scores_as_at(
                 col(Assessment.assessed_on),
                 col(Assessment.created_at),
             )
-            .where(col(Assessment.risk_id).in_(ids[start : start + 500]))
+            .where(col(Assessment.risk_id).in_(late[start : start + 500]))
             .order_by(col(Assessment.assessed_on), col(Assessment.id))
         ):
-            mine = found.setdefault(rid, {})
+            mine = found.setdefault(rid, {"recomputed": True})
             kind = _value(kind)
             if assessed_on > day or stamp(created) > cut:
                 if kind == current:
@@ -316,7 +336,8 @@ def register_tuples(
         if stamp(created) <= cut and when > reviewed.get(rid, date.min):
             reviewed[rid] = when
     names = ("title", "owner_id", "lead_committee_id", "tier", "status", "category", "appetite",
-             "exempt", "next_review_date", "target_date", "review_frequency_days")  # fmt: skip
+             "exempt", "next_review_date", "target_date", "review_frequency_days",
+             "il", "ii", "cl", "ci", "previous", "tl", "ti")  # fmt: skip
     rows: list[tuple[Any, ...]] = []
     for risk in risks:
         rid = risk[0]
@@ -329,7 +350,15 @@ def register_tuples(
         for name, old in undone.get(rid, {}).items():
             if name in values:
                 values[name] = old
-        mine = scores.get(rid, {})
+        mine = scores.get(rid)
+        if mine is None:
+            # No scoring after the day: the risk's stored latest scores are those as at it.
+            mine = {
+                ScoreKind.INHERENT.value: (values["il"], values["ii"], None),
+                ScoreKind.CURRENT.value: (values["cl"], values["ci"], None),
+                ScoreKind.TARGET.value: (values["tl"], values["ti"], None),
+                "previous": values["previous"],
+            }
         il, ii, _ = mine.get(ScoreKind.INHERENT.value, (None, None, None))
         cl, ci, score = mine.get(ScoreKind.CURRENT.value, (None, None, None))
         later = "next_review_date" not in undone.get(rid, {}) and mine.get("superseded")
