@@ -658,18 +658,18 @@ def plain_register_markdown(database: Path, register_sql: str, words: PlainWords
     texts = {
         r[0]: r[1:]
         for r in raw.execute(
-            "SELECT id, description, cause, effect, treatment, closed_reason, closed_on FROM risk "
-            "WHERE status = 'open'"
+            "SELECT id, description, cause, effect, treatment, closed_reason, closed_on, "
+            "illustrative FROM risk WHERE status = 'open'"
         )
     }
     people = dict(raw.execute("SELECT id, name FROM person").fetchall())
     controls: dict[int, list[str]] = {}
-    for rid, text, owner, effect in raw.execute(
-        f"SELECT risk_id, description, owner_id, effectiveness FROM control "
+    for rid, text, owner, effect, marked in raw.execute(
+        f"SELECT risk_id, description, owner_id, effectiveness, illustrative FROM control "
         f"WHERE risk_id IN ({open_risks}) ORDER BY id"
     ):
         controls.setdefault(rid, []).append(
-            f"| {text} | {people.get(owner, '–')} | {label(effect)} |"
+            f"| {text}{' †' if marked else ''} | {people.get(owner, '–')} | {label(effect)} |"
         )
     latest: dict[int, str] = {}
     for aid, when, text in raw.execute(
@@ -677,13 +677,14 @@ def plain_register_markdown(database: Path, register_sql: str, words: PlainWords
     ):
         latest[aid] = f"{day(when)}: {text}"
     actions: dict[int, list[str]] = {}
-    for aid, rid, text, owner, due, status in raw.execute(
-        f"SELECT id, risk_id, description, owner_id, due_date, status FROM action "
+    for aid, rid, text, owner, due, status, marked in raw.execute(
+        f"SELECT id, risk_id, description, owner_id, due_date, status, illustrative FROM action "
         f"WHERE kind = 'further_action' AND risk_id IN ({open_risks}) ORDER BY raised_on, id"
     ):
         late = " (overdue)" if due and due < today and status in ("open", "in_progress") else ""
         actions.setdefault(rid, []).append(
-            f"| {text} | {people.get(owner, '–')} | {day(due)} | {label(status)}{late} | "
+            f"| {text}{' †' if marked else ''} | {people.get(owner, '–')} | {day(due)} | "
+            f"{label(status)}{late} | "
             f"{latest.get(aid, '–')} |"
         )
     meetings = {
@@ -721,22 +722,34 @@ def plain_register_markdown(database: Path, register_sql: str, words: PlainWords
             taste += f", above appetite by {current - ceiling}"
         due = day(review) + (" (overdue)" if review and review < today and status == "open" else "")
         derived.append((trend, taste, due))
+    # Exempt risks are set apart in Part B: out of the summary and the Risks section.
+    exempt = [bool(r[9]) for r in risks]
     out.write(
-        "**CONFIDENTIAL**: this paper includes exempt items and is not for publication.\n\n"
-        f"# Risk register\n\nPrepared on {day(today)}. {len(risks)} risks; open risks.\n\n"
+        (
+            "**CONFIDENTIAL**: this paper includes exempt items (in Part B) and is not for "
+            "publication.\n\n"
+            if any(exempt)
+            else ""
+        )
+        + f"# Risk register\n\nPrepared on {day(today)}. {len(risks)} risks; open risks.\n\n"
+        "† Illustrative: chosen for the demonstration register, not given by the Trust's "
+        "documents.\n\n"
         "## Summary\n\n| Ref | Title | Risk owner | Lead committee | Inherent | Current | Target |"
         " Direction of travel | Appetite | Next review |\n"
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     )
-    for r, (trend, taste, due) in zip(risks, derived, strict=True):
+    for r, (trend, taste, due), apart in zip(risks, derived, exempt, strict=True):
+        if apart:
+            continue
         out.write(
             f"\n| {r[1]} | {r[2]} | {r[3] or '–'} | {r[4] or '–'} | {score(r[12], r[13])} | "
             f"{score(r[14], r[15])} | {score(r[17], r[18])} | {trend} | {taste} | {due} |"
         )
-    out.write("\n\n## Risks")
-    for r, (trend, taste, due) in zip(risks, derived, strict=True):
+
+    def section(r: Any, trend: str, taste: str, due: str) -> None:
         rid, ref, title, owner, body, tier, status, category, _, exempt, _, target_date = r[:12]
-        description, cause, effect, treatment, closed_reason, closed_on = texts[rid]
+        description, cause, effect, treatment, closed_reason, closed_on, marked = texts[rid]
+        illustrative = json.loads(marked or "[]") if isinstance(marked, str) else marked or []
         target = score_words(r[17], r[18])
         if r[17] is not None and target_date:
             target += f", by {day(target_date)}"
@@ -745,6 +758,12 @@ def plain_register_markdown(database: Path, register_sql: str, words: PlainWords
             f"{body or '–'} · **Tier:** {label(tier)} · **Status:** {label(status)} · "
             f"**Category:** {category or '–'}"
             + (" · **Exempt:** left out of public papers" if exempt else "")
+            + (
+                " · **Illustrative values:** "
+                + ", ".join(str(v).replace("_", " ") for v in illustrative)
+                if illustrative
+                else ""
+            )
             + (f"\n\nClosed on {day(closed_on)}: {closed_reason}" if closed_reason else "")
             + f"\n\n#### Description\n\n{description or 'Not recorded.'}"
             f"\n\n#### Cause\n\n{cause or 'Not recorded.'}"
@@ -774,6 +793,20 @@ def plain_register_markdown(database: Path, register_sql: str, words: PlainWords
             "\n\n#### Last committee review\n\n"
             + reviews.get(rid, "Not yet reviewed by a committee.")
         )
+
+    out.write("\n\n## Risks")
+    for r, (trend, taste, due), apart in zip(risks, derived, exempt, strict=True):
+        if not apart:
+            section(r, trend, taste, due)
+    if any(exempt):
+        count = sum(exempt)
+        out.write(
+            "\n\n## Part B: exempt items (not for publication)\n\n"
+            f"{count} exempt risk{'' if count == 1 else 's'}, left out of the public version."
+        )
+        for r, (trend, taste, due), apart in zip(risks, derived, exempt, strict=True):
+            if apart:
+                section(r, trend, taste, due)
     out.write("\n")
     return len(risks)
 
