@@ -390,3 +390,16 @@ def test_a_word_placed_without_a_key_is_reported_as_guessed(ctx: Context, tmp_pa
     result = import_file(ctx, path)
     assert result.ok and scores_of(ctx, "G1") == {CUR: (2, 4)}
     assert any("Serious = 4" in p.message and "guessed" in p.message for p in result.plan.warnings)
+
+
+def test_control_characters_are_dropped_from_imported_text(ctx: Context, tmp_path: Path) -> None:
+    path = tmp_path / "nul.json"
+    path.write_text(
+        '[{"reference": "N1", "title": "Bad\\u0000 byte", "description": "a\\u0007b",'
+        ' "likelihood": 2, "impact": 2, "Funding": "x\\u0000y"}]'
+    )
+    result = import_file(ctx, path)
+    assert result.ok, [str(p) for p in result.plan.errors]
+    stored = risk(ctx, "N1")
+    assert stored.title == "Bad byte" and stored.description == "ab"
+    assert stored.additional_fields == {"Funding": "xy"}

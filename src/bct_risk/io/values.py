@@ -19,6 +19,8 @@ BULLETS = "\uf0b7\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u25a1\u27a2\u2219\uf
 """Bullet glyphs: U+F0B7 and friends come from Symbol/Wingdings fonts in PDFs, • from Word."""
 
 _HAS_BULLET = re.compile(rf"[{BULLETS}]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters (NUL and the like) that no register means: dropped from text."""
 _ALNUM = re.compile(r"[^\W_]")
 _BULLET_SPLIT = re.compile(rf"[{BULLETS}]|(?:^|\n)\s*[-*]\s+")
 
@@ -33,7 +35,7 @@ def clean_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).replace("\u00a0", " ")
+    text = _CONTROL.sub("", str(value)).replace("\u00a0", " ")
     if _HAS_BULLET.search(text):
         text = re.sub(rf"[{BULLETS}]", " ", text)
     return " ".join(text.split())
@@ -55,7 +57,7 @@ def keep_text(value: Any, wrapped: bool | None = None) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).replace("\u00a0", " ")
+    text = _CONTROL.sub("", str(value)).replace("\u00a0", " ")
     if "\n" not in text and "\r" not in text and not _HAS_BULLET.search(text):
         plain = " ".join(text.split())
         return "- " + plain[2:].strip() if plain.startswith(("- ", "* ")) else plain

@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bct_risk.domain.enums import (
     ActionKind,
@@ -461,8 +461,14 @@ class _Writer:
         A 10,000-row register would otherwise cost tens of thousands of round trips; the rows
         are the same the services would write.
         """
-        statement = sa.insert(Risk).returning(col(Risk.id), sort_by_parameter_order=True)
-        ids = [int(i or 0) for i in self.session.scalars(statement, [row for _, row in chosen])]
+        # The tables themselves (not the ORM's bulk path): the rows are complete and checked.
+        self.session.flush()
+        connection = self.session.connection()
+        risk_table = _table(Risk)
+        statement = risk_table.insert().returning(risk_table.c.id, sort_by_parameter_order=True)
+        ids = [
+            int(i or 0) for i in connection.execute(statement, [row for _, row in chosen]).scalars()
+        ]
         assessments: list[dict[str, Any]] = []
         controls: list[dict[str, Any]] = []
         actions: list[dict[str, Any]] = []
@@ -517,9 +523,9 @@ class _Writer:
                 })  # fmt: skip
         for model, rows in ((Assessment, assessments), (Control, controls), (Action, actions)):
             if rows:
-                self.session.execute(sa.insert(model), rows)
+                connection.execute(_table(model).insert(), rows)
         if events:
-            self.session.execute(sa.insert(AuditEvent), seal_batch(self.session, events))
+            connection.execute(_table(AuditEvent).insert(), seal_batch(self.session, events))
         refresh_latest_scores(self.session, ids)
         self.counts.assessments += len(assessments)
         self.counts.controls += len(controls)
@@ -632,16 +638,21 @@ def seal_batch(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, A
         )
     else:
         ids = list(range(int(first.id or 0) + 1, int(first.id or 0) + 1 + count))
-    sealed = [first]
+    fields = audit_chain.FIELDS
+    first_row = {name: getattr(first, name) for name in ("id", *fields, "hash")}
+    sealed = [first_row]
     for row, next_id in zip(rows[1:], ids, strict=True):
-        event = AuditEvent(**row)
-        event.actor, event.at = first.actor, first.at
-        event.id = int(next_id)
-        event.prev_hash = sealed[-1].hash
-        event.hash = audit_chain.seal_of(audit_chain.content_of(event))
-        sealed.append(event)
-    names = ("id", *audit_chain.FIELDS, "hash")
-    return [{name: getattr(e, name) for name in names} for e in sealed]
+        content = {name: row.get(name) for name in fields}
+        content.update(id=int(next_id), actor=first.actor, at=first.at)
+        content["prev_hash"] = sealed[-1]["hash"]
+        content["hash"] = audit_chain.seal_of(content)
+        sealed.append(content)
+    return sealed
+
+
+def _table(model: type[Any]) -> sa.Table:
+    table: sa.Table = model.__table__
+    return table
 
 
 def _file_of(source: str | None) -> str:
