@@ -48,3 +48,15 @@ async def test_an_unknown_reference_says_so(app: RiskApp) -> None:
         app.push_screen(DetailScreen(app.ctx, "SR99"))
         await settle(pilot)
         assert any("No risk has the reference 'SR99'" in m for m in notices(app))
+
+
+async def test_the_audit_trail_shows_old_and_new(app: RiskApp) -> None:
+    from bct_risk.domain.models import RiskUpdate
+    from bct_risk.services.risks import update_risk
+
+    update_risk(app.ctx, "SR9", RiskUpdate(title="Financial pressure 2027"))
+    async with app.run_test(size=(120, 300)) as pilot:
+        await settle(pilot)
+        app.push_screen(DetailScreen(app.ctx, "SR9"))
+        await settle(pilot)
+        assert "title: Financial Pressure → Financial pressure 2027" in screen_text(app)

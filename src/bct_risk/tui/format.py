@@ -60,3 +60,21 @@ def committee_initials(name: str) -> str:
         elif word[:1].isupper() or word[:1].isdigit():
             initials += word[:1]
     return initials or name
+
+
+def _shown(value: object) -> str:
+    text = "blank" if value in (None, "") else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def change_words(summary: str, changes: object) -> str:
+    """An audit event as the trail shows it: its summary, then each changed field as
+    ``field: old → new`` (an edit records each field as an [old, new] pair)."""
+    if not isinstance(changes, dict):
+        return summary
+    pairs = [
+        f"{name.replace('_', ' ')}: {_shown(value[0])} → {_shown(value[1])}"
+        for name, value in changes.items()
+        if isinstance(value, list | tuple) and len(value) == 2
+    ]
+    return "\n".join([summary, *pairs]) if pairs else summary

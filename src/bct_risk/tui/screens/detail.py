@@ -20,7 +20,7 @@ from bct_risk.services.context import Context
 from bct_risk.services.queries import ActionView, RiskDetail
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import Palette, palette
-from bct_risk.tui.format import fmt_date, score_words
+from bct_risk.tui.format import change_words, fmt_date, score_words
 from bct_risk.tui.services import call_service
 
 
@@ -198,7 +198,8 @@ class DetailScreen(Screen[None]):
         section("Linked risks", links)
         trail = _table("When", "Who", "What")
         for e in reversed(detail.audit):
-            trail.add_row(f"{e.at:%d %b %Y %H:%M}", escape(e.actor), escape(e.summary))
+            what = change_words(e.summary, e.changes)
+            trail.add_row(f"{e.at:%d %b %Y %H:%M}", escape(e.actor), escape(what))
         section("Audit trail", trail if self.chain is None else Group(_chain(self.chain), trail))
         return Group(*parts)
 
