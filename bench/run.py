@@ -11,8 +11,11 @@ each figure several times and prints the median beside a floor measured in the s
   raw ``sqlite3`` fetch of the register's own SQL, a GROUP BY for the heat map, and a plain-Python
   Markdown writer over ``sqlite3`` rows.
 
-Each budget of issue 7 is printed as met or NOT MET. Results are written as JSON to
-``bench/results/`` (git-ignored). The figures are not part of the test suite's pass/fail.
+Then ``bench/sidebyside.py`` runs the app as a whole process beside what a user would run
+instead (VisiData, the ``sqlite3`` command line, the plain paper writer as its own process, the
+bare interpreter), alternated round by round, min / median / max, with the load average as it
+begins and ends. Each budget and goal is printed as met or NOT MET. Results are written as JSON
+to ``bench/results/`` (git-ignored). The figures are not part of the test suite's pass/fail.
 """
 
 from __future__ import annotations
