@@ -26,9 +26,16 @@ from bct_risk.services.context import Context
 from bct_risk.services.papers import committee_pack, register_paper
 from bct_risk.services.queries import ActionFilter, list_actions, list_risks
 from bct_risk.services.register_rows import RiskFilter
-from tests.export.commonmark import table_after
+from tests.export.commonmark import table_after as marked_table_after
 
 FR = "Finance and Resources"
+
+
+def table_after(text: str, title: str) -> list[list[str]]:
+    """The table after a heading, its cells without the illustrative mark (†)."""
+    return [[c.replace(" †", "") for c in row] for row in marked_table_after(text, title)]
+
+
 DECEMBER = date(2026, 12, 10)
 SEPTEMBER = date(2026, 9, 10)
 LINE_REFERENCE = re.compile(r"\bL\d+")
@@ -109,6 +116,8 @@ def test_every_rescoring_is_listed_in_order_and_agrees_with_the_section(
         ["20 (5×4) Extreme", "16 (4×4) Extreme", "▼ better", "10 Nov 2026"],
         ["16 (4×4) Extreme", "20 (5×4) Extreme", "▲ worse", "20 Nov 2026"],
     ]
+    # The seeded scorings are illustrative, and marked so.
+    assert all(c.endswith(" †") for r in marked_table_after(text, "Rescored")[1:] for c in r[2:4])
     section = text.split("### SR7 Placement sufficiency")[1]
     assert "- Direction of travel: ▲ worse (from 16)" in section
     pack = committee_pack(seeded_ctx, FR, DECEMBER)

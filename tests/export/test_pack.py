@@ -16,10 +16,18 @@ from bct_risk.services import actions, escalation, risks
 from bct_risk.services.context import Context
 from bct_risk.services.papers import committee_pack
 from bct_risk.services.queries import ActionFilter, heat_map, list_actions, list_risks
-from tests.export.commonmark import headings, table_after, tables
+from tests.export.commonmark import headings, tables
+from tests.export.commonmark import table_after as marked_table_after
 from tests.helpers import fingerprint
 
 FR = "Finance and Resources"
+
+
+def table_after(text: str, title: str) -> list[list[str]]:
+    """The table after a heading, its cells without the illustrative mark (†)."""
+    return [[c.replace(" †", "") for c in row] for row in marked_table_after(text, title)]
+
+
 DECEMBER = date(2026, 12, 10)
 SEPTEMBER = date(2026, 9, 10)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bct_risk.domain.scoring import SCALE, Matrix
+from bct_risk.export.baf import scenario_parts
+from bct_risk.export.health import pack_health_section
 from bct_risk.export.markdown import (
     bullets,
     cell,
@@ -215,13 +217,14 @@ def above_appetite(matrix: Matrix, pack: CommitteePack) -> list[str]:
 
 
 def combined_exposure(matrix: Matrix, pack: CommitteePack) -> list[str]:
-    """The risks high together, and what they share."""
-    if not pack.combined:
+    """The risks high together, and what they share; then the scenarios among its risks."""
+    if not pack.combined and not pack.scenarios:
         return []
     parts = [
         "## Combined exposure",
         "The 2025-30 business plan warns that several strategic risks, if they were to impact "
-        "in parallel, would be a serious threat to the Trust. These risks are high together:",
+        "in parallel, would be a serious threat to the Trust."
+        + (" These risks are high together:" if pack.combined else ""),
     ]
     for group in pack.combined:
         names = [
@@ -234,6 +237,9 @@ def combined_exposure(matrix: Matrix, pack: CommitteePack) -> list[str]:
             f"**Shared controls:** {inline('; '.join(group.controls)) or 'none recorded'}",
         ]
         parts += [bullets(names), bullets(shared)]
+    if pack.scenarios:
+        parts.append("Scenarios the register names among these risks:")
+        parts += ["\n".join(scenario_parts(matrix, d)).strip("\n") for d in pack.scenarios]
     return parts
 
 
@@ -289,8 +295,8 @@ def changes_section(
                 [
                     cell(c.reference),
                     cell(c.title),
-                    fmt_score(matrix, c.old),
-                    fmt_score(matrix, c.new),
+                    fmt_score(matrix, c.old) + (ILLUSTRATIVE_MARK if c.illustrative else ""),
+                    fmt_score(matrix, c.new) + (ILLUSTRATIVE_MARK if c.illustrative else ""),
                     fmt_direction(c.direction),
                     fmt_date(c.assessed_on),
                     cell(c.rationale),
@@ -373,7 +379,7 @@ def _status(action: ActionView) -> str:
 
 
 def _action_text(action: ActionView) -> str:
-    text = cell(action.description)
+    text = cell(action.description) + (ILLUSTRATIVE_MARK if action.illustrative else "")
     return f"{text} (risk {inline(action.risk_reference)})" if action.risk_reference else text
 
 
@@ -388,7 +394,7 @@ def _overdue_table(actions: list[ActionView]) -> str:
         ("Action", "Risk", "Raised at", "Owner", "Due", "Status", "Latest update"),
         [
             [
-                cell(a.description),
+                cell(a.description) + (ILLUSTRATIVE_MARK if a.illustrative else ""),
                 cell(a.risk_reference),
                 _where(a),
                 cell(a.owner),
@@ -514,6 +520,7 @@ def exempt_part(matrix: Matrix, pack: CommitteePack) -> list[str]:
 
 SECTIONS: list[Section] = [
     front_matter,
+    pack_health_section,
     heat_map_section,
     register_summary,
     above_appetite,

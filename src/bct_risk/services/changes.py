@@ -88,6 +88,8 @@ class ScoreChange:
     """The day of this scoring."""
     rationale: str
     exempt: bool = False
+    illustrative: bool = False
+    """The scores were chosen for the seed register, not given by the documents."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,7 @@ def changes_between(
                 col(Assessment.score),
                 col(Assessment.assessed_on),
                 col(Assessment.rationale),
+                col(Assessment.illustrative),
             )
             .where(
                 col(Assessment.risk_id).in_(part or []),
@@ -246,6 +249,7 @@ def changes_between(
                         assessed_on=after.assessed_on,
                         rationale=after.rationale,
                         exempt=risk.exempt,
+                        illustrative=bool(before.illustrative or after.illustrative),
                     )
                 )
 

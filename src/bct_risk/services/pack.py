@@ -12,7 +12,7 @@ the day of the previous meeting up to the meeting (not included), as recorded by
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -34,7 +34,9 @@ from bct_risk.domain.models import (
     Risk,
 )
 from bct_risk.services.as_at import Recorded, end_of, register_tuples, stamp
+from bct_risk.services.baf import ScenarioDetail
 from bct_risk.services.changes import Changes, changes_between
+from bct_risk.services.checks import CheckReport, pack_extras
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_meeting
 from bct_risk.services.queries import (
@@ -138,6 +140,10 @@ class CommitteePack:
     """Exempt items (empty in a public pack, whose ``withheld`` counts them)."""
     illustrative: dict[int, list[str]]
     """Each risk's illustrative values, by id."""
+    health: CheckReport | None = None
+    """The data-quality checks on the pack's risks as at its cut-off: its register health."""
+    scenarios: list[ScenarioDetail] = field(default_factory=list)
+    """Scenarios with two or more of the pack's risks: part of its combined exposure."""
 
     @property
     def as_at(self) -> date:
@@ -267,6 +273,9 @@ def committee_pack(
             if _on_tracker(a.view, meeting_date, previous)
         ]
         hidden_actions = sum(len(by_id[r.id].further_actions) for r in hidden if r.id in by_id)
+        health, scenarios = pack_extras(
+            session, ctx.matrix, day, {r.id for r in (shown if public else covered)}
+        )
 
     late = further + [t for t in tracker_all if t.view.overdue]
     late.sort(key=lambda a: (a.view.due_date or date.min, a.view.id))
@@ -309,6 +318,8 @@ def committee_pack(
         combined=combined_exposure(shown, by_id),
         exempt=exempt,
         illustrative=illustrative,
+        health=health,
+        scenarios=scenarios,
     )
 
 
@@ -397,6 +408,7 @@ def _pack_actions(
                 col(Action.version),
                 col(Risk.reference),
                 col(Action.risk_id),
+                col(Action.illustrative),
                 col(Action.created_at),
             )
             .outerjoin(Risk, col(Risk.id) == col(Action.risk_id))
@@ -408,7 +420,7 @@ def _pack_actions(
     statuses = Recorded(session, cut).action_statuses([r[0] for r in rows])
     found = []
     for (aid, _, text, owner_id, raised_on, due, status, completed_on, meeting_id,
-         agenda_item, version, reference, risk_id, _) in rows:  # fmt: skip
+         agenda_item, version, reference, risk_id, illustrative, _) in rows:  # fmt: skip
         if aid in statuses:
             status, completed_on = statuses[aid]
         due, status = days[due], _ACTION_STATUSES[getattr(status, "value", status)]
@@ -432,6 +444,7 @@ def _pack_actions(
             agenda_item=agenda_item,
             version=version,
             updates=updates.get(aid, []),
+            illustrative=bool(illustrative),
         )
         found.append(_PackAction(view, exempt_of.get(risk_id, False)))
     return found

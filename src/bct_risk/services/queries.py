@@ -249,6 +249,8 @@ class ActionView:
     agenda_item: str
     version: int
     updates: list[UpdateView] = field(default_factory=list)
+    illustrative: bool = False
+    """Its wording, owner or dates were chosen for the seed register, not given by the source."""
 
 
 @dataclass(frozen=True)
