@@ -8,14 +8,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, inspect
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from bct_risk.config import Settings
-from bct_risk.domain.scoring import Matrix, load_matrix
 from bct_risk.domain.errors import ConflictError, PermissionDeniedError
+from bct_risk.domain.scoring import Matrix, load_matrix
 from bct_risk.services import guard as _guard  # noqa: F401  (checks every flush: see the module)
 from bct_risk.storage import migrate
 from bct_risk.storage.engine import make_engine, reading, transaction
@@ -64,12 +63,6 @@ class Context:
                 "someone else saved a change to this record while yours was being saved; "
                 "nothing of yours was written: reload it and make your change again"
             ) from exc
-        except DBAPIError as exc:
-            # On PostgreSQL the grants and row-level security stand behind the role checks.
-            if getattr(exc.orig, "sqlstate", None) != "42501":
-                raise
-            reason = str(exc.orig).splitlines()[0]
-            raise PermissionDeniedError(f"the database refused the change: {reason}") from exc
         except IntegrityError as exc:
             # The use cases check uniqueness first; two people adding the same record in the
             # same moment on PostgreSQL meet here instead.
@@ -77,6 +70,12 @@ class Context:
                 "someone else saved the same record at the same moment; nothing of yours was "
                 "written: look at the register and make your change again"
             ) from exc
+        except DBAPIError as exc:
+            # On PostgreSQL the grants and row-level security stand behind the role checks.
+            if getattr(exc.orig, "sqlstate", None) != "42501":
+                raise
+            reason = str(exc.orig).splitlines()[0]
+            raise PermissionDeniedError(f"the database refused the change: {reason}") from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
