@@ -211,8 +211,12 @@ def scenario_parts(matrix: Matrix, detail: ScenarioDetail, level: int = 3) -> li
     lines += [heading(level, scenario.name), ""]
     if scenario.narrative:
         lines += [inline(scenario.narrative), ""]
-    source = inline(scenario.source or "–") + (" (illustrative)" if scenario.illustrative else "")
-    lines += [f"Combined judgement: {combined}. Source: {source}.", ""]
+    # "(illustrative, 002 L523)": a pack drops the line reference and keeps the rest.
+    notes = (["illustrative"] if scenario.illustrative else []) + (
+        [inline(scenario.source)] if scenario.source else []
+    )
+    where = f" ({', '.join(notes)})" if notes else ""
+    lines += [f"Combined judgement: {combined}{where}.", ""]
     lines.append(
         table(
             ["Risk", "Current", "Target", "Risk owner"],

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -43,6 +44,7 @@ from bct_risk.domain.models import (
 )
 from bct_risk.domain.scoring import Matrix, Score
 from bct_risk.services.context import Context
+from bct_risk.services.register_rows import RiskRow
 
 
 @dataclass(frozen=True)
@@ -220,18 +222,22 @@ def load_register(ctx: Context, as_at: date | None = None) -> Register:
         return read_register(session, ctx.matrix, when)
 
 
-def read_register(session: Session, matrix: Matrix, as_at: date) -> Register:
-    """:func:`load_register` inside a caller's session."""
+def read_register(
+    session: Session, matrix: Matrix, as_at: date, cut: datetime | None = None
+) -> Register:
+    """:func:`load_register` inside a caller's session. With ``cut``, only what had been
+    recorded by then (scores, controls, assurance, actions) is read: a paper reads the same
+    whatever is recorded after its cut-off."""
     people = {
         p.id: PersonState(p.id, p.name, p.job_title, p.left_on)
         for p in session.exec(select(Person))
         if p.id is not None
     }
     committees = {c.id: c.short_name or c.name for c in session.exec(select(Committee))}
-    scores = _scores(session, as_at)
+    scores = _scores(session, as_at, cut)
     reviews = _reviews(session, as_at)
-    controls = _controls(session, people, as_at)
-    actions = _actions(session, people, as_at)
+    controls = _controls(session, people, as_at, cut)
+    actions = _actions(session, people, as_at, cut)
     links: dict[int, list[str]] = defaultdict(list)
     objectives_by_id = {
         o.id: o
@@ -306,13 +312,17 @@ def _score(a: Assessment | None) -> Score | None:
     return Score(a.likelihood, a.impact) if a is not None else None
 
 
-def _scores(session: Session, as_at: date) -> dict[int, dict[ScoreKind, Assessment]]:
+def _scores(
+    session: Session, as_at: date, cut: datetime | None
+) -> dict[int, dict[ScoreKind, Assessment]]:
     latest: dict[int, dict[ScoreKind, Assessment]] = defaultdict(dict)
     statement = (
         select(Assessment)
         .where(col(Assessment.assessed_on) <= as_at)
         .order_by(col(Assessment.assessed_on), col(Assessment.id))
     )
+    if cut is not None:
+        statement = statement.where(col(Assessment.created_at) <= cut)
     for a in session.exec(statement):
         latest[a.risk_id][ScoreKind(a.kind)] = a
     return latest
@@ -333,7 +343,7 @@ def _reviews(session: Session, as_at: date) -> dict[int, list[tuple[date, int]]]
 
 
 def _controls(
-    session: Session, people: dict[int, PersonState], as_at: date
+    session: Session, people: dict[int, PersonState], as_at: date, cut: datetime | None
 ) -> dict[int, list[ControlState]]:
     sources: dict[int, list[SourceView]] = defaultdict(list)
     statement = (
@@ -341,6 +351,8 @@ def _controls(
         .where(col(AssuranceSource.received_on) <= as_at)
         .order_by(col(AssuranceSource.received_on), col(AssuranceSource.id))
     )
+    if cut is not None:
+        statement = statement.where(col(AssuranceSource.created_at) <= cut)
     for s in session.exec(statement):
         sources[s.control_id].append(
             SourceView(
@@ -349,7 +361,10 @@ def _controls(
             )
         )  # fmt: skip
     found: dict[int, list[ControlState]] = defaultdict(list)
-    for c in session.exec(select(Control).order_by(col(Control.id))):
+    recorded = select(Control).order_by(col(Control.id))
+    if cut is not None:
+        recorded = recorded.where(col(Control.created_at) <= cut)
+    for c in session.exec(recorded):
         owner = people.get(c.owner_id) if c.owner_id else None
         found[c.risk_id].append(
             ControlState(
@@ -364,7 +379,7 @@ def _controls(
 
 
 def _actions(
-    session: Session, people: dict[int, PersonState], as_at: date
+    session: Session, people: dict[int, PersonState], as_at: date, cut: datetime | None
 ) -> dict[int, list[ActionState]]:
     found: dict[int, list[ActionState]] = defaultdict(list)
     statement = (
@@ -372,6 +387,8 @@ def _actions(
         .where(col(Action.risk_id).is_not(None), col(Action.raised_on) <= as_at)
         .order_by(col(Action.id))
     )
+    if cut is not None:
+        statement = statement.where(col(Action.created_at) <= cut)
     for a in session.exec(statement):
         status = ActionStatus(a.status)
         live = status.is_live or (a.completed_on is not None and a.completed_on > as_at)
@@ -510,3 +527,25 @@ def scenarios_of(register: Register, risk_ids: set[int]) -> list[ScenarioDetail]
         kept = dataclasses.replace(scenario, members=[r.reference for r in members])
         found.append(scenario_detail(register, kept))
     return found
+
+
+def as_recorded(register: Register, lines: Mapping[int, tuple[RiskRow, int | None]]) -> Register:
+    """The register with each risk's own fields as a paper read them at its cut-off (title,
+    status, owner, committee, appetite, exemption, dates, scores), given its register lines
+    and owners' ids; risks without a line are left out."""
+    risks = []
+    for r in register.risks:
+        if r.id not in lines:
+            continue
+        row, owner_id = lines[r.id]
+        risks.append(
+            dataclasses.replace(
+                r, title=row.title, open=row.status == RiskStatus.OPEN,
+                owner=register.people.get(owner_id) if owner_id else None,
+                lead_committee=row.lead_committee, appetite=row.appetite,
+                ceiling=register.matrix.ceiling(row.appetite), exempt=row.exempt,
+                next_review_date=row.next_review_date, target_date=row.target_date,
+                inherent=row.inherent, current=row.current, target=row.target,
+            )
+        )  # fmt: skip
+    return dataclasses.replace(register, risks=risks)

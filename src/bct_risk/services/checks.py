@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from sqlmodel import Session, col, select
@@ -29,10 +29,12 @@ from bct_risk.services.baf import (
     Register,
     RiskState,
     ScenarioDetail,
+    as_recorded,
     read_register,
     scenarios_of,
 )
 from bct_risk.services.context import Context
+from bct_risk.services.register_rows import RiskRow
 
 
 @dataclass(frozen=True)
@@ -379,12 +381,16 @@ def checks_of_risks(
 
 
 def pack_extras(
-    session: Session, matrix: Matrix, as_at: date, risk_ids: set[int]
+    session: Session,
+    matrix: Matrix,
+    as_at: date,
+    lines: Mapping[int, tuple[RiskRow, int | None]],
+    cut: datetime,
 ) -> tuple[CheckReport, list[ScenarioDetail]]:
-    """What a committee pack adds from the assurance framework, read once: the checks on its
-    risks (the register health it opens with) and the scenarios with two or more of its risks
-    (its combined exposure)."""
-    register = read_register(session, matrix, as_at)
-    kept = dataclasses.replace(register, risks=[r for r in register.risks if r.id in risk_ids])
-    report = check_register(kept, matrix, indicator_moves(session, as_at))
-    return report, scenarios_of(register, risk_ids)
+    """What a committee pack adds from the assurance framework, read once and as recorded by
+    its cut-off: the checks on its risks (the register health it opens with) and the scenarios
+    with two or more of its risks (its combined exposure). ``lines`` are the pack's register
+    lines as at the cut-off, with each risk owner's id."""
+    register = as_recorded(read_register(session, matrix, as_at, cut), lines)
+    report = check_register(register, matrix, indicator_moves(session, as_at))
+    return report, scenarios_of(register, set(lines))

@@ -273,8 +273,13 @@ def committee_pack(
             if _on_tracker(a.view, meeting_date, previous)
         ]
         hidden_actions = sum(len(by_id[r.id].further_actions) for r in hidden if r.id in by_id)
+        owner_of = {t[0]: t[19] for t in every}
         health, scenarios = pack_extras(
-            session, ctx.matrix, day, {r.id for r in (shown if public else covered)}
+            session,
+            ctx.matrix,
+            day,
+            {r.id: (r, owner_of.get(r.id)) for r in (shown if public else covered)},
+            cut,
         )
 
     late = further + [t for t in tracker_all if t.view.overdue]
