@@ -41,6 +41,7 @@ from typer.testing import CliRunner
 from bct_risk.cli.app import app
 from bct_risk.domain.enums import Role
 from bct_risk.services import people
+from bct_risk.services.context import Context
 from tests.conftest import PostgresServer, _database, make_context
 from tests.helpers import fingerprint
 
@@ -357,6 +358,8 @@ class Register:
     files: dict[str, str]
     last: Any = None
     """The dump after the previous case: the next case's "before"."""
+    reader: Context | None = None
+    """The register opened once for reading the PostgreSQL dumps."""
 
     def before(self) -> Any:
         """The database as it is before a case (the previous case's "after")."""
@@ -377,11 +380,9 @@ class Register:
                 return list(connection.iterdump())
             finally:
                 connection.close()
-        ctx = make_context(self.database)
-        try:
-            return fingerprint(ctx)
-        finally:
-            ctx.engine.dispose()
+        if self.reader is None:
+            self.reader = make_context(self.database)
+        return fingerprint(self.reader)
 
 
 def _files(folder: Path, database: str) -> dict[str, str]:
@@ -430,7 +431,10 @@ def shared(
     people.add_person(ctx, "Ada Admin", login="ada", role=Role.ADMINISTRATOR)
     people.add_person(ctx.acting_as("ada"), "Val Viewer", login="val", role=Role.VIEWER)
     ctx.engine.dispose()
-    yield Register(database, _files(folder / "files", database))
+    register = Register(database, _files(folder / "files", database))
+    yield register
+    if register.reader is not None:
+        register.reader.engine.dispose()
     next(databases, None)
 
 
