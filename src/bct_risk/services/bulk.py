@@ -465,10 +465,20 @@ class _Writer:
         self.session.flush()
         connection = self.session.connection()
         risk_table = _table(Risk)
-        statement = risk_table.insert().returning(risk_table.c.id, sort_by_parameter_order=True)
-        ids = [
-            int(i or 0) for i in connection.execute(statement, [row for _, row in chosen]).scalars()
-        ]
+        rows = [row for _, row in chosen]
+        connection.execute(risk_table.insert(), rows)
+        # References are unique: the new ids are read back by them, a chunk at a time.
+        by_reference: dict[str, int] = {}
+        references = [row["reference"] for row in rows]
+        for start in range(0, len(references), 500):
+            chunk = references[start : start + 500]
+            found = connection.execute(
+                sa.select(risk_table.c.reference, risk_table.c.id).where(
+                    risk_table.c.reference.in_(chunk)
+                )
+            )
+            by_reference.update((str(ref), int(rid)) for ref, rid in found)
+        ids = [by_reference[reference] for reference in references]
         assessments: list[dict[str, Any]] = []
         controls: list[dict[str, Any]] = []
         actions: list[dict[str, Any]] = []
