@@ -154,7 +154,8 @@ async def test_rows_shown_as_the_app_opens_fit_the_terminal(seeded_db_path: Path
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(RiskTable)
-        assert table.table.widths[1] == 20
+        # The title takes the spare width (the strategic titles whole), the last column shown.
+        assert table.table.widths[1] >= 38
         assert "Next review" in screen_text(app)
     app.ctx.engine.dispose()
 

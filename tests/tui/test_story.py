@@ -14,6 +14,7 @@ from bct_risk.services.context import Context
 from bct_risk.services.meeting_reviews import reviews_at
 from bct_risk.tui.app import RiskApp
 from bct_risk.tui.screens.committees import CommitteesScreen
+from bct_risk.tui.screens.confirm import ConfirmScreen
 from bct_risk.tui.screens.detail import DetailScreen
 from bct_risk.tui.screens.escalate import EscalateScreen
 from bct_risk.tui.screens.review import ReviewScreen
@@ -21,6 +22,9 @@ from bct_risk.tui.screens.score import ScoreScreen
 from bct_risk.tui.screens.tracker import TrackerScreen
 from bct_risk.tui.widgets.risk_table import RiskTable
 from tests.tui.conftest import press, screen_text, settle, type_text
+
+SEPTEMBER = date(2026, 9, 10)
+"""The Finance and Resources Committee's last meeting before the frozen today."""
 
 
 async def test_the_secretariat_session(app: RiskApp, app_ctx: Context) -> None:
@@ -73,12 +77,21 @@ async def test_the_secretariat_session(app: RiskApp, app_ctx: Context) -> None:
         await settle(pilot)
         meetings = screen.query_one("#meeting-list", OptionList)
         meetings.focus()
-        meetings.highlighted = screen.meeting_dates.index(date(2026, 12, 10))
-        await press(pilot, "enter", *["down"] * 4, "r")
+        # The September meeting has met (December's is still to come): its review is amended.
+        meetings.highlighted = screen.meeting_dates.index(SEPTEMBER)
+        await press(pilot, "enter")
+        assert screen.pack is not None
+        at = [r.reference for r in screen.pack.risks].index("SR9")
+        await press(pilot, *["down"] * at, "r")
         assert isinstance(app.screen, ReviewScreen) and app.screen.row.reference == "SR9"
         app.screen.query_one("#outcome", Select).value = "escalated_to_board"
         app.screen.query_one("#assurance", Select).value = "limited"
         await press(pilot, "ctrl+s")
+        # Already escalated above: no second escalation; then the risk left without a review.
+        assert isinstance(app.screen, ConfirmScreen)
+        await press(pilot, "n")
+        assert isinstance(app.screen, ReviewScreen) and app.screen.row.reference != "SR9"
+        await press(pilot, "escape")
         assert isinstance(app.screen, CommitteesScreen)
 
     sr9 = queries.risk_detail(app_ctx, "SR9")
@@ -88,5 +101,6 @@ async def test_the_secretariat_session(app: RiskApp, app_ctx: Context) -> None:
     assert sr9.escalations[-1].reason == "Deficit still beyond reserves"
     action = next(a for a in sr9.tracker_items + queries.list_actions(app_ctx) if a.id == 64)
     assert action.updates[-1].text == "Recovery plan circulated to members"
-    review = reviews_at(app_ctx, "fr", date(2026, 12, 10))["SR9"]
-    assert (review.outcome, review.assurance, review.score) == ("Escalated to board", "Limited", 20)
+    review = reviews_at(app_ctx, "fr", SEPTEMBER)["SR9"]
+    # The score the committee saw at that meeting, not the one given since.
+    assert (review.outcome, review.assurance, review.score) == ("Escalated to board", "Limited", 25)

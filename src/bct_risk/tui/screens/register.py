@@ -122,7 +122,7 @@ class RegisterScreen(Screen[None]):
             "focus_search",
             "slash",
             "Search",
-            "Type to filter by title, reference, owner, description, cause or control",
+            "Search titles, owners, descriptions, causes, controls",
         ),
         UserAction("leave_search", "escape", "Table", "Leave the search box", show=False),
         UserAction("open_risk", "enter", "Open", "Open the risk under the cursor"),
