@@ -45,8 +45,10 @@ def test_an_issued_word_pack_verifies_until_it_is_changed(
                   "Implications", "Part B: exempt items (not for publication)"):  # fmt: skip
         assert title in headings
     assert len(document.tables) > 10
-    heat_map = document.tables[0]
-    assert heat_map.rows[0].cells[0].text == "Likelihood ↓ / Impact →"
+    heat_map = next(
+        t for t in document.tables if t.rows[0].cells[0].text == "Likelihood ↓ / Impact →"
+    )
+    assert [c.text for c in heat_map.rows[1].cells][0] == "5 Almost certain"
     assert heat_map.style.name == "Table"
     # The style the papers' tables take has borders (made by scripts/make_reference_docx.py).
     assert heat_map.style.element.find(".//{*}tblBorders") is not None
