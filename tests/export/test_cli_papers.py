@@ -48,7 +48,7 @@ def test_an_issued_word_pack_verifies_until_it_is_changed(
     heat_map = next(
         t for t in document.tables if t.rows[0].cells[0].text == "Likelihood ↓ / Impact →"
     )
-    assert [c.text for c in heat_map.rows[1].cells][0] == "5 Almost certain"
+    assert heat_map.rows[1].cells[0].text == "5 Almost certain"
     assert heat_map.style.name == "Table"
     # The style the papers' tables take has borders (made by scripts/make_reference_docx.py).
     assert heat_map.style.element.find(".//{*}tblBorders") is not None
