@@ -81,3 +81,35 @@ def test_the_seeded_tiers(seeded_ctx: Context) -> None:
     sr1 = queries.risk_detail(seeded_ctx, "SR1")
     assert sr1.row.tier is Tier.BOARD, "SR1 was escalated to the Board in Sep 2026"
     assert sr1.escalations
+
+
+def test_seeded_history_is_recorded_on_its_own_dates(seeded_ctx: Context) -> None:
+    from datetime import date
+
+    from sqlmodel import select
+
+    from bct_risk.domain.models import ActionUpdate, Assessment, Meeting, Risk
+
+    with seeded_ctx.read() as session:
+        for a in session.exec(select(Assessment)):
+            expected = min(a.assessed_on, seeded_ctx.today())
+            assert a.created_at.date() == expected, a.id
+        assert {u.author for u in session.exec(select(ActionUpdate))} == {"imported"}
+        sr9 = session.exec(select(Risk).where(Risk.reference == "SR9")).one()
+        assert sr9.created_at.date() < date(2026, 1, 1)
+        titles = [m.title for m in session.exec(select(Meeting))]
+        past = [
+            m.title for m in session.exec(select(Meeting)) if m.meeting_date < seeded_ctx.today()
+        ]
+        assert not any("(next meeting)" in t for t in past)
+        assert any("(next meeting)" in t for t in titles)
+
+
+def test_the_december_2020_key_risks_and_unfolded_words(seeded_ctx: Context) -> None:
+    everything = queries.list_risks(seeded_ctx, RiskFilter(include_closed=True))
+    refs = {r.reference: r for r in everything}
+    assert {"KR2012-1", "KR2012-2", "KR2012-3"} <= set(refs)
+    assert refs["KR2012-3"].title == "Maintaining an adequate social work workforce"
+    texts = " ".join(queries.risk_detail(seeded_ctx, r).description for r in refs)
+    for folded in ("city- wide", "co- produce", "post- Eclipse"):
+        assert folded not in texts
