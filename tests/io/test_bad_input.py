@@ -27,8 +27,8 @@ def test_unknown_columns(seeded_ctx: Context, fixtures: Path) -> None:
     errors = _refused(seeded_ctx, fixtures / "unknown_columns.csv")
     assert errors == [
         "no column gives the risk's title (Title, Risk, Risk description…); the columns found "
-        "are: 'Colour', 'Shape', 'Weight'. Name the columns in a mapping file (--mapping) to "
-        "import this file"
+        "are: 'Colour', 'Shape', 'Weight'. Name the columns in a mapping file (--mapping), or "
+        "map them on the import screen (ctrl+e on a column), to import this file"
     ]
 
 

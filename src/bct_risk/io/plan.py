@@ -158,7 +158,8 @@ def build_plan(
         where = f" on sheet '{plan.sheet}'" if plan.sheet else ""
         others = [name for name, _, read in plan.sheets if not read]
         hint = (
-            f"; choose another sheet with --sheet (its sheets: {', '.join(others)})"
+            f"; or choose another sheet (--sheet, or the sheet list on the import screen; its "
+            f"sheets: {', '.join(others)})"
             if others
             else ""
         )
@@ -166,7 +167,8 @@ def build_plan(
             Problem(
                 ERROR,
                 f"no column{where} gives {need}; the columns found are: {found}. Name the "
-                f"columns in a mapping file (--mapping) to import this file{hint}",
+                f"columns in a mapping file (--mapping), or map them on the import screen "
+                f"(ctrl+e on a column), to import this file{hint}",
             )
         )
         return plan

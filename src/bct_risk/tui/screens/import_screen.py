@@ -353,8 +353,8 @@ class ImportScreen(Screen[None]):
         if errors:
             stop = f"{errors} problems stop" if errors != 1 else "1 problem stops"
             self._status(
-                f"{stop} the import; nothing can be written. Fix them in the file and check "
-                "it again.",
+                f"{stop} the import; nothing can be written. Fix them in the file, or choose "
+                "the sheet, header row or a column's field (ctrl+e) above, and check it again.",
                 error=True,
             )
         else:
