@@ -509,8 +509,19 @@ class RegisterScreen(Screen[None]):
             table = self.query_one(RiskTable)
             await table.show(table.shown_picks, keep=table.current_reference)
 
+        words = {
+            "inherent": "inherent score",
+            "current": "current score",
+            "target": "target score",
+            "direction": "direction of travel",
+            "band": "band of the current score",
+        }
         choices = [
-            (f"{'Show' if c.name in hidden else 'Hide'} {c.label.lower()}", c.name) for c in names
+            (
+                f"{'Show' if c.name in hidden else 'Hide'} {words.get(c.name, c.label.lower())}",
+                c.name,
+            )
+            for c in names
         ]
         self.app.push_screen(ChoiceScreen("Hide or show a column", choices), chosen)
 

@@ -342,7 +342,7 @@ def layout(
     if width < 100:
         # Narrow: the owner and the date give way to the title.
         chosen = [
-            (by_name[n], min(fits(by_name[n]), 14 if n == "owner" else 99)) for n in ESSENTIAL
+            (by_name[n], min(fits(by_name[n]), 12 if n == "owner" else 99)) for n in ESSENTIAL
         ]
     else:
         chosen = [(by_name[n], fits(by_name[n])) for n in ESSENTIAL]
