@@ -23,6 +23,7 @@ from bct_risk.export.markdown import (
     inline,
     table,
 )
+from bct_risk.export.pack_indicators import pack_section, risk_indicators_block
 from bct_risk.export.provenance import strip_references
 from bct_risk.export.register import (
     ILLUSTRATIVE_MARK,
@@ -455,7 +456,10 @@ def risks_in_full(matrix: Matrix, pack: CommitteePack) -> list[str]:
     """The committee's own risks, each in full."""
     parts = ["## The committee's risks"]
     if pack.details:
-        parts.extend(map(Phrases(matrix).section, pack.details))
+        phrases = Phrases(matrix)
+        for detail in pack.details:
+            parts.append(phrases.section(detail))
+            parts += risk_indicators_block(pack.indicators, detail.row.id)
     else:
         parts.append("The committee leads no open risks.")
     return parts
@@ -524,6 +528,7 @@ SECTIONS: list[Section] = [
     heat_map_section,
     register_summary,
     above_appetite,
+    pack_section,  # indicators outside tolerance (export.pack_indicators)
     combined_exposure,
     changes,
     reviews_due,

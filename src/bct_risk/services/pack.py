@@ -38,6 +38,7 @@ from bct_risk.services.baf import ScenarioDetail
 from bct_risk.services.changes import Changes, changes_between
 from bct_risk.services.checks import CheckReport, pack_extras
 from bct_risk.services.context import Context
+from bct_risk.services.indicator_views import NO_INDICATORS, PaperIndicators, paper_indicators
 from bct_risk.services.lookup import find_committee, find_meeting
 from bct_risk.services.queries import (
     ActionView,
@@ -144,6 +145,8 @@ class CommitteePack:
     """The data-quality checks on the pack's risks as at its cut-off: its register health."""
     scenarios: list[ScenarioDetail] = field(default_factory=list)
     """Scenarios with two or more of the pack's risks: part of its combined exposure."""
+    indicators: PaperIndicators = NO_INDICATORS
+    """The key risk indicators of the pack's risks and their breaches, as at the cut-off."""
 
     @property
     def as_at(self) -> date:
@@ -273,6 +276,7 @@ def committee_pack(
             if _on_tracker(a.view, meeting_date, previous)
         ]
         hidden_actions = sum(len(by_id[r.id].further_actions) for r in hidden if r.id in by_id)
+        indicators = paper_indicators(session, [r.id for r in shown], day)
         owner_of = {t[0]: t[19] for t in every}
         health, scenarios = pack_extras(
             session,
@@ -323,6 +327,7 @@ def committee_pack(
         combined=combined_exposure(shown, by_id),
         exempt=exempt,
         illustrative=illustrative,
+        indicators=indicators,
         health=health,
         scenarios=scenarios,
     )
