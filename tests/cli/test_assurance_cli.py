@@ -80,7 +80,8 @@ def test_assurance_add_list_level_and_show(seeded_database: str, tmp_path: Path)
     evidence.write_text("benefits tracking reviewed")
     code, out, _ = run(
         seeded_database, "assurance", "add", str(control),
-        "--evidence", "Benefits [bold]tracking[/bold]", "--line", "3", "--date", "2026-11-01", "--from", "Internal audit", "--file", str(evidence),
+        "--evidence", "Benefits [bold]tracking[/bold]", "--line", "3", "--date", "2026-11-01",
+        "--from", "Internal audit", "--file", str(evidence),
     )  # fmt: skip
     assert code == 0 and "Recorded positive third line assurance" in out
     assert run(seeded_database, "assurance", "level", str(control), "substantial")[0] == 0

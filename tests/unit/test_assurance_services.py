@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import select
 
 from bct_risk.domain.assurance import AssuranceSource, RiskGroupMember
 from bct_risk.domain.enums import Assurance, Effectiveness
@@ -54,7 +54,7 @@ def test_a_source_of_assurance_with_a_file_keeps_its_path_and_sha256(
     assert event.actor == "tester" and event.changes["line"] == 3
     state = load_register(seeded_ctx).risk("SR9")
     assert state is not None
-    [source] = [c for c in state.controls if c.id == control_id][0].sources
+    [source] = next(c for c in state.controls if c.id == control_id).sources
     assert source.provider == "Internal audit" and source.positive
 
 
