@@ -512,6 +512,8 @@ def _param(case: Case) -> Any:
 def test_a_bad_invocation_is_refused_cleanly_and_writes_nothing(
     shared: Register, case: Case
 ) -> None:
+    if "://" in shared.database and not case.actor:
+        pytest.skip("on PostgreSQL the server login decides who acts, not an empty --as")
     case = _resolved(case, shared.files)
     if "://" in shared.database and case.args[0] in {"backup", "restore"}:
         case = Case(case.args, actor=case.actor, codes=case.codes)  # PostgreSQL: use pg_dump
