@@ -9,10 +9,15 @@ named (a public pack names no exempt risk).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bct_risk.export.markdown import cell, fmt_date, heading, table
 from bct_risk.services.indicator_views import Breach, IndicatorLine, PaperIndicators
 from bct_risk.services.register_rows import RiskRow
+
+if TYPE_CHECKING:
+    from bct_risk.domain.scoring import Matrix
+    from bct_risk.services.pack import CommitteePack
 
 HEADERS = ["Indicator", "Target (tolerance)", "Latest", "Period", "Status", "Months on target"]
 
@@ -97,3 +102,8 @@ def risk_indicators_block(indicators: PaperIndicators, risk_id: int, level: int 
             + " outside tolerance; the risk has not been rescored since."
         )
     return parts
+
+
+def pack_section(matrix: Matrix, pack: CommitteePack) -> list[str]:
+    """The pack's "Indicators outside tolerance" section (a section of ``export.pack``)."""
+    return outside_tolerance_section(pack.indicators, pack.risks, pack.today)
