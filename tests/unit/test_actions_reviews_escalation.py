@@ -306,3 +306,13 @@ def test_a_review_interval_over_ten_years_is_refused(seeded_ctx: Context) -> Non
         risks.update_risk(
             seeded_ctx, "SR3", validate(RiskUpdate, {"review_frequency_days": 1_000_000_000})
         )
+
+
+@pytest.mark.parametrize("version", [0, 99, 2**31])
+def test_a_version_the_record_never_had_is_refused_as_such(
+    seeded_ctx: Context, version: int
+) -> None:
+    from bct_risk.domain.models import RiskUpdate
+
+    with pytest.raises(ValidationError, match=f"SR3 has never been at version {version}"):
+        risks.update_risk(seeded_ctx, "SR3", RiskUpdate(title="x"), expected_version=version)

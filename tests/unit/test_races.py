@@ -10,6 +10,7 @@ Runs on SQLite files and, under ``scripts/with-postgres``, on PostgreSQL.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from collections import Counter
 from datetime import date
@@ -107,12 +108,13 @@ def chain_of(ctx: Context, entity: str, entity_id: int, field: str) -> list[list
 
 
 def assert_chain(pairs: list[list[Any]]) -> None:
-    for earlier, later in zip(pairs, pairs[1:], strict=False):
+    for earlier, later in itertools.pairwise(pairs):
         assert later[0] == earlier[1], f"{later} does not follow {earlier}"
 
 
-def test_twenty_saves_of_one_risk_at_one_version_one_wins(seeded_ctx: Context,
-                                                          seeded_database: str) -> None:  # fmt: skip
+def test_twenty_saves_of_one_risk_at_one_version_one_wins(
+    seeded_ctx: Context, seeded_database: str
+) -> None:
     with seeded_ctx.read() as session:
         risk = risks.find_risk(session, "SR3")
         version, risk_id = risk.version, risk.id
@@ -129,8 +131,9 @@ def test_twenty_saves_of_one_risk_at_one_version_one_wins(seeded_ctx: Context,
     assert_chain(titles)
 
 
-def test_twenty_changes_of_one_action_at_one_version_one_wins(seeded_ctx: Context,
-                                                              seeded_database: str) -> None:  # fmt: skip
+def test_twenty_changes_of_one_action_at_one_version_one_wins(
+    seeded_ctx: Context, seeded_database: str
+) -> None:
     with seeded_ctx.read() as session:
         action = session.exec(
             select(Action).where(Action.status == ActionStatus.OPEN).order_by(col(Action.id))
@@ -148,8 +151,9 @@ def test_twenty_changes_of_one_action_at_one_version_one_wins(seeded_ctx: Contex
     assert len(dues) == 1 and dues[0][1] == f"2027-01-{1 + winner:02d}"
 
 
-def test_twenty_concurrent_scores_all_land_once_each(seeded_ctx: Context,
-                                                     seeded_database: str) -> None:  # fmt: skip
+def test_twenty_concurrent_scores_all_land_once_each(
+    seeded_ctx: Context, seeded_database: str
+) -> None:
     with seeded_ctx.read() as session:
         risk = risks.find_risk(session, "SR2")
         before = len(session.exec(select(Assessment).where(Assessment.risk_id == risk.id)).all())
@@ -169,8 +173,9 @@ def test_twenty_concurrent_scores_all_land_once_each(seeded_ctx: Context,
     }
 
 
-def test_fifty_concurrent_action_notes_all_land_once_each(seeded_ctx: Context,
-                                                          seeded_database: str) -> None:  # fmt: skip
+def test_fifty_concurrent_action_notes_all_land_once_each(
+    seeded_ctx: Context, seeded_database: str
+) -> None:
     with seeded_ctx.read() as session:
         action = session.exec(
             select(Action).where(Action.status == ActionStatus.OPEN).order_by(col(Action.id))

@@ -1,7 +1,7 @@
 """Papers: meetings' front matter and cut-off, committees the register is routed to, issued papers
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-02
 
 A meeting gains its pack's cut-off date and front matter (agenda item, report of, author,
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0003"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Key risk indicators: indicators, their yearly definitions, targets, values and risk links
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-02
 
 An indicator (a contract KPI) has a key that never changes, a number and name per year, a target
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0003"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """The Board Assurance Framework: objectives, assurance sources, scenarios, people who left
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0007
 Create Date: 2026-12-02
 
 Strategic objectives and the risks that threaten them; sources of assurance on each control (by
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0003"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

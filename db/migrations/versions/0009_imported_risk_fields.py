@@ -1,7 +1,7 @@
 """Imported risks keep their source reference, derived-title flag, owner's role and other columns
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0008
 Create Date: 2026-12-02
 
 A risk imported from another register keeps the reference that register gave it (when it is held
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0003"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

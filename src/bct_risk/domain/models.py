@@ -32,7 +32,6 @@ from bct_risk.domain.enums import (
     Treatment,
 )
 
-
 MAX_REVIEW_DAYS = 3650
 """The longest review interval a risk may have: ten years."""
 
@@ -100,9 +99,7 @@ class Committee(SQLModel, table=True):
     short_name: str = Field(default="", max_length=100)
     kind: CommitteeKind = Field(sa_type=enum_type(CommitteeKind))
     source: str = Field(default="", max_length=200)
-    receives_register: bool = Field(
-        default=False, sa_column_kwargs={"server_default": sa.false()}
-    )
+    receives_register: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     """The whole strategic register is routed to it: its pack summarises every strategic risk."""
     created_at: datetime
 
@@ -400,16 +397,8 @@ class AuditEvent(SQLModel, table=True):
     """The seal of the event before it (by id); empty for the first (see ``audit_chain``)."""
     hash: str | None = Field(default=None, max_length=64)
     """SHA-256 over every other column: the chain ``bct-risk audit verify`` walks."""
-    prev_hash: str | None = Field(default=None, max_length=64)
-    """The seal of the event before it (by id); empty for the first (see ``audit_chain``)."""
-    hash: str | None = Field(default=None, max_length=64)
-    """SHA-256 over every other column: the chain ``bct-risk audit verify`` walks."""
 
 
 from bct_risk.domain import assurance as _assurance  # noqa: E402, F401  (BAF tables)
-
-
 from bct_risk.domain import indicators as _indicators  # noqa: E402, F401  (its tables)
-
-
 from bct_risk.domain import papers as _papers  # noqa: E402, F401  (issued papers)

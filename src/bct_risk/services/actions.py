@@ -290,6 +290,12 @@ def _authorize_action(session: Session, ctx: Context, action: Action) -> None:
 
 
 def _check_version(action: Action, expected: int | None) -> None:
+    if expected is not None and not 1 <= expected <= action.version:
+        raise ValidationError(
+            f"action #{action.id} has never been at version {expected} (it is at version "
+            f"{action.version})",
+            field="version",
+        )
     if expected is not None and action.version != expected:
         raise ConflictError(
             f"action #{action.id} was changed by someone else after you opened it "
@@ -297,9 +303,7 @@ def _check_version(action: Action, expected: int | None) -> None:
         )
 
 
-def _record_changes(
-    session: Session, ctx: Context, action: Action, before: dict[str, Any]
-) -> bool:
+def _record_changes(session: Session, ctx: Context, action: Action, before: dict[str, Any]) -> bool:
     changed = audit.diff(before, _snapshot(action))
     if not changed:
         return False

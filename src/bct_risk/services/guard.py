@@ -64,12 +64,14 @@ def check_record(record: Any) -> None:
     for attribute in state.mapper.column_attrs:
         value = state.dict.get(attribute.key)
         what = attribute.key.replace("_", " ")
-        if isinstance(value, str):
-            if CONTROL.search(value):
-                check_text(value, what)
-        elif isinstance(value, int) and not isinstance(value, bool):
-            if not INT_MIN <= value <= INT_MAX:
-                check_whole_number(value, f"{table} {what}")
+        if isinstance(value, str) and CONTROL.search(value):
+            check_text(value, what)
+        elif (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and not INT_MIN <= value <= INT_MAX
+        ):
+            check_whole_number(value, f"{table} {what}")
 
 
 def _records(session: OrmSession) -> Iterable[Any]:

@@ -110,9 +110,7 @@ def find_action(session: Session, action_id: int, *, lock: bool = False) -> Acti
     """An action by its number (locked until the transaction ends, with ``lock``)."""
     if not 1 <= action_id <= MAX_ID:
         raise NotFoundError(f"no action has the number {action_id}", field="action")
-    action = session.get(
-        Action, action_id, with_for_update=lock, populate_existing=lock
-    )
+    action = session.get(Action, action_id, with_for_update=lock, populate_existing=lock)
     if action is None:
         raise NotFoundError(f"no action has the number {action_id}", field="action")
     return action

@@ -59,6 +59,12 @@ def check_version(risk: Risk, expected: int | None, session: Session) -> None:
     """Refuse a save made over someone else's newer change, naming who and when."""
     if expected is None or risk.version == expected:
         return
+    if not 1 <= expected < risk.version:
+        raise ValidationError(
+            f"{risk.reference} has never been at version {expected} (it is at version "
+            f"{risk.version})",
+            field="version",
+        )
     last = next(
         (
             e

@@ -12,7 +12,6 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
-
 BUSY_TIMEOUT_ENV = "BCT_RISK_BUSY_TIMEOUT"
 """Seconds a SQLite writer waits for another's lock before giving up (default 30)."""
 

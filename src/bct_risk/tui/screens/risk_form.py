@@ -105,6 +105,35 @@ class RiskFormScreen(OneRiskForm):
             if shown in (name, short):
                 committee.value = name
 
+    def refill(self, before: Any, after: Any) -> None:
+        """Fields still as the form opened them take the newer record's values."""
+        texts = {
+            "title": (before.row.title, after.row.title),
+            "description": (before.description, after.description),
+            "cause": (before.cause, after.cause),
+            "effect": (before.effect, after.effect),
+            "category": (before.row.category, after.row.category),
+        }
+        for name, (old, new) in texts.items():
+            box = self.query_one(f"#{name}", Input)
+            if box.value == old:
+                box.value = new
+        choices = {
+            "owner": (before.row.owner, after.row.owner),
+            "appetite": (
+                before.row.appetite.value if before.row.appetite else Select.NULL,
+                after.row.appetite.value if after.row.appetite else Select.NULL,
+            ),
+            "treatment": (
+                Treatment.parse(before.treatment).value,
+                Treatment.parse(after.treatment).value,
+            ),
+        }
+        for name, (old, new) in choices.items():
+            select = self.query_one(f"#{name}", Select)
+            if select.value == old and old != new:
+                select.value = new
+
     def build(self) -> Callable[[], Risk]:
         owner, committee = self.choice("owner"), self.choice("committee")
         appetite = self.choice("appetite")

