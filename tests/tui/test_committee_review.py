@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Label, OptionList, Select, Static
 
 from bct_risk.domain.enums import Assurance, ReviewOutcome
@@ -14,10 +18,22 @@ from bct_risk.tui.screens.committees import CommitteesScreen
 from bct_risk.tui.screens.confirm import ConfirmScreen
 from bct_risk.tui.screens.escalate import EscalateScreen
 from bct_risk.tui.screens.review import ReviewScreen
+from tests.conftest import make_context
 from tests.helpers import fingerprint
 from tests.tui.conftest import notices, press, settle
 
 DECEMBER = date(2026, 12, 10)
+
+
+@pytest.fixture
+def app_ctx(seeded_db_path: Path) -> Iterator[Context]:
+    """The seed register on the day of the December meeting (its reviews are recorded on the
+    day: a meeting still to come has none)."""
+    context = replace(
+        make_context(seeded_db_path), clock=lambda: datetime(2026, 12, 10, 15, 0, tzinfo=UTC)
+    )
+    yield context
+    context.engine.dispose()
 
 
 async def open_meeting(app: RiskApp, pilot: object, held: date) -> None:
@@ -60,6 +76,10 @@ async def test_record_reviews_in_sequence(app: RiskApp, app_ctx: Context) -> Non
         assert app.screen.row.reference == "SR1"
         app.screen.query_one("#outcome", Select).value = ReviewOutcome.ESCALATED_TO_BOARD.value
         await press(pilot, "ctrl+s")
+        # An outcome of "escalated" offers to record the move; not now.
+        assert isinstance(app.screen, ConfirmScreen)
+        await press(pilot, "n")
+        assert isinstance(app.screen, ReviewScreen)
         assert app.screen.row.reference == "SR7"
         await press(pilot, "escape")
         assert isinstance(app.screen, CommitteesScreen)

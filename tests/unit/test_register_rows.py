@@ -101,15 +101,21 @@ def test_each_line_agrees_with_the_scoring_rules(
 
 
 @pytest.mark.parametrize(
-    "text", ["sr1", "SR", "placement", "  Care ", "director", "%", "_", "r1", "zzz", "\\"]
+    "text",
+    ["sr1", "SR", "placement", "  Care ", "director", "%", "_", "r1", "zzz", "\\", "foster"],
 )
 def test_searching_loaded_rows_finds_what_the_database_finds(
     seeded_ctx: Context, text: str
 ) -> None:
+    from bct_risk.services.search_texts import risk_texts
+
     everything = RiskFilter(include_closed=True)
     loaded = queries.list_risks(seeded_ctx, everything)
+    texts = risk_texts(seeded_ctx)
     needle = replace(everything, text=text).needle
-    in_memory = [r.reference for r in loaded if needle in search_key(r)]
+    in_memory = [
+        r.reference for r in loaded if needle in search_key(r) or needle in texts.get(r.id, "")
+    ]
     in_sql = [r.reference for r in queries.list_risks(seeded_ctx, replace(everything, text=text))]
     assert in_memory == in_sql
 

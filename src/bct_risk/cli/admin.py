@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from bct_risk.cli.app import app, cells, console, done, err, parse_choice, print_json, register
+from bct_risk.cli.app import (
+    app,
+    cells,
+    console,
+    done,
+    err,
+    fmt_date,
+    parse_choice,
+    print_json,
+    register,
+    to_date,
+)
 from bct_risk.domain.enums import Role
+from bct_risk.domain.errors import ValidationError
 from bct_risk.services import backup, people, queries
 
 people_app = typer.Typer(help="People of the register: list, add, give a login or a role.")
@@ -155,4 +168,22 @@ def restore_command(
     )
 
 
-from bct_risk.cli import assurance as _assurance  # noqa: E402, F401  (people left)
+@people_app.command("left")
+def people_left(
+    ctx: typer.Context,
+    who: Annotated[str, typer.Argument(help="Name, key or login.")],
+    on: Annotated[
+        str | None, typer.Option("--on", help="The day they left (default today).")
+    ] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="They have not left after all.")] = False,
+) -> None:
+    """Record the day someone left the Trust; the checks then flag what they still own."""
+    from bct_risk.services import assurance
+
+    if undo and on:
+        raise ValidationError("give --on or --undo, not both")
+    reg = register(ctx)
+    when: date | None = None if undo else (to_date(on, "date") or reg.today())
+
+    person = assurance.mark_left(reg, who, when)
+    done(f"{person.name} left on {fmt_date(when)}" if when else f"{person.name} has not left")

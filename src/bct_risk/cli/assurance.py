@@ -7,7 +7,6 @@ matrix file finds anything; ``objectives``, ``assurance`` and ``scenario`` manag
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +14,6 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from bct_risk.cli.admin import people_app
 from bct_risk.cli.app import (
     app,
     cells,
@@ -26,13 +24,6 @@ from bct_risk.cli.app import (
     print_json,
     register,
     to_date,
-)
-from bct_risk.cli.export import (
-    ForceOption,
-    OutputOption,
-    check_output,
-    export_app,
-    write_output,
 )
 from bct_risk.domain.assurance import LINES
 from bct_risk.domain.enums import Assurance
@@ -407,51 +398,7 @@ def scenario_show(
     console.print(shared)
 
 
-# -- the BAF paper ------------------------------------------------------------------------------
-
-
-@export_app.command("baf")
-def export_baf(
-    ctx: typer.Context,
-    as_at: AsAtOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="md (Markdown).")] = "md",
-    output: OutputOption = None,
-    force: ForceOption = False,
-) -> None:
-    """The Board Assurance Framework: per objective its risks, controls, assurance and gaps."""
-    from bct_risk.export.baf import baf_paper
-    from bct_risk.services.checks import assurance_days, register_with_checks
-
-    if fmt.strip().lower() not in ("md", "markdown"):
-        raise ValidationError(f"'{fmt}' is not a format of the BAF paper; use md")
-    check_output(output, force)
-    reg = register(ctx)
-    state, report = register_with_checks(reg, to_date(as_at, "as-at date"))
-    text = baf_paper(state, report, assurance_days(reg.matrix))
-    write_output(lambda out: out.write(text), output, force)
-    if output is not None:
-        done_text(f"Wrote the Board Assurance Framework as at {fmt_date(state.as_at)} to {output}")
-
-
 # -- people and exemptions -----------------------------------------------------------------------
-
-
-@people_app.command("left")
-def people_left(
-    ctx: typer.Context,
-    who: Annotated[str, typer.Argument(help="Name, key or login.")],
-    on: Annotated[
-        str | None, typer.Option("--on", help="The day they left (default today).")
-    ] = None,
-    undo: Annotated[bool, typer.Option("--undo", help="They have not left after all.")] = False,
-) -> None:
-    """Record the day someone left the Trust; the checks then flag what they still own."""
-    reg = register(ctx)
-    when: date | None = None if undo else (to_date(on, "date") or reg.today())
-    if undo and on:
-        raise ValidationError("give --on or --undo, not both")
-    person = assurance.mark_left(reg, who, when)
-    done_text(f"{person.name} left on {fmt_date(when)}" if when else f"{person.name} has not left")
 
 
 @app.command("exempt")

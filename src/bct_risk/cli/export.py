@@ -236,5 +236,34 @@ def pack_command(
         done(f"Issued {title} ({kind}); SHA-256 {issued.sha256}")
 
 
-from bct_risk.cli import assurance as _assurance  # noqa: E402, F401  (export baf)
+# -- the BAF paper ------------------------------------------------------------------------------
+
+
+@export_app.command("baf")
+def export_baf(
+    ctx: typer.Context,
+    as_at: Annotated[
+        str | None,
+        typer.Option("--as-at", help="As recorded by the end of this day (default today)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md (Markdown).")] = "md",
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """The Board Assurance Framework: per objective its risks, controls, assurance and gaps."""
+    from bct_risk.domain.errors import ValidationError
+    from bct_risk.export.baf import baf_paper
+    from bct_risk.services.checks import assurance_days, register_with_checks
+
+    if fmt.strip().lower() not in ("md", "markdown"):
+        raise ValidationError(f"'{fmt}' is not a format of the BAF paper; use md")
+    check_output(output, force)
+    reg = register(ctx)
+    state, report = register_with_checks(reg, to_date(as_at, "as-at date"))
+    text = baf_paper(state, report, assurance_days(reg.matrix))
+    write_output(lambda out: out.write(text), output, force)
+    if output is not None:
+        done(f"Wrote the Board Assurance Framework as at {fmt_date(state.as_at)} to {output}")
+
+
 from bct_risk.cli import scrutiny as _scrutiny  # noqa: E402, F401  (export scrutiny)

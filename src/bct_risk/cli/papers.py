@@ -77,10 +77,16 @@ def set_papers(
     cut_off: Annotated[
         str | None, typer.Option("--cut-off", help="The day the pack is built as at.")
     ] = None,
-    agenda_item: Annotated[str | None, typer.Option("--agenda-item")] = None,
-    report_of: Annotated[str | None, typer.Option("--report-of")] = None,
-    author: Annotated[str | None, typer.Option("--author")] = None,
-    purpose: Annotated[str | None, typer.Option("--purpose")] = None,
+    agenda_item: Annotated[
+        str | None, typer.Option("--agenda-item", help="The pack's agenda item, e.g. 6.")
+    ] = None,
+    report_of: Annotated[
+        str | None, typer.Option("--report-of", help="Whose report it is, e.g. the Director.")
+    ] = None,
+    author: Annotated[str | None, typer.Option("--author", help="Who wrote the paper.")] = None,
+    purpose: Annotated[
+        str | None, typer.Option("--purpose", help="What the paper is for, in a sentence.")
+    ] = None,
     recommendation: Annotated[
         list[str] | None,
         typer.Option("--recommendation", help="What the committee is asked to do (repeat)."),

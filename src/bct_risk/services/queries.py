@@ -119,6 +119,13 @@ def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
                 sa.func.lower(sa.func.coalesce(col(Person.name), "")).contains(
                     flt.needle, autoescape=True
                 ),
+                # Beyond the line: as the app's search (services.search_texts) looks too.
+                sa.func.lower(col(Risk.description)).contains(flt.needle, autoescape=True),
+                sa.func.lower(col(Risk.cause)).contains(flt.needle, autoescape=True),
+                sa.exists().where(
+                    col(Control.risk_id) == col(Risk.id),
+                    sa.func.lower(col(Control.description)).contains(flt.needle, autoescape=True),
+                ),
             )
         )
     if flt.owner.strip():

@@ -46,9 +46,10 @@ class RiskFilter:
 
 
 def search_key(row: RiskRow) -> str:
-    """What the search text is looked for in: reference, title and risk owner, in lower case.
+    """What the search text is looked for in on the line: reference, title and risk owner.
 
-    The register screen filters loaded rows with ``flt.needle in search_key(row)``; the SQL of
+    The register screen filters loaded rows with ``flt.needle in search_key(row)`` or in the
+    risk's description, cause and controls (:mod:`bct_risk.services.search_texts`); the SQL of
     :func:`~bct_risk.services.queries.register_statement` matches the same fields the same way.
     """
     return f"{row.reference}\n{row.title}\n{row.owner}".lower()

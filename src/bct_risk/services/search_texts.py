@@ -18,7 +18,7 @@ def risk_texts(ctx: Context, ids: Collection[int] | None = None) -> dict[int, st
     (only those of ``ids`` when given; a risk with none of them is left out)."""
     found: dict[int, list[str]] = defaultdict(list)
     wanted = set(ids) if ids is not None else None
-    with ctx.transaction() as session:
+    with ctx.read() as session:
         connection = session.connection()
         risks = sa.select(col(Risk.id), col(Risk.description), col(Risk.cause))
         for rid, description, cause in connection.execute(risks):
