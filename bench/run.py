@@ -1406,6 +1406,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--plain-paper", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    # The app remembers a user's sort, columns and theme: the benchmark starts from none of them.
+    settings = args.workdir / "app-settings" / "app.toml"
+    settings.unlink(missing_ok=True)
+    os.environ["BCT_RISK_APP_CONFIG"] = str(settings)
     if args.worker:
         kind, database, extra = args.worker
         print(json.dumps(worker(kind, Path(database), extra)))

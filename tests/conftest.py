@@ -33,6 +33,13 @@ POSTGRES_URL = os.environ.get("BCT_RISK_TEST_POSTGRES_URL", "")
 """An administrative URL of a PostgreSQL server for the register fixtures, or empty for SQLite."""
 
 
+@pytest.fixture(autouse=True)
+def app_settings_of_the_test(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test (nor any app it starts in a subprocess) reads or writes the user's own app
+    settings: each gets a file of its own."""
+    monkeypatch.setenv("BCT_RISK_APP_CONFIG", str(tmp_path / "app-settings" / "app.toml"))
+
+
 def frozen_clock() -> datetime:
     """The clock tests run on."""
     return FROZEN_NOW
