@@ -310,6 +310,9 @@ class Terminal:
 def child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "BCT_RISK"))}
     env.update(TERM="xterm-256color", COLORTERM="truecolor", BCT_RISK_USER="bench")
+    # Each process starts from no remembered app settings (never the user's, nor a sort that
+    # an earlier session of the run chose and the app remembered).
+    env["BCT_RISK_APP_CONFIG"] = str(Path(tempfile.mkdtemp(prefix="bct-risk-bench-")) / "app.toml")
     env.pop("COLUMNS", None)
     env.pop("LINES", None)
     return env
