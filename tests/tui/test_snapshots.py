@@ -21,11 +21,24 @@ from tests.tui.conftest import press, settle
 Compare = Callable[..., bool]
 
 
+async def register_open(pilot: Pilot[Any], seconds: float = 30) -> None:
+    """Wait until the register has opened (keys pressed while it opens are not for its screen)."""
+    from bct_risk.tui.screens.register import RegisterScreen
+
+    for _ in range(int(seconds * 20)):
+        screen = pilot.app.screen
+        if not isinstance(screen, RegisterScreen) or screen._ctx is not None:
+            return
+        await pilot.pause(0.05)
+        await settle(pilot)
+
+
 def steps(*actions: Callable[[Pilot[Any]], Awaitable[None]] | str) -> Callable[..., Any]:
     """A run_before doing key presses (strings) and other steps in order, settling after each."""
 
     async def run(pilot: Pilot[Any]) -> None:
         await settle(pilot)
+        await register_open(pilot)
         for action in actions:
             if isinstance(action, str):
                 await press(pilot, action)
