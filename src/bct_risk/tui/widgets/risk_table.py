@@ -205,8 +205,9 @@ class RegisterTable(DataTable):
 
     The package's advice is to mount a new table for new rows; for a search that runs on
     every key that costs more than the search (the new widget is styled, and the footer
-    rebuilt). The table's columns never change, so only its rows and caches are replaced,
-    the way the package itself does when a row is removed.
+    rebuilt). Only its rows, columns and caches are replaced, the way the package itself
+    does when a row is removed. The widget stays, so a key pressed as the terminal changes
+    width still reaches the screen (a table being removed would drop it).
     """
 
     def __init__(self, widths: list[int], **options: Any) -> None:
@@ -291,6 +292,15 @@ class RegisterTable(DataTable):
             text = Text(text).wrap(self.app.console, inside)[0].plain
         line = f" {text}{' ' * (inside - cell_len(text))} "
         return [[Segment(line, base_style + component + post)]]
+
+    def reshape(self, cells: pa.Table, shape: list[tuple[Column, int]]) -> None:
+        """Show these columns, at these widths, and these rows, the cursor on the first."""
+        self.widths = [w for _, w in shape]
+        self.shape = shape
+        self._column_labels = [c.label for c, _ in shape]
+        self._column_widths = list(self.widths)
+        self._ordered_columns = None
+        self.replace_rows(cells)
 
     def replace_rows(self, cells: pa.Table) -> None:
         """Show these rows instead, the cursor on the first."""
@@ -461,14 +471,7 @@ class RiskTable(Vertical):
         if shape == table.shape:
             table.replace_rows(cells)
         else:
-            had_focus = table.has_focus or self.screen.focused is None
-            table = self._table(cells, shape)
-            old, self._current = self._current, table
-            # Mount the new table before removing the old, so focus never falls elsewhere.
-            await self.mount(table, before=old)
-            if had_focus:
-                table.focus()
-            await old.remove()
+            table.reshape(cells, shape)
         if keep in self.references:
             table.move_cursor(row=self.references.index(keep), column=0, animate=False)
         self._preview()
