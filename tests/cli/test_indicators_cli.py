@@ -49,8 +49,9 @@ def test_record_a_breach_show_it_and_acknowledge_it(seeded_database: str) -> Non
         "--comment", "Two [bold]leavers[/bold]",
     )  # fmt: skip
     assert code == 0, out
-    assert "Indicator breach on SR2: agency-sw 17% against 12% (tolerance 10-15%)" in " ".join(
-        out.split()
+    assert (
+        "Indicator breach on SR2: agency-sw 17% (Nov 2026) against 12% (tolerance 10-15%)"
+        in " ".join(out.split())
     )
     code, out, _ = run(seeded_database, "show", "SR2", "--json")
     detail = json.loads(out)

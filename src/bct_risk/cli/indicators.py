@@ -232,8 +232,8 @@ def print_flagged(breaches: list[Breach]) -> None:
     for breach in breaches:
         console.print(
             Text(
-                f"Indicator breach on {breach.reference}: {breach.key} {breach.value_text} "
-                f"against {breach.target}; rescore it or acknowledge the breach "
+                f"Indicator breach on {breach.reference}: {breach.note}; rescore it or "
+                "acknowledge the breach "
                 f"(bct-risk kpi acknowledge {breach.reference} {breach.key} --reason ...)",
                 style="bold red",
             )
@@ -351,8 +351,7 @@ def print_risk_indicators(reg: Context, reference: str) -> None:
     for breach in breaches:
         console.print(
             Text(
-                f"INDICATOR BREACH: {breach.key} {breach.value_text} ({breach.period_label}) "
-                f"against {breach.target}, reported {fmt_date(breach.reported_on)}",
+                f"INDICATOR BREACH: {breach.note}, reported {fmt_date(breach.reported_on)}",
                 style="bold red",
             )
         )

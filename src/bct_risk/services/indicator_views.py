@@ -157,6 +157,11 @@ class Breach:
     period_end: date
     reported_on: date
 
+    @property
+    def note(self) -> str:
+        """The breach in one line: the indicator, its value and period, against what."""
+        return f"{self.key} {self.value_text} ({self.period_label}) against {self.target}"
+
 
 def _unit_suffix(unit: Unit) -> str:
     return {Unit.PERCENT: "%", Unit.DAYS: " days"}.get(unit, "")
@@ -477,6 +482,14 @@ def open_breaches(session: Session, as_at: date) -> dict[int, list[Breach]]:
     """Every risk's open indicator breaches (only linked risks are read)."""
     linked = list(session.exec(select(IndicatorRisk.risk_id).distinct()))
     return breaches_for_risks(session, linked, as_at)
+
+
+def breach_notes(ctx: Context) -> dict[int, list[str]]:
+    """Each risk's open indicator breaches as at today, as one line each (risks with none
+    left out): what the register's line and the heat map flag."""
+    with ctx.read() as session:
+        found = open_breaches(session, ctx.today())
+    return {rid: [b.note for b in breaches] for rid, breaches in found.items()}
 
 
 def breached_indicator_keys(session: Session, as_at: date) -> set[str]:

@@ -17,11 +17,13 @@ from bct_risk.domain.enums import Direction, EscalationDirection, RiskStatus, Sc
 from bct_risk.services import queries
 from bct_risk.services.audit_chain import ChainReport, verify_register
 from bct_risk.services.context import Context
+from bct_risk.services.indicator_views import Breach, risk_breaches
 from bct_risk.services.queries import ActionView, RiskDetail
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import Palette, palette
 from bct_risk.tui.format import change_words, fmt_date, score_words
 from bct_risk.tui.services import call_service
+from bct_risk.tui.widgets.risk_table import BREACH_FLAG
 
 
 def _table(*columns: str) -> Table:
@@ -76,6 +78,7 @@ class DetailScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="detail"):
             yield Label("Loading…", id="detail-title", classes="section-title")
+            yield Static(id="detail-breaches")
             yield Static(id="detail-summary")
             yield Label("Score history (current score)", classes="section-title")
             yield Sparkline([], id="history-spark")
@@ -97,6 +100,22 @@ class DetailScreen(Screen[None]):
         ref = self.reference
         call_service(self, lambda: queries.risk_detail(self.ctx, ref), self._show, group="detail")
         call_service(self, lambda: verify_register(self.ctx), self._show_chain, group="chain")
+        call_service(self, lambda: risk_breaches(self.ctx, ref), self._show_breaches, group="kri")
+
+    def _show_breaches(self, breaches: list[Breach]) -> None:
+        """An open indicator breach, flagged above the risk's facts until it is rescored or
+        acknowledged."""
+        colours = palette(self.app)
+        lines = [
+            colours.alert_text(f"{BREACH_FLAG} Indicator breach: {b.note}")
+            + escape(f", reported {fmt_date(b.reported_on)}")
+            for b in breaches
+        ]
+        if lines:
+            lines.append("Rescore the risk (s) or acknowledge the breach (n, then a).")
+        flags = self.query_one("#detail-breaches", Static)
+        flags.update("\n".join(lines))
+        flags.display = bool(lines)
 
     def _show_chain(self, report: ChainReport) -> None:
         self.chain = report

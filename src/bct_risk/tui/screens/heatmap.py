@@ -21,6 +21,7 @@ from bct_risk.services.register_rows import RiskFilter, RiskRow
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import palette
 from bct_risk.tui.services import call_service
+from bct_risk.tui.widgets.risk_table import BREACH_FLAG
 
 KINDS = (ScoreKind.CURRENT, ScoreKind.INHERENT, ScoreKind.TARGET)
 
@@ -45,6 +46,8 @@ class HeatMapScreen(Screen[None]):
         self.filter = flt or RiskFilter()
         self.kind = ScoreKind.CURRENT
         self.rows: list[RiskRow] = []
+        self.breaches: dict[int, list[str]] = {}
+        """The open indicator breaches of the risks that have any, by risk id (flagged)."""
         self.cells: dict[tuple[int, int], list[str]] = {}
         self.chosen: tuple[int, int] | None = None
 
@@ -82,22 +85,38 @@ class HeatMapScreen(Screen[None]):
 
     def reload(self) -> None:
         """Load the register rows for the filter, off the UI thread."""
-        flt = self.filter
-        call_service(self, lambda: queries.list_risks(self.ctx, flt), self._loaded, group="heat")
+        flt, ctx = self.filter, self.ctx
 
-    def _loaded(self, rows: list[RiskRow]) -> None:
-        self.rows = rows
+        def load() -> tuple[list[RiskRow], dict[int, list[str]]]:
+            from bct_risk.services.indicator_views import breach_notes
+
+            return queries.list_risks(ctx, flt), breach_notes(ctx)
+
+        call_service(self, load, self._loaded, group="heat")
+
+    def _loaded(self, loaded: tuple[list[RiskRow], dict[int, list[str]]]) -> None:
+        self.rows, self.breaches = loaded
         self._draw()
 
     def _draw(self) -> None:
         self.cells = queries.heat_map(self.rows, self.kind)
+        flagged = {r.reference for r in self.rows if r.id in self.breaches}
         for likelihood in SCALE:
             for impact in SCALE:
-                count = len(self.cells.get((likelihood, impact), []))
-                self._button(likelihood, impact).label = str(count) if count else "·"
+                refs = self.cells.get((likelihood, impact), [])
+                label = str(len(refs)) if refs else "·"
+                if any(ref in flagged for ref in refs):
+                    label += f" {BREACH_FLAG}"
+                self._button(likelihood, impact).label = label
         scored = sum(len(v) for v in self.cells.values())
+        note = (
+            f" · {BREACH_FLAG} {len(flagged)} with an indicator outside tolerance"
+            if flagged
+            else ""
+        )
         self.query_one("#heat-kind", Static).update(
             f"[b]{self.kind.label} scores[/b] of {scored} risks (k: current, inherent, target)"
+            + note
         )
         if self.chosen:
             self._list(*self.chosen)
@@ -109,11 +128,21 @@ class HeatMapScreen(Screen[None]):
         self._button(likelihood, impact).add_class("-chosen")
         refs = self.cells.get((likelihood, impact), [])
         titles = {r.reference: r.title for r in self.rows}
+        notes = {r.reference: self.breaches[r.id] for r in self.rows if r.id in self.breaches}
         options = self.query_one("#cell-risks", OptionList)
         options.clear_options()
         count = f"{len(refs)} risk" + ("" if len(refs) == 1 else "s")
         options.border_title = f"Likelihood {likelihood} x impact {impact}: {count}"
-        options.add_options(Option(f"{escape(r)}  {escape(titles.get(r, ''))}", id=r) for r in refs)
+        options.add_options(
+            Option(
+                f"{escape(r)}  {escape(titles.get(r, ''))}"
+                + "".join(
+                    f"\n  {BREACH_FLAG} indicator breach: {escape(n)}" for n in notes.get(r, ())
+                ),
+                id=r,
+            )
+            for r in refs
+        )
         if refs:
             options.highlighted = 0
 

@@ -383,8 +383,7 @@ def indicator_summary(details: Sequence[IndicatorDetail], breaches: Sequence[Bre
     text = Text()
     for breach in breaches:
         text.append(
-            f"Indicator breach: {breach.key} {breach.value_text} ({breach.period_label}) "
-            f"against {breach.target}\n",
+            f"Indicator breach: {breach.note}\n",
             style="bold red",
         )
     for detail in details:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import pyarrow as pa
@@ -57,6 +57,8 @@ class Loaded:
     """The rows' positions sorted as ``sorted_by`` says, worked out with them."""
     sorted_by: tuple[str, bool] = ("reference", False)
     """The column and direction (descending?) of ``order``."""
+    breaches: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    """The open indicator breaches of the rows that have any, by risk id (flagged)."""
 
 
 def load_rows(
@@ -64,10 +66,11 @@ def load_rows(
 ) -> Loaded:
     """Load, paint and sort the rows for a filter (less its search text): work for a thread."""
     from bct_risk.services import queries
+    from bct_risk.services.indicator_views import breach_notes
     from bct_risk.services.search_texts import risk_texts
 
     rows = queries.list_risks(ctx, replace(flt, text=""), flag_unknown=True)
-    loaded = _painted(ctx.matrix, colours, rows, risk_texts(ctx))
+    loaded = _painted(ctx.matrix, colours, rows, risk_texts(ctx), breach_notes(ctx))
     return replace(loaded, order=sort_order(loaded.rows, *sorted_by), sorted_by=sorted_by)
 
 
@@ -81,11 +84,12 @@ def load_first_rows(ctx: Context, flt: RiskFilter, colours: Palette) -> Loaded:
     flt = replace(flt, text="")
     references = queries.risk_references(ctx, flt)
     first = heapq.nsmallest(FIRST_ROWS, references, key=lambda r: reference_key(r[1]))
+    from bct_risk.services.indicator_views import breach_notes
     from bct_risk.services.search_texts import risk_texts
 
     ids = [i for i, _ in first]
     rows = queries.list_risks(ctx, flt, ids=ids, flag_unknown=True)
-    loaded = _painted(ctx.matrix, colours, rows, risk_texts(ctx, ids))
+    loaded = _painted(ctx.matrix, colours, rows, risk_texts(ctx, ids), breach_notes(ctx))
     return replace(loaded, complete=len(first) == len(references))
 
 
@@ -102,16 +106,23 @@ def read_first_rows(read: Callable[[int], FirstRows | None], colours: Palette) -
 
 
 def _painted(
-    matrix: Matrix, colours: Palette, rows: list[RiskRow], texts: dict[int, str] | None = None
+    matrix: Matrix,
+    colours: Palette,
+    rows: list[RiskRow],
+    texts: dict[int, str] | None = None,
+    breaches: Mapping[int, Sequence[str]] | None = None,
 ) -> Loaded:
     """Painted rows, with what the search looks in: each line's reference, title and owner,
-    and (once the register is open) its description, cause and controls."""
+    and (once the register is open) its description, cause and controls; the risks with an
+    open indicator breach flagged."""
     keys = [search_key(r) for r in rows]
     if texts:
         keys = [
             f"{k}\n{texts[r.id]}" if r.id in texts else k for k, r in zip(keys, rows, strict=True)
         ]
-    return Loaded(rows, RowPainter(matrix, colours).paint(rows), keys)
+    breaches = {i: b for i, b in (breaches or {}).items() if b}
+    painted = RowPainter(matrix, colours, breaches.keys()).paint(rows)
+    return Loaded(rows, painted, keys, breaches=breaches)
 
 
 class RegisterScreen(Screen[None]):
@@ -259,11 +270,12 @@ class RegisterScreen(Screen[None]):
             self._repaint_when_open = True
             return
         table = self.query_one(RiskTable)
-        rows, painter = table.rows, RowPainter(self.ctx.matrix, palette(self.app))
+        rows, breaches = table.rows, table.breaches
+        painter = RowPainter(self.ctx.matrix, palette(self.app), breaches.keys())
 
         async def repainted(painted: pa.Table) -> None:
             if table.rows is rows:  # not replaced by a reload meanwhile
-                table.load(rows, painted)
+                table.load(rows, painted, breaches)
                 await self._show_rows()
 
         if rows:
@@ -285,7 +297,7 @@ class RegisterScreen(Screen[None]):
     async def _loaded(self, loaded: Loaded) -> None:
         self._complete = loaded.complete
         self._keys = loaded.keys
-        self.query_one(RiskTable).load(loaded.rows, loaded.painted)
+        self.query_one(RiskTable).load(loaded.rows, loaded.painted, loaded.breaches)
         by = (self.sort_column, self.descending)
         order = loaded.order if loaded.sorted_by == by else None
         self._order = order if order is not None else sort_order(loaded.rows, *by)

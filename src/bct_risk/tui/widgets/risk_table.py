@@ -10,7 +10,7 @@ selection replaces the table widget.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -101,9 +101,13 @@ class RowPainter:
     register is drawn from small caches rather than by building markup per cell.
     """
 
-    def __init__(self, matrix: Matrix, colours: Palette) -> None:
+    def __init__(
+        self, matrix: Matrix, colours: Palette, breached: Collection[int] = frozenset()
+    ) -> None:
         self.matrix = matrix
         self.colours = colours
+        self.breached = breached
+        """The ids of the risks with an open indicator breach: their references are flagged."""
         self._scores: dict[int, str] = {}
         self._arrows: dict[Direction, str] = {}
         self._dates: dict[tuple[date | None, bool], str] = {}
@@ -155,8 +159,9 @@ class RowPainter:
         text, owners, initials = _Texts(), _Texts(short_owner), _Texts(committee_initials)
         score, arrow, review, appetite = self.score, self.arrow, self.review, self.appetite
         band = self.band
+        breached, flag = self.breached, _Flagged(self.colours)
         columns = [
-            [text[r.reference] for r in rows],
+            [flag[r.reference] if r.id in breached else text[r.reference] for r in rows],
             [text[r.title] for r in rows],
             [owners[r.owner] for r in rows],
             [text[r.lead_committee] for r in rows],
@@ -172,6 +177,22 @@ class RowPainter:
             [initials[r.lead_committee] for r in rows],
         ]
         return pa.table([pa.array(c, type=pa.string()) for c in columns], names=list(_PAINTED))
+
+
+BREACH_FLAG = "⚑"
+"""Marks a risk with an open indicator breach, after its reference."""
+
+
+class _Flagged(dict[str, str]):
+    """A reference flagged for an open indicator breach, in the alert colour."""
+
+    def __init__(self, colours: Palette) -> None:
+        super().__init__()
+        self.colours = colours
+
+    def __missing__(self, reference: str) -> str:
+        painted = self[reference] = self.colours.alert_text(f"{reference} {BREACH_FLAG}")
+        return painted
 
 
 class _Texts(dict[str, str]):
@@ -379,8 +400,11 @@ def layout(
     return [(c, title if c.name == "title" else w) for c, w in chosen]
 
 
-def longest_texts(rows: Sequence[RiskRow], painted: pa.Table | None) -> dict[str, int]:
-    """Each text column's longest text in the rows (as painted), for :func:`layout`."""
+def longest_texts(
+    rows: Sequence[RiskRow], painted: pa.Table | None, breached: Collection[int] = ()
+) -> dict[str, int]:
+    """Each text column's longest text in the rows (as painted), for :func:`layout`; the
+    references of ``breached`` risks carry the breach flag."""
     if painted is None or not rows:
         return {}
     import pyarrow.compute as pc
@@ -392,6 +416,8 @@ def longest_texts(rows: Sequence[RiskRow], painted: pa.Table | None) -> dict[str
         found[name] = int(lengths)
     # Painted markup is longer than the text it draws: measure those from the rows instead.
     found["band"] = max((len(r.band) for r in rows), default=0)
+    if breached:
+        found["reference"] = max(len(r.reference) + 2 * (r.id in breached) for r in rows)
     found["review"] = max(
         (len(fmt_date(r.next_review_date)) + (2 if r.review_overdue else 0) for r in rows),
         default=0,
@@ -440,6 +466,8 @@ class RiskTable(Vertical):
         self._current = self._table(_empty())
         self._painted: pa.Table | None = None
         self.rows: list[RiskRow] = []
+        self.breaches: Mapping[int, Sequence[str]] = {}
+        """The open indicator breaches of the loaded rows that have any, by risk id."""
         """The rows loaded (in the order loaded); the table shows a selection of them."""
         self.references: list[str] = []
         """The reference of each row shown, in order."""
@@ -449,10 +477,17 @@ class RiskTable(Vertical):
         yield self._current
         yield Static(id="preview", markup=False)
 
-    def load(self, rows: Sequence[RiskRow], painted: pa.Table) -> None:
-        """Take newly loaded rows and their markup (from :meth:`RowPainter.paint`)."""
+    def load(
+        self,
+        rows: Sequence[RiskRow],
+        painted: pa.Table,
+        breaches: Mapping[int, Sequence[str]] | None = None,
+    ) -> None:
+        """Take newly loaded rows and their markup (from :meth:`RowPainter.paint`), with the
+        open indicator breaches of those that have any, by risk id, as the preview shows them."""
         self.rows, self._painted = list(rows), painted
-        self._longest = longest_texts(self.rows, painted)
+        self.breaches = breaches or {}
+        self._longest = longest_texts(self.rows, painted, self.breaches)
 
     async def show(self, picks: Sequence[int], *, keep: str | None = None) -> None:
         """Show these loaded rows, by position, in this order.
@@ -553,6 +588,7 @@ class RiskTable(Vertical):
             above = f", {r.gap_to_appetite} above" if r.above_appetite else ""
             parts.append(f"appetite {r.appetite.label}{above}")
         parts.append(f"{r.tier.label}, {r.status.label.lower()}")
+        parts += [f"{BREACH_FLAG} indicator breach: {b}" for b in self.breaches.get(r.id, ())]
         preview.update(" · ".join(parts))
 
     @on(DataTable.RowHighlighted)
