@@ -189,4 +189,6 @@ def test_export_baf_to_a_file_refuses_to_overwrite(seeded_database: str, tmp_pat
     code, _, err = run(seeded_database, "export", "baf", "-o", str(target))
     assert code == 1 and "--force" in err
     code, _, err = run(seeded_database, "export", "baf", "--format", "docx")
-    assert code == 1 and "'docx' is not a format of the BAF paper; use md" in err
+    assert code == 1 and "a Word paper is written to a file: give -o FILE.docx" in err
+    code, _, err = run(seeded_database, "export", "baf", "--format", "pdf")
+    assert code == 1 and "'pdf' is not a format; use one of: md, docx, html" in err

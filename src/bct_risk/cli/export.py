@@ -246,22 +246,27 @@ def export_baf(
         str | None,
         typer.Option("--as-at", help="As recorded by the end of this day (default today)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md (Markdown).")] = "md",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="md, docx or html (default: from -o, else md)."),
+    ] = None,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
     """The Board Assurance Framework: per objective its risks, controls, assurance and gaps."""
-    from bct_risk.domain.errors import ValidationError
     from bct_risk.export.baf import baf_paper
     from bct_risk.services.checks import assurance_days, register_with_checks
 
-    if fmt.strip().lower() not in ("md", "markdown"):
-        raise ValidationError(f"'{fmt}' is not a format of the BAF paper; use md")
+    kind = _format(fmt, output, PAPER_FORMATS)
+    day = _as_at(as_at)
     check_output(output, force)
     reg = register(ctx)
-    state, report = register_with_checks(reg, to_date(as_at, "as-at date"))
-    text = baf_paper(state, report, assurance_days(reg.matrix))
-    write_output(lambda out: out.write(text), output, force)
+    state, report = register_with_checks(reg, day)
+    title = f"Board Assurance Framework as at {fmt_date(state.as_at)}"
+    data = render(
+        baf_paper(state, report, assurance_days(reg.matrix)), kind, title=title, day=state.as_at
+    )
+    write_paper(data, output, force)
     if output is not None:
         done(f"Wrote the Board Assurance Framework as at {fmt_date(state.as_at)} to {output}")
 
