@@ -628,36 +628,9 @@ class _Writer:
 def seal_batch(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Audit events appended in order, each sealed onto the chain as ``audit.record`` seals one.
 
-    The first is sealed by :func:`bct_risk.services.audit_chain.seal` (which takes the chain's
-    lock and, on PostgreSQL, the server's actor and time); the rest follow it in one pass, with
-    their ids taken together.
+    See :func:`bct_risk.services.audit_chain.seal_events`.
     """
-    first = AuditEvent(**rows[0])
-    audit_chain.seal(session, first)
-    connection = session.connection()
-    count = len(rows) - 1
-    if connection.dialect.name == "postgresql" and count:
-        ids = list(
-            connection.execute(
-                sa.text(
-                    "SELECT nextval(pg_get_serial_sequence('auditevent', 'id')) "
-                    "FROM generate_series(1, :n)"
-                ),
-                {"n": count},
-            ).scalars()
-        )
-    else:
-        ids = list(range(int(first.id or 0) + 1, int(first.id or 0) + 1 + count))
-    fields = audit_chain.FIELDS
-    first_row = {name: getattr(first, name) for name in ("id", *fields, "hash")}
-    sealed = [first_row]
-    for row, next_id in zip(rows[1:], ids, strict=True):
-        content = {name: row.get(name) for name in fields}
-        content.update(id=int(next_id), actor=first.actor, at=first.at)
-        content["prev_hash"] = sealed[-1]["hash"]
-        content["hash"] = audit_chain.seal_of(content)
-        sealed.append(content)
-    return sealed
+    return audit_chain.seal_events(session, rows)
 
 
 def _table(model: type[Any]) -> sa.Table:
