@@ -15,6 +15,7 @@ person's role:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import func
@@ -82,6 +83,103 @@ def acting_person(session: Session, actor: str) -> Person | None:
     return None
 
 
+@dataclass(frozen=True)
+class Acting:
+    """Who the register acts as once roles apply, as :func:`refusal` weighs them."""
+
+    name: str
+    """The person's name (or, for someone who is not a person of the register, the actor)."""
+    role: Role | None
+    """Their role; None for someone who is not a person of the register (reads only)."""
+    dba: bool = False
+    """The DBA's own login on PostgreSQL, which may do everything (services.identity)."""
+    own_risks: frozenset[str] = frozenset()
+    """The references of the risks they own (for a risk owner; empty otherwise)."""
+    own_actions: frozenset[int] = frozenset()
+    """The ids of the actions they own (for a risk owner; empty otherwise)."""
+
+    @property
+    def label(self) -> str:
+        """The person and their role, as the app's header names them."""
+        if self.dba:
+            return f"{self.name} (the DBA)"
+        if self.role is None:
+            return f"{self.name} (not a person of this register: reads only)"
+        return f"{self.name} ({self.role.label.lower()})"
+
+
+@dataclass(frozen=True)
+class RiskFacts:
+    """What the rules need to know of the risk a change is on."""
+
+    reference: str
+    owned: bool
+    """The acting person is its risk owner."""
+    owner: str | None
+    """Its risk owner's name ("" for none; None where the caller does not know it)."""
+    tier: Tier | None = None
+    """Its tier (closing is by tier); None where the caller does not know it."""
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """What the rules need to know of the action a change is on."""
+
+    kind: ActionKind
+    owned: bool
+    """The acting person owns the action."""
+
+
+def refusal(
+    who: Acting,
+    change: Change,
+    *,
+    risk: RiskFacts | None = None,
+    action: ActionFacts | None = None,
+) -> str | None:
+    """Why ``who`` may not make ``change`` (on ``risk`` or ``action`` where "only their own"
+    applies), or None when they may. The one rule: :func:`authorize` refuses with these words,
+    and the app offers only the changes this allows."""
+    if who.dba:
+        return None
+    if who.role is None:
+        return (
+            f"'{who.name}' is not a person of this register, so may only read it; "
+            "ask an administrator to add you (bct-risk people add)"
+        )
+    role = who.role
+    if role == Role.ADMINISTRATOR:
+        return None
+    me = f"{who.name} ({role.label.lower()})"
+    if role == Role.SECRETARIAT:
+        if change in SECRETARIAT:
+            return None
+        tracker = action is not None and action.kind == ActionKind.TRACKER
+        if change == Change.UPDATE_ACTION and tracker:
+            return None
+    if role == Role.RISK_OWNER:
+        owns_risk = risk is not None and risk.owned
+        if change in OWN_RISK and owns_risk:
+            return None
+        if change == Change.CLOSE and owns_risk and risk is not None:
+            if risk.tier == Tier.OPERATIONAL:
+                return None
+            where = f"the {risk.tier.value} register" if risk.tier else "another register"
+            return (
+                f"{me} may close only operational risks; {risk.reference} is on "
+                f"{where}, which an administrator closes"
+            )
+        if change == Change.UPDATE_ACTION and action is not None and (action.owned or owns_risk):
+            return None
+        if change in OWN_RISK | {Change.CLOSE, Change.UPDATE_ACTION} and risk is not None:
+            if risk.owner is None:
+                whose = "is someone else's"
+            else:
+                whose = f"belongs to {risk.owner}" if risk.owner else "has no risk owner"
+            return f"{me} may {change.value} only on their own risks; {risk.reference} {whose}"
+    return f"{me} may not {change.value}"
+
+
 def authorize(
     session: Session,
     ctx: Context,
@@ -90,65 +188,57 @@ def authorize(
     risk: Risk | None = None,
     action: Action | None = None,
 ) -> None:
-    """Refuse a change the acting person's role does not allow, saying why."""
+    """Refuse a change the acting person's role does not allow, saying why (:func:`refusal`)."""
     if not roles_enforced(session):
         return
     person = acting_person(session, ctx.actor)
-    if person is None and acts_as_dba(session.connection(), ctx.actor):
-        return  # the DBA's own login on PostgreSQL (services.identity)
     if person is None:
-        raise PermissionDeniedError(
-            f"'{ctx.actor}' is not a person of this register, so may only read it; "
-            "ask an administrator to add you (bct-risk people add)"
-        )
-    role = Role(person.role)
-    if role == Role.ADMINISTRATOR:
-        return
-    who = f"{person.name} ({role.label.lower()})"
-    if role == Role.SECRETARIAT:
-        if change in SECRETARIAT:
-            return
-        if (
-            change == Change.UPDATE_ACTION
-            and action is not None
-            and action.kind == ActionKind.TRACKER
-        ):
-            return
-    if role == Role.RISK_OWNER:
-        owns_risk = risk is not None and risk.owner_id == person.id
-        if change in OWN_RISK and owns_risk:
-            return
-        if change == Change.CLOSE and owns_risk and risk is not None:
-            if Tier(risk.tier) == Tier.OPERATIONAL:
-                return
-            raise PermissionDeniedError(
-                f"{who} may close only operational risks; {risk.reference} is on the "
-                f"{Tier(risk.tier).value} register, which an administrator closes"
-            )
-        if (
-            change == Change.UPDATE_ACTION
-            and action is not None
-            and (action.owner_id == person.id or owns_risk)
-        ):
-            return
-        if change in OWN_RISK | {Change.CLOSE, Change.UPDATE_ACTION} and risk is not None:
-            owner = session.get(Person, risk.owner_id) if risk.owner_id else None
-            whose = f"belongs to {owner.name}" if owner else "has no risk owner"
-            raise PermissionDeniedError(
-                f"{who} may {change.value} only on their own risks; {risk.reference} {whose}"
-            )
-    raise PermissionDeniedError(f"{who} may not {change.value}")
+        who = Acting(ctx.actor, None, dba=acts_as_dba(session.connection(), ctx.actor))
+    else:
+        who = Acting(person.name, Role(person.role))
+    facts = None
+    if risk is not None:
+        owner: str | None = ""
+        if who.role == Role.RISK_OWNER and risk.owner_id is not None:
+            # Only a risk owner's refusal names the owner: the others need no look-up.
+            found = session.get(Person, risk.owner_id)
+            owner = found.name if found else ""
+        owned = person is not None and risk.owner_id == person.id
+        facts = RiskFacts(risk.reference, owned, owner, Tier(risk.tier))
+    done = None
+    if action is not None:
+        owned = person is not None and action.owner_id == person.id
+        done = ActionFacts(ActionKind(action.kind), owned)
+    why = refusal(who, change, risk=facts, action=done)
+    if why is not None:
+        raise PermissionDeniedError(why)
 
 
-def acting_label(ctx: Context) -> str | None:
-    """Who the register acts as, with their role, for the app's header; None while roles are
-    off (nobody has a login yet, so whoever uses the register may do everything)."""
+def acting(ctx: Context) -> Acting | None:
+    """Who the register acts as, with what they own, for the app to offer only what they may
+    do; None while roles are off (nobody has a login yet, so whoever uses it may do everything).
+    """
     with ctx.read() as session:
         if not roles_enforced(session):
             return None
         person = acting_person(session, ctx.actor)
         if person is None:
-            if acts_as_dba(session.connection(), ctx.actor):
-                return f"{ctx.actor} (the DBA)"
-            return f"{ctx.actor} (not a person of this register: reads only)"
-        return f"{person.name} ({Role(person.role).label.lower()})"
+            return Acting(ctx.actor, None, dba=acts_as_dba(session.connection(), ctx.actor))
+        role = Role(person.role)
+        if role != Role.RISK_OWNER:
+            return Acting(person.name, role)
+        risks = session.exec(select(Risk.reference).where(col(Risk.owner_id) == person.id))
+        actions = session.exec(select(Action.id).where(col(Action.owner_id) == person.id))
+        return Acting(
+            person.name,
+            role,
+            own_risks=frozenset(risks),
+            own_actions=frozenset(a for a in actions if a is not None),
+        )
+
+
+def acting_label(ctx: Context) -> str | None:
+    """Who the register acts as, with their role, for the app's header; None while roles are
+    off (nobody has a login yet, so whoever uses the register may do everything)."""
+    who = acting(ctx)
+    return None if who is None else who.label
