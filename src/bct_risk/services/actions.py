@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,18 @@ from bct_risk.services.permissions import Change, authorize
 from bct_risk.services.validation import required_text
 
 
+@dataclass(frozen=True)
+class AsRecorded:
+    """How an action entered from a document stands: its status (and, if complete, the day it
+    was completed; else the day raised), the document it comes from, and whether it is
+    illustrative."""
+
+    status: ActionStatus = ActionStatus.OPEN
+    completed_on: date | None = None
+    source: str = ""
+    illustrative: bool = False
+
+
 def add_control(
     ctx: Context,
     reference: str,
@@ -32,8 +45,10 @@ def add_control(
     owner: str | None = None,
     effectiveness: Effectiveness = Effectiveness.NOT_ASSESSED,
     assurance_line: int | None = None,
+    source: str = "",
+    illustrative: bool = False,
 ) -> Control:
-    """Record a control in place on a risk."""
+    """Record a control in place on a risk (``source``: the document it comes from)."""
     text = required_text(description, "description")
     if assurance_line is not None and assurance_line not in (1, 2, 3):
         raise ValidationError(
@@ -49,6 +64,8 @@ def add_control(
             owner_id=find_person(session, owner).id if owner else None,
             effectiveness=effectiveness,
             assurance_line=assurance_line,
+            source=source.strip(),
+            illustrative=illustrative,
             created_at=now,
             updated_at=now,
         )
@@ -75,8 +92,13 @@ def add_further_action(
     owner: str | None = None,
     due_date: date | None = None,
     raised_on: date | None = None,
+    recorded: AsRecorded | None = None,
 ) -> Action:
-    """Add a further action (a mitigation still to come) to a risk."""
+    """Add a further action (a mitigation still to come) to a risk.
+
+    ``recorded`` gives how an action entered from a document stands (its status, source and
+    provenance); a new action is open.
+    """
     text = required_text(description, "description")
     raised = raised_on or ctx.today()
     _check_due(raised, due_date)
@@ -84,8 +106,9 @@ def add_further_action(
         risk = find_risk(session, reference)
         authorize(session, ctx, Change.MITIGATE, risk=risk)
         action = _new_action(
-            ctx, session, ActionKind.FURTHER_ACTION, text, owner, raised, due_date, risk=risk
-        )
+            ctx, session, ActionKind.FURTHER_ACTION, text, owner, raised, due_date, risk=risk,
+            recorded=recorded,
+        )  # fmt: skip
         return action
 
 
@@ -99,8 +122,10 @@ def raise_tracker_action(
     owner: str | None = None,
     due_date: date | None = None,
     risk: str | None = None,
+    recorded: AsRecorded | None = None,
 ) -> Action:
-    """Raise an action at a committee meeting, for its action tracker."""
+    """Raise an action at a committee meeting, for its action tracker (``recorded``: as for
+    :func:`add_further_action`)."""
     text = required_text(description, "action")
     _check_due(meeting_date, due_date)
     with ctx.transaction() as session:
@@ -118,6 +143,7 @@ def raise_tracker_action(
             risk=linked,
             meeting_id=meeting.id,
             agenda_item=agenda_item.strip(),
+            recorded=recorded,
         )
         return action
 
@@ -142,8 +168,16 @@ def _new_action(
     risk: Risk | None = None,
     meeting_id: int | None = None,
     agenda_item: str = "",
+    recorded: AsRecorded | None = None,
 ) -> Action:
     now = ctx.now()
+    given = recorded or AsRecorded()
+    if given.completed_on is not None and given.completed_on < raised:
+        raise ValidationError(
+            f"the completion date {given.completed_on.isoformat()} is before the date raised "
+            f"{raised.isoformat()}",
+            field="completed_on",
+        )
     action = Action(
         kind=kind,
         risk_id=risk.id if risk else None,
@@ -153,6 +187,12 @@ def _new_action(
         owner_id=find_person(session, owner).id if owner else None,
         raised_on=raised,
         due_date=due,
+        status=given.status,
+        completed_on=(given.completed_on or raised)
+        if given.status == ActionStatus.COMPLETE
+        else None,
+        source=given.source.strip(),
+        illustrative=given.illustrative,
         created_at=now,
         updated_at=now,
     )
@@ -167,15 +207,22 @@ def _new_action(
         risk_id=risk.id if risk else None,
         action="create",
         summary=f"Raised action #{action.id}{where}: {text}",
-        changes={"kind": kind, "description": text, "owner": owner, "due_date": due},
+        changes={"kind": kind, "description": text, "owner": owner, "due_date": due}
+        | ({"status": given.status} if given.status != ActionStatus.OPEN else {}),
     )
     return action
 
 
 def add_update(
-    ctx: Context, action_id: int, *, text: str, update_date: date | None = None
+    ctx: Context,
+    action_id: int,
+    *,
+    text: str,
+    update_date: date | None = None,
+    by: str | None = None,
 ) -> ActionUpdate:
-    """Append a dated progress note to an action.
+    """Append a dated progress note to an action (``by``: who gave it, where a document says;
+    else the person recording it).
 
     A note is appended, so it never conflicts: the action's row is locked while it is written,
     and concurrent notes all land, in turn.
@@ -185,7 +232,7 @@ def add_update(
     with ctx.transaction() as session:
         action = find_action(session, action_id, lock=True)
         _authorize_action(session, ctx, action)
-        update = _append_update(session, ctx, action, note, when)
+        update = _append_update(session, ctx, action, note, when, by=by)
         _bump(action, ctx, session)
         return update
 
@@ -198,10 +245,14 @@ def _past_or_today(ctx: Context, when: date | None, what: str) -> date:
 
 
 def _append_update(
-    session: Session, ctx: Context, action: Action, note: str, when: date
+    session: Session, ctx: Context, action: Action, note: str, when: date, by: str | None = None
 ) -> ActionUpdate:
     update = ActionUpdate(
-        action_id=id_of(action), update_date=when, text=note, author=ctx.actor, created_at=ctx.now()
+        action_id=id_of(action),
+        update_date=when,
+        text=note,
+        author=(by or "").strip() or ctx.actor,
+        created_at=ctx.now(),
     )
     session.add(update)
     session.flush()

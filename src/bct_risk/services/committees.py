@@ -6,19 +6,70 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from bct_risk.domain.enums import Assurance, ReviewOutcome, ScoreKind
+from bct_risk.domain.enums import Assurance, CommitteeKind, ReviewOutcome, ScoreKind
 from bct_risk.domain.errors import ValidationError
-from bct_risk.domain.models import Assessment, CommitteeReview, Meeting
+from bct_risk.domain.models import Assessment, Committee, CommitteeReview, Meeting
 from bct_risk.services import audit
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee, find_meeting, find_risk
 from bct_risk.services.permissions import Change, authorize
-from bct_risk.services.validation import bounded_text
+from bct_risk.services.validation import bounded_text, required_text
 
 
-def add_meeting(ctx: Context, committee: str, meeting_date: date, title: str = "") -> Meeting:
-    """Schedule (or record) a meeting of a committee."""
+def add_committee(
+    ctx: Context,
+    name: str,
+    *,
+    kind: CommitteeKind,
+    key: str | None = None,
+    short_name: str = "",
+    source: str = "",
+    receives_register: bool = False,
+) -> Committee:
+    """Add a committee (the Board, a Board committee, the Executive or a Council body)."""
+    text = required_text(name, "name", limit=200)
+    short = bounded_text(short_name.strip(), "short name", 100)
+    with ctx.transaction() as session:
+        authorize(session, ctx, Change.MEETINGS)
+        if session.exec(select(Committee.id).where(Committee.name == text)).first():
+            raise ValidationError(f"there is already a committee called {text}", field="name")
+        wanted = (key or "").strip() or None
+        if wanted and session.exec(select(Committee.id).where(Committee.key == wanted)).first():
+            raise ValidationError(f"the key '{wanted}' is already a committee's", field="key")
+        body = Committee(
+            key=wanted,
+            name=text,
+            short_name=short,
+            kind=kind,
+            source=source.strip(),
+            receives_register=receives_register,
+            created_at=ctx.now(),
+        )
+        session.add(body)
+        session.flush()
+        audit.record(
+            session,
+            ctx,
+            entity="committee",
+            entity_id=id_of(body),
+            action="create",
+            summary=f"Added the committee {text}",
+            changes={"name": text, "kind": kind, "receives_register": receives_register},
+        )
+        return body
+
+
+def add_meeting(
+    ctx: Context,
+    committee: str,
+    meeting_date: date,
+    title: str = "",
+    *,
+    source: str = "",
+    illustrative: bool = False,
+) -> Meeting:
+    """Schedule (or record) a meeting of a committee (``source``: the document naming it)."""
     with ctx.transaction() as session:
         authorize(session, ctx, Change.MEETINGS)
         body = find_committee(session, committee)
@@ -35,6 +86,8 @@ def add_meeting(ctx: Context, committee: str, meeting_date: date, title: str = "
             committee_id=id_of(body),
             meeting_date=meeting_date,
             title=bounded_text(title.strip(), "meeting title", 200) or body.name,
+            source=source.strip(),
+            illustrative=illustrative,
             created_at=ctx.now(),
         )
         session.add(meeting)
@@ -60,12 +113,15 @@ def record_review(
     outcome: ReviewOutcome | None,
     assurance: Assurance | None = None,
     comments: str | None = None,
+    by: str | None = None,
+    illustrative: bool = False,
 ) -> CommitteeReview:
     """Record a committee's review of a risk at a meeting, with the current score at the time.
 
     Recording again for the same meeting amends the earlier record: what is given replaces
     what was recorded, what is not given (``None``) is kept, and the audit event keeps the
     earlier values (old → new). A meeting still to come has no review yet, so it is refused.
+    ``by`` is who recorded it where a document says (else the person recording it).
     """
     note = comments.strip() if comments is not None else None
     with ctx.transaction() as session:
@@ -114,7 +170,8 @@ def record_review(
                 meeting_id=id_of(meeting),
                 risk_id=id_of(risk),
                 outcome=outcome,
-                recorded_by=ctx.actor,
+                recorded_by=(by or "").strip() or ctx.actor,
+                illustrative=illustrative,
                 created_at=now,
                 updated_at=now,
             )

@@ -67,8 +67,11 @@ def move_risk(
     meeting: MeetingRef | None = None,
     decision: str = "agreed",
     expected_version: int | None = None,
+    by: str | None = None,
+    illustrative: bool = False,
 ) -> Escalation:
-    """Escalate (up the tiers) or de-escalate (down) a risk, with a reason."""
+    """Escalate (up the tiers) or de-escalate (down) a risk, with a reason (``by``: who decided,
+    where a document says; else the person recording it)."""
     why = required_text(reason, "reason")
     when = decided_on or ctx.today()
     if when > ctx.today():
@@ -99,8 +102,9 @@ def move_risk(
             reason=why,
             decision=decision.strip() or "agreed",
             decided_on=when,
-            decided_by=ctx.actor,
+            decided_by=(by or "").strip() or ctx.actor,
             meeting_id=meeting_id,
+            illustrative=illustrative,
             created_at=ctx.now(),
         )
         session.add(escalation)

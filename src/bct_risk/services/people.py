@@ -30,14 +30,32 @@ def add_person(
     login: str | None = None,
     role: Role = Role.RISK_OWNER,
     password: str | None = None,
+    key: str | None = None,
+    source: str = "",
+    illustrative: bool = False,
 ) -> Person:
-    """Add a person (a risk owner by default); on PostgreSQL, with a server login."""
+    """Add a person (a risk owner by default); on PostgreSQL, with a server login.
+
+    ``key`` is the short key a seed file names the person by; ``source`` the document the
+    person comes from.
+    """
     text = required_text(name, "name", limit=200)
     bounded_text(job_title.strip(), "job title", 200)
     with ctx.transaction() as session:
         authorize(session, ctx, Change.PEOPLE)
         _check_password(session, login, password)
-        person = Person(name=text, job_title=job_title.strip(), role=role, created_at=ctx.now())
+        short = (key or "").strip() or None
+        if short is not None and session.exec(select(Person.id).where(Person.key == short)).first():
+            raise ValidationError(f"the key '{short}' is already someone's", field="key")
+        person = Person(
+            name=text,
+            job_title=job_title.strip(),
+            role=role,
+            key=short,
+            source=source.strip(),
+            illustrative=illustrative,
+            created_at=ctx.now(),
+        )
         _set_login(session, person, login)
         session.add(person)
         session.flush()

@@ -97,8 +97,13 @@ def create_risk(
     current: Score | None = None,
     target: Score | None = None,
     rationale: str = "Initial assessment",
+    illustrative: list[str] | None = None,
 ) -> Risk:
-    """Add a risk to the register, with its first scores if given (and their rationale)."""
+    """Add a risk to the register, with its first scores if given (and their rationale).
+
+    ``illustrative`` names the values that are illustrative rather than from the source (the
+    seed register's provenance flags).
+    """
     reference = normalise_reference(data.reference)
     if any(score is not None for score in (inherent, current, target)):
         rationale = required_text(rationale, "rationale")
@@ -110,6 +115,7 @@ def create_risk(
         now = ctx.now()
         fields = data.model_dump(exclude={"reference", "owner", "lead_committee"})
         risk = Risk(reference=reference, created_at=now, updated_at=now, **fields)
+        risk.illustrative = list(illustrative or [])
         _resolve_people(session, risk, data.owner, data.lead_committee)
         session.add(risk)
         try:
@@ -187,8 +193,15 @@ def score_risk(
     kind: ScoreKind = ScoreKind.CURRENT,
     assessed_on: date | None = None,
     meeting: MeetingRef | None = None,
+    by: str | None = None,
+    illustrative: bool = False,
+    reschedule: bool = True,
 ) -> Assessment:
     """Score a risk: a new assessment is added to its history; nothing is overwritten.
+
+    ``by`` is who made the assessment where a document says so (else the person recording it);
+    ``reschedule=False`` records a past score without moving the next review date (history
+    entered after the event, as the seed register's).
 
     A score is appended, so it never conflicts: it is not refused because someone else scored
     or edited the risk after the form was opened (the risk's row is locked while the score and
@@ -209,7 +222,10 @@ def score_risk(
         meeting_id = None
         if meeting is not None:
             meeting_id = find_meeting(session, find_committee(session, meeting[0]), meeting[1]).id
-        return _add_assessment(session, ctx, risk, kind, score, why, when, meeting_id)
+        return _add_assessment(
+            session, ctx, risk, kind, score, why, when, meeting_id,
+            by=by, illustrative=illustrative, reschedule=reschedule,
+        )  # fmt: skip
 
 
 def _add_assessment(
@@ -221,6 +237,10 @@ def _add_assessment(
     rationale: str,
     when: date,
     meeting_id: int | None,
+    *,
+    by: str | None = None,
+    illustrative: bool = False,
+    reschedule: bool = True,
 ) -> Assessment:
     assessment = Assessment(
         risk_id=id_of(risk),
@@ -230,13 +250,14 @@ def _add_assessment(
         score=score.value,
         assessed_on=when,
         rationale=rationale,
-        assessed_by=ctx.actor,
+        assessed_by=(by or "").strip() or ctx.actor,
         meeting_id=meeting_id,
+        illustrative=illustrative,
         created_at=ctx.now(),
     )
     session.add(assessment)
     before = risk.next_review_date
-    if kind == ScoreKind.CURRENT:
+    if kind == ScoreKind.CURRENT and reschedule:
         risk.next_review_date = ctx.matrix.next_review(
             when, score.value, risk.review_frequency_days
         )

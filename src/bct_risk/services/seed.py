@@ -1,23 +1,25 @@
 """Load the seed register (``seeds/*.yaml``, format in ``seeds/FORMAT.md``), idempotently.
 
-The whole load is one transaction: a bad file loads nothing and the error names the file and
-the record. Records already present (same key, reference or meeting) are left as they are.
+Every record is added through the register's use cases (people, committees, meetings, risks
+and their scores, controls, actions, updates, reviews, escalations and links), so the seed is
+one more writer through the one door. The whole load is one transaction: a bad file loads
+nothing and the error names the file and the record. Records already present (same key,
+reference or meeting) are left as they are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bct_risk.domain.enums import (
-    ActionKind,
     ActionStatus,
     Appetite,
     Assurance,
@@ -31,25 +33,21 @@ from bct_risk.domain.enums import (
     Treatment,
 )
 from bct_risk.domain.errors import DomainError, PermissionDeniedError, ValidationError
-from bct_risk.domain.models import (
-    Action,
-    ActionUpdate,
-    Assessment,
-    Committee,
-    CommitteeReview,
-    Control,
-    Escalation,
-    Meeting,
-    Person,
-    Risk,
-    RiskLink,
+from bct_risk.domain.models import Action, Committee, Meeting, Person, Risk, RiskCreate, RiskLink
+from bct_risk.services.actions import (
+    AsRecorded,
+    add_control,
+    add_further_action,
+    add_update,
+    raise_tracker_action,
 )
-from bct_risk.domain.scoring import Score
-from bct_risk.services import audit
 from bct_risk.services.audit import id_of
+from bct_risk.services.committees import add_committee, add_meeting, record_review
 from bct_risk.services.context import Context
-from bct_risk.services.latest import refresh_latest_scores
+from bct_risk.services.escalation import move_risk
+from bct_risk.services.people import add_person
 from bct_risk.services.permissions import Change, authorize
+from bct_risk.services.risks import close_risk, create_risk, link_risks, score_risk
 from bct_risk.storage.paths import SEEDS_DIR
 
 
@@ -93,16 +91,22 @@ class _Where:
 
 
 def load_seeds(ctx: Context, folder: Path = SEEDS_DIR) -> SeedReport:
-    """Load every ``*.yaml`` in the folder, in name order, in one transaction."""
+    """Load every ``*.yaml`` in the folder, in name order, in one transaction.
+
+    Every record goes through the register's use cases (the same checks and audit events as
+    when a user adds it), all inside one unit of work: all of the seed register, or nothing.
+    """
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise ValidationError(f"no seed files (*.yaml) in {folder}")
     where = _Where()
     report = SeedReport()
     try:
-        with ctx.transaction() as session:
-            authorize(session, ctx, Change.IMPORT)  # a viewer may not load the seed register
-            loader = _Loader(ctx, session, report, where)
+        with ctx.unit_of_work() as work:
+            session = work.session
+            assert session is not None
+            authorize(session, work, Change.IMPORT)  # a viewer may not load the seed register
+            loader = _Loader(work, session, report, where)
             for path in files:
                 with where.at(path.name):
                     try:
@@ -112,10 +116,10 @@ def load_seeds(ctx: Context, folder: Path = SEEDS_DIR) -> SeedReport:
                     loader.load(data)
             from bct_risk.services.seed_assurance import load_assurance_seeds
 
-            load_assurance_seeds(ctx, session, folder)  # objectives, scenarios, assurance
+            load_assurance_seeds(work, session, folder)  # objectives, scenarios, assurance
             from bct_risk.services.seed_indicators import load_indicator_seeds
 
-            load_indicator_seeds(ctx, session, folder)  # key risk indicators
+            load_indicator_seeds(work, session, folder)  # key risk indicators
     except PermissionDeniedError:
         raise
     except DomainError as exc:
@@ -133,19 +137,28 @@ def _place(exc: BaseException) -> str:
 
 
 class _Loader:
+    """Reads the seed records and adds each through its use case, in the caller's unit of work.
+
+    Seeded history is recorded on its own dates: each use case runs with a clock stopped at the
+    day the record took effect (see :meth:`on`), so its ``created_at`` and its audit event say
+    when the Trust recorded it, and the register as at a past day
+    (:mod:`bct_risk.services.as_at`) reads the seed as the Trust had it then.
+    """
+
     def __init__(self, ctx: Context, session: Session, report: SeedReport, where: _Where) -> None:
         self.ctx, self.session, self.report, self.where = ctx, session, report, where
         self.now = ctx.now()
 
     def on(self, day: date | None) -> datetime:
-        """When seeded history was recorded: on its own date (09:00 UTC), never after now.
-
-        The register as at a past date (:mod:`bct_risk.services.as_at`) then reads the seeded
-        history as the Trust recorded it, not as recorded on the day ``seed`` ran.
-        """
+        """When seeded history was recorded: on its own date (09:00 UTC), never after now."""
         if day is None:
             return self.now
         return min(self.now, datetime.combine(day, time(9), tzinfo=UTC))
+
+    def at(self, day: date | None) -> Context:
+        """The unit of work, its clock stopped at when the history of ``day`` was recorded."""
+        when = self.on(day)
+        return replace(self.ctx, clock=lambda: when)
 
     def load(self, data: dict[str, Any]) -> None:
         unknown = set(data) - {"people", "committees", "meetings", "risks", "tracker"}
@@ -169,31 +182,19 @@ class _Loader:
             with self.where.at(f"risks[{index}] ({record.get('reference')}): links"):
                 self.links(record)
 
-    # -- lookups ---------------------------------------------------------------------------
+    # -- lookups (for the seed files' own messages) ----------------------------------------
 
-    def person_id(self, key: str | None) -> int | None:
+    def person_key(self, key: str | None) -> str | None:
         if not key:
             return None
-        found = self.session.exec(select(Person).where(Person.key == key)).first()
-        if found is None:
+        if self.session.exec(select(Person.id).where(Person.key == key)).first() is None:
             raise ValidationError(f"no person has the key '{key}'")
-        return id_of(found)
+        return str(key)
 
-    def committee(self, record: dict[str, Any]) -> None:
-        key = record["key"]
-        if self.session.exec(select(Committee).where(Committee.key == key)).first():
-            return
-        committee = Committee(
-            key=key,
-            name=record["name"],
-            short_name=record.get("short_name", ""),
-            kind=CommitteeKind.parse(record["kind"]),
-            source=str(record.get("source", "")),
-            receives_register=bool(record.get("receives_register", False)),
-            created_at=self.now,
-        )
-        self._add(committee, "committee", f"Loaded committee {committee.name} from the seeds")
-        self.report.committees += 1
+    def committee_key(self, key: str) -> str:
+        if self.session.exec(select(Committee.id).where(Committee.key == key)).first() is None:
+            raise ValidationError(f"no committee has the key '{key}'")
+        return str(key)
 
     def committee_id(self, key: str) -> int:
         found = self.session.exec(select(Committee).where(Committee.key == key)).first()
@@ -201,42 +202,58 @@ class _Loader:
             raise ValidationError(f"no committee has the key '{key}'")
         return id_of(found)
 
-    def meeting_id(self, ref: dict[str, Any] | None) -> int | None:
+    def meeting_ref(self, ref: dict[str, Any] | None) -> tuple[str, date] | None:
+        """A meeting named in a seed file, as the use cases take it (committee, date)."""
         if not ref:
             return None
         committee_id = self.committee_id(ref["committee"])
         when = _date(ref["date"], "meeting date")
         found = self.session.exec(
-            select(Meeting).where(
+            select(Meeting.id).where(
                 Meeting.committee_id == committee_id, Meeting.meeting_date == when
             )
         ).first()
         if found is None:
             raise ValidationError(f"no meeting of '{ref['committee']}' on {when.isoformat()}")
-        return id_of(found)
+        return str(ref["committee"]), when
 
     # -- sections --------------------------------------------------------------------------
 
     def person(self, record: dict[str, Any]) -> None:
         key = record["key"]
-        if self.session.exec(select(Person).where(Person.key == key)).first():
+        if self.session.exec(select(Person.id).where(Person.key == key)).first():
             return
-        person = Person(
+        add_person(
+            self.ctx,
+            record["name"],
+            job_title=record.get("job_title", "") or "",
             key=key,
-            name=record["name"],
-            job_title=record.get("job_title", ""),
             source=str(record.get("source", "")),
             illustrative=bool(record.get("illustrative", False)),
-            created_at=self.now,
         )
-        self._add(person, "person", f"Loaded {person.name} from the seeds")
         self.report.people += 1
 
+    def committee(self, record: dict[str, Any]) -> None:
+        key = record["key"]
+        if self.session.exec(select(Committee.id).where(Committee.key == key)).first():
+            return
+        add_committee(
+            self.ctx,
+            record["name"],
+            kind=CommitteeKind(CommitteeKind.parse(record["kind"])),
+            key=key,
+            short_name=record.get("short_name", "") or "",
+            source=str(record.get("source", "")),
+            receives_register=bool(record.get("receives_register", False)),
+        )
+        self.report.committees += 1
+
     def meeting(self, record: dict[str, Any]) -> None:
-        committee_id = self.committee_id(record["committee"])
+        key = self.committee_key(record["committee"])
+        committee_id = self.committee_id(key)
         when = _date(record["date"], "date")
         exists = self.session.exec(
-            select(Meeting).where(
+            select(Meeting.id).where(
                 Meeting.committee_id == committee_id, Meeting.meeting_date == when
             )
         ).first()
@@ -246,20 +263,19 @@ class _Loader:
         if when < self.ctx.today():
             # A meeting that has taken place is no longer the next one.
             title = title.replace(" (next meeting)", "").replace("(next meeting)", "").strip()
-        meeting = Meeting(
-            committee_id=committee_id,
-            meeting_date=when,
-            title=title,
+        add_meeting(
+            self.ctx,
+            key,
+            when,
+            title,
             source=str(record.get("source", "")),
             illustrative=bool(record.get("illustrative", False)),
-            created_at=self.now,
         )
-        self._add(meeting, "meeting", f"Loaded the meeting of {when.isoformat()} from the seeds")
         self.report.meetings += 1
 
     def risk(self, record: dict[str, Any]) -> None:
         reference = str(record["reference"]).strip().upper()
-        if self.session.exec(select(Risk).where(Risk.reference == reference)).first():
+        if self.session.exec(select(Risk.id).where(Risk.reference == reference)).first():
             return
         status = RiskStatus.parse(record.get("status", "open"))
         if status == RiskStatus.CLOSED and not (
@@ -267,7 +283,12 @@ class _Loader:
         ):
             raise ValidationError("a closed risk needs closed_reason and closed_on")
         illustrative = record.get("illustrative") or []
-        risk = Risk(
+        given_review = (
+            _date(record["next_review_date"], "next_review_date")
+            if record.get("next_review_date")
+            else None
+        )
+        data = RiskCreate(
             reference=reference,
             title=record["title"],
             description=record.get("description", "") or "",
@@ -275,12 +296,9 @@ class _Loader:
             effect=record.get("effect", "") or "",
             category=record.get("category", "") or "",
             tier=Tier.parse(record.get("tier", "strategic")),
-            status=status,
-            closed_reason=record.get("closed_reason"),
-            closed_on=_date(record["closed_on"], "closed_on") if record.get("closed_on") else None,
-            owner_id=self.person_id(record.get("owner")),
-            lead_committee_id=(
-                self.committee_id(record["lead_committee"])
+            owner=self.person_key(record.get("owner")),
+            lead_committee=(
+                self.committee_key(record["lead_committee"])
                 if record.get("lead_committee")
                 else None
             ),
@@ -290,225 +308,193 @@ class _Loader:
             if record.get("target_date")
             else None,
             review_frequency_days=record.get("review_frequency_days"),
-            next_review_date=(
-                _date(record["next_review_date"], "next_review_date")
-                if record.get("next_review_date")
-                else None
-            ),
+            next_review_date=given_review,
             exempt=bool(record.get("exempt", False)),
             source=str(record.get("source", "")),
-            illustrative=list(illustrative) if isinstance(illustrative, list) else ["all"],
-            created_at=self.on(_first_day(record)),
-            updated_at=self.now,
         )
-        self._add(risk, "risk", f"Loaded {reference}: {risk.title} from the seeds")
-        rid = id_of(risk)
-        latest_current: Assessment | None = None
-        for index, item in enumerate(record.get("assessments") or []):
+        create_risk(
+            self.at(_first_day(record)),
+            data,
+            illustrative=list(illustrative) if isinstance(illustrative, list) else ["all"],
+        )
+        # Scores in the order they were made, so the latest current score sets the next
+        # review date (for an open risk whose record does not give one), as scoring does.
+        reschedule = given_review is None and status == RiskStatus.OPEN
+        items = list(enumerate(record.get("assessments") or []))
+        items.sort(key=lambda pair: _date(pair[1].get("assessed_on"), "assessed_on"))
+        for index, item in items:
             with self.where.at(f"assessments[{index}]"):
-                assessment = self.assessment(rid, item)
-                if assessment.kind == ScoreKind.CURRENT and (
-                    latest_current is None or assessment.assessed_on >= latest_current.assessed_on
-                ):
-                    latest_current = assessment
-        refresh_latest_scores(self.session, [rid])
-        if (
-            latest_current is not None
-            and risk.next_review_date is None
-            and status == RiskStatus.OPEN
-        ):
-            risk.next_review_date = self.ctx.matrix.next_review(
-                latest_current.assessed_on, latest_current.score, risk.review_frequency_days
-            )
-            self.session.add(risk)
+                self.assessment(reference, item, reschedule)
         for index, item in enumerate(record.get("controls") or []):
             with self.where.at(f"controls[{index}]"):
-                self.control(rid, item, risk.created_at)
+                self.control(reference, item, _first_day(record))
         for index, item in enumerate(record.get("actions") or []):
             with self.where.at(f"actions[{index}]"):
-                self.action(ActionKind.FURTHER_ACTION, item, risk_id=rid)
+                self.further_action(reference, item)
         for index, item in enumerate(record.get("reviews") or []):
             with self.where.at(f"reviews[{index}]"):
-                self.review(rid, item)
+                self.review(reference, item)
         for index, item in enumerate(record.get("escalations") or []):
             with self.where.at(f"escalations[{index}]"):
-                self.escalation(risk, item)
+                self.escalation(reference, item)
+        if status == RiskStatus.CLOSED:
+            closed_on = _date(record["closed_on"], "closed_on")
+            close_risk(
+                self.at(closed_on),
+                reference,
+                reason=str(record["closed_reason"]),
+                closed_on=closed_on,
+            )
         self.report.risks += 1
 
-    def assessment(self, risk_id: int, item: dict[str, Any]) -> Assessment:
-        score = Score(item["likelihood"], item["impact"])
-        rationale = str(item.get("rationale", "")).strip()
-        if not rationale:
-            raise ValidationError("a rationale is required")
-        assessment = Assessment(
-            risk_id=risk_id,
-            kind=ScoreKind.parse(item["kind"]),
-            likelihood=score.likelihood,
-            impact=score.impact,
-            score=score.value,
-            assessed_on=_date(item["assessed_on"], "assessed_on"),
-            rationale=rationale,
-            assessed_by=str(item.get("by") or "imported"),
-            meeting_id=self.meeting_id(item.get("meeting")),
+    def assessment(self, reference: str, item: dict[str, Any], reschedule: bool) -> None:
+        when = _date(item["assessed_on"], "assessed_on")
+        score_risk(
+            self.at(when),
+            reference,
+            likelihood=item["likelihood"],
+            impact=item["impact"],
+            rationale=str(item.get("rationale", "")),
+            kind=ScoreKind(ScoreKind.parse(item["kind"])),
+            assessed_on=when,
+            meeting=self.meeting_ref(item.get("meeting")),
+            by=str(item.get("by") or "imported"),
             illustrative=bool(item.get("illustrative", False)),
-            created_at=self.on(_date(item["assessed_on"], "assessed_on")),
-        )
-        self.session.add(assessment)
-        self.session.flush()
-        return assessment
-
-    def control(self, risk_id: int, item: dict[str, Any], recorded: datetime) -> None:
-        self.session.add(
-            Control(
-                risk_id=risk_id,
-                description=item["description"],
-                owner_id=self.person_id(item.get("owner")),
-                effectiveness=Effectiveness.parse(item.get("effectiveness", "not_assessed")),
-                assurance_line=item.get("assurance_line"),
-                source=str(item.get("source", "")),
-                illustrative=bool(item.get("illustrative", False)),
-                created_at=recorded,
-                updated_at=self.now,
-            )
+            reschedule=reschedule,
         )
 
-    def action(
-        self,
-        kind: ActionKind,
-        item: dict[str, Any],
-        *,
-        risk_id: int | None = None,
-        meeting_id: int | None = None,
-        raised_on: date | None = None,
-    ) -> Action:
-        raised = raised_on or _date(item["raised_on"], "raised_on")
-        due = _date(item["due_date"], "due_date") if item.get("due_date") else None
-        if due is not None and due < raised:
-            raise ValidationError(f"due date {due.isoformat()} is before the date raised")
-        status = ActionStatus.parse(item.get("status", "open"))
-        updates = item.get("updates") or []
-        last_update = max((_date(u["date"], "update date") for u in updates), default=raised)
-        action = Action(
-            kind=kind,
-            risk_id=risk_id,
-            meeting_id=meeting_id,
-            agenda_item=item.get("agenda_item", "") or "",
-            description=str(item.get("description") or item.get("action") or "").strip(),
-            owner_id=self.person_id(item.get("owner")),
-            raised_on=raised,
-            due_date=due,
-            status=status,
-            completed_on=last_update if status == ActionStatus.COMPLETE else None,
+    def control(self, reference: str, item: dict[str, Any], recorded: date | None) -> None:
+        add_control(
+            self.at(recorded),
+            reference,
+            description=item["description"],
+            owner=self.person_key(item.get("owner")),
+            effectiveness=Effectiveness(
+                Effectiveness.parse(item.get("effectiveness", "not_assessed"))
+            ),
+            assurance_line=item.get("assurance_line"),
             source=str(item.get("source", "")),
             illustrative=bool(item.get("illustrative", False)),
-            created_at=self.on(raised),
-            updated_at=self.now,
         )
-        if not action.description:
-            raise ValidationError("an action needs its text")
-        self.session.add(action)
-        self.session.flush()
-        for update in updates:
+
+    def as_recorded(self, item: dict[str, Any], raised: date) -> AsRecorded:
+        """How a seeded action stands: complete on the day of its last update."""
+        status = ActionStatus(ActionStatus.parse(item.get("status", "open")))
+        updates = item.get("updates") or []
+        last = max((_date(u["date"], "update date") for u in updates), default=raised)
+        return AsRecorded(
+            status=status,
+            completed_on=last if status == ActionStatus.COMPLETE else None,
+            source=str(item.get("source", "")),
+            illustrative=bool(item.get("illustrative", False)),
+        )
+
+    def further_action(self, reference: str, item: dict[str, Any]) -> None:
+        raised = _date(item["raised_on"], "raised_on")
+        action = add_further_action(
+            self.at(raised),
+            reference,
+            description=str(item.get("description") or item.get("action") or ""),
+            owner=self.person_key(item.get("owner")),
+            due_date=_date(item["due_date"], "due_date") if item.get("due_date") else None,
+            raised_on=raised,
+            recorded=self.as_recorded(item, raised),
+        )
+        self.updates(id_of(action), item)
+
+    def updates(self, action_id: int, item: dict[str, Any]) -> None:
+        for update in item.get("updates") or []:
             day = _date(update["date"], "update date")
-            self.session.add(
-                ActionUpdate(
-                    action_id=id_of(action),
-                    update_date=day,
-                    text=str(update["text"]).strip(),
-                    # Who gave the update in the document, else "imported": never whoever
-                    # happened to run the seed.
-                    author=str(update.get("by") or "imported"),
-                    created_at=self.on(day),
-                )
+            # Who gave the update in the document, else "imported": never whoever happened
+            # to run the seed.
+            add_update(
+                self.at(day),
+                action_id,
+                text=str(update["text"]),
+                update_date=day,
+                by=str(update.get("by") or "imported"),
             )
-        return action
 
-    def review(self, risk_id: int, item: dict[str, Any]) -> None:
-        meeting_id = self.meeting_id(item["meeting"])
-        meeting = self.session.get(Meeting, meeting_id)
-        assert meeting is not None
-        current = self.session.exec(
-            select(Assessment)
-            .where(
-                Assessment.risk_id == risk_id,
-                Assessment.kind == ScoreKind.CURRENT,
-                Assessment.assessed_on <= meeting.meeting_date,
-            )
-            .order_by(col(Assessment.assessed_on).desc(), col(Assessment.id).desc())
-        ).first()
-        self.session.add(
-            CommitteeReview(
-                meeting_id=id_of(meeting),
-                risk_id=risk_id,
-                outcome=ReviewOutcome.parse(item["outcome"]),
-                assurance=Assurance.parse(item["assurance"]) if item.get("assurance") else None,
-                comments=item.get("comments", "") or "",
-                likelihood=current.likelihood if current else None,
-                impact=current.impact if current else None,
-                score=current.score if current else None,
-                recorded_by=str(item.get("by") or "imported"),
-                illustrative=bool(item.get("illustrative", False)),
-                created_at=self.on(meeting.meeting_date),
-                updated_at=self.now,
-            )
+    def review(self, reference: str, item: dict[str, Any]) -> None:
+        ref = self.meeting_ref(item["meeting"])
+        assert ref is not None
+        record_review(
+            self.at(ref[1]),
+            reference,
+            committee=ref[0],
+            meeting_date=ref[1],
+            outcome=ReviewOutcome(ReviewOutcome.parse(item["outcome"])),
+            assurance=Assurance(Assurance.parse(item["assurance"]))
+            if item.get("assurance")
+            else None,
+            comments=item.get("comments", "") or "",
+            by=str(item.get("by") or "imported"),
+            illustrative=bool(item.get("illustrative", False)),
         )
 
-    def escalation(self, risk: Risk, item: dict[str, Any]) -> None:
-        to_tier = Tier.parse(item["to_tier"])
-        from_tier = Tier.parse(item["from_tier"]) if item.get("from_tier") else Tier(risk.tier)
-        self.session.add(
-            Escalation(
-                risk_id=id_of(risk),
-                direction=EscalationDirection.parse(item.get("direction", "escalate")),
-                from_tier=from_tier,
-                to_tier=to_tier,
-                from_committee_id=risk.lead_committee_id,
-                to_committee_id=self.committee_id(item["to_committee"])
-                if item.get("to_committee")
-                else None,
-                reason=str(item["reason"]).strip(),
-                decision=str(item.get("decision", "agreed")),
-                decided_on=_date(item["decided_on"], "decided_on"),
-                decided_by=str(item.get("by") or self.ctx.actor),
-                meeting_id=self.meeting_id(item.get("meeting")),
-                illustrative=bool(item.get("illustrative", False)),
-                created_at=self.on(_date(item["decided_on"], "decided_on")),
+    def escalation(self, reference: str, item: dict[str, Any]) -> None:
+        to_tier = Tier(Tier.parse(item["to_tier"]))
+        risk = self.session.exec(select(Risk).where(Risk.reference == reference)).one()
+        if item.get("from_tier") and Tier.parse(item["from_tier"]) != risk.tier:
+            raise ValidationError(
+                f"{reference} is on the {Tier(risk.tier).value} register, not "
+                f"{Tier(Tier.parse(item['from_tier'])).value}"
             )
+        to = self.committee_key(item["to_committee"]) if item.get("to_committee") else None
+        decided_on = _date(item["decided_on"], "decided_on")
+        moved = move_risk(
+            self.at(decided_on),
+            reference,
+            to=to or to_tier.value,
+            reason=str(item["reason"]),
+            direction=EscalationDirection(
+                EscalationDirection.parse(item.get("direction", "escalate"))
+            ),
+            decided_on=decided_on,
+            meeting=self.meeting_ref(item.get("meeting")),
+            decision=str(item.get("decision", "agreed")),
+            by=str(item.get("by") or "") or None,
+            illustrative=bool(item.get("illustrative", False)),
         )
-        risk.tier = to_tier
-        self.session.add(risk)
+        if moved.to_tier != to_tier:
+            raise ValidationError(
+                f"the committee '{to}' sits on the {Tier(moved.to_tier).value} register, "
+                f"not {to_tier.value}"
+            )
 
     def tracker(self, record: dict[str, Any]) -> None:
-        meeting_id = self.meeting_id(record["meeting"])
-        meeting = self.session.get(Meeting, meeting_id)
-        assert meeting is not None
+        ref = self.meeting_ref(record["meeting"])
+        assert ref is not None
+        meeting_id = self.session.exec(
+            select(Meeting.id).where(
+                Meeting.committee_id == self.committee_id(ref[0]), Meeting.meeting_date == ref[1]
+            )
+        ).one()
         text = str(record.get("action", "")).strip()
         exists = self.session.exec(
             select(Action.id).where(Action.meeting_id == meeting_id, Action.description == text)
         ).first()
         if exists:
             return
-        risk_id = None
+        risk = None
         if record.get("risk"):
-            found = self.session.exec(
-                select(Risk).where(Risk.reference == str(record["risk"]).upper())
-            ).first()
-            if found is None:
+            risk = str(record["risk"]).upper()
+            if self.session.exec(select(Risk.id).where(Risk.reference == risk)).first() is None:
                 raise ValidationError(f"no risk has the reference '{record['risk']}'")
-            risk_id = found.id
-        action = self.action(
-            ActionKind.TRACKER, record, risk_id=risk_id, meeting_id=meeting_id,
-            raised_on=meeting.meeting_date,
-        )  # fmt: skip
-        audit.record(
-            self.session,
-            self.ctx,
-            entity="action",
-            entity_id=id_of(action),
-            risk_id=risk_id,
-            action="seed",
-            summary=f"Loaded tracker action #{action.id} from the seeds",
+        raised = ref[1]
+        due = _date(record["due_date"], "due_date") if record.get("due_date") else None
+        action = raise_tracker_action(
+            self.at(raised),
+            committee=ref[0],
+            meeting_date=raised,
+            agenda_item=str(record.get("agenda_item", "") or ""),
+            description=str(record.get("description") or text),
+            owner=self.person_key(record.get("owner")),
+            due_date=due,
+            risk=risk,
+            recorded=self.as_recorded(record, raised),
         )
+        self.updates(id_of(action), record)
         self.report.actions += 1
 
     def links(self, record: dict[str, Any]) -> None:
@@ -522,19 +508,10 @@ class _Loader:
                 raise ValidationError(f"no risk has the reference '{other}'")
             low, high = sorted((id_of(first), id_of(second)))
             if self.session.exec(
-                select(RiskLink).where(RiskLink.risk_id == low, RiskLink.linked_risk_id == high)
+                select(RiskLink.id).where(RiskLink.risk_id == low, RiskLink.linked_risk_id == high)
             ).first():
                 continue
-            self.session.add(RiskLink(risk_id=low, linked_risk_id=high, created_at=self.now))
-            self.session.flush()
-
-    def _add(self, record: Any, entity: str, summary: str) -> None:
-        self.session.add(record)
-        self.session.flush()
-        audit.record(
-            self.session, self.ctx, entity=entity, entity_id=id_of(record), action="seed",
-            summary=summary,
-        )  # fmt: skip
+            link_risks(self.ctx, reference, second.reference)
 
 
 def _first_day(record: dict[str, Any]) -> date | None:
