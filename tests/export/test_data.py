@@ -28,6 +28,7 @@ from bct_risk.services.queries import risk_detail
 from bct_risk.services.register_rows import RiskFilter
 
 FR = RiskFilter(committee="Finance and Resources")
+EVERYTHING = RiskFilter(include_closed=True)
 
 # The columns agreed with the importer (issue 5), written out here rather than imported.
 EXPECTED_COLUMNS = [
@@ -107,13 +108,24 @@ def test_csv_values_agree_with_the_register_and_resolve_back(seeded_ctx: Context
     assert closed and all(r["closed_reason"] for r in closed)
 
 
+# Added to the JSON after its first version (fields only added; the version stays 1).
+HISTORY_KEYS = [
+    "created_on",
+    "closed_on",
+    "review_frequency_days",
+    "history",
+    "escalations",
+    "reviews",
+]
+
+
 def test_json_has_the_same_keys_plus_controls_and_actions(seeded_ctx: Context) -> None:
     document = json.loads(register_json(register_records(seeded_ctx)))
     assert document["format"] == "bct-risk register"
     assert document["version"] == 1
     csv_rows = {r["reference"]: r for r in _csv_rows(register_csv(register_records(seeded_ctx)))}
     for risk in document["risks"]:
-        assert list(risk) == [*EXPECTED_COLUMNS, "controls", "further_actions"]
+        assert list(risk) == [*EXPECTED_COLUMNS, "controls", "further_actions", *HISTORY_KEYS]
         row = csv_rows[risk["reference"]]
         for key in EXPECTED_COLUMNS:
             value = risk[key]
@@ -133,9 +145,52 @@ def test_json_has_the_same_keys_plus_controls_and_actions(seeded_ctx: Context) -
         a.description for a in detail.further_actions
     )
     for action in sr9["further_actions"]:
-        assert set(action) == {"description", "owner", "raised_on", "due_date", "status"}
+        assert set(action) == {
+            "description", "owner", "raised_on", "due_date", "status",  # the first version
+            "completed_on", "recorded_on", "updates",  # added
+        }  # fmt: skip
         ActionStatus(action["status"])
     assert sr9["exempt"] is False and sr9["current_likelihood"] == 5
+
+
+def test_json_carries_the_history_show_reads(seeded_ctx: Context) -> None:
+    """Every assessment, escalation, review, control's assurance and action update of a risk,
+    as ``show`` reads them, with the days the risk was recorded and closed."""
+    document = json.loads(register_json(register_records(seeded_ctx, EVERYTHING)))
+    by_reference = {r["reference"]: r for r in document["risks"]}
+    for reference in ("SR9", "SR3", "KR1920-1"):
+        risk, detail = by_reference[reference], risk_detail(seeded_ctx, reference)
+        assert [
+            (h["kind"], h["likelihood"], h["impact"], h["assessed_on"], h["rationale"],
+             h["assessed_by"])
+            for h in risk["history"]
+        ] == [
+            (a.kind.value, a.score.likelihood, a.score.impact, a.assessed_on.isoformat(),
+             a.rationale, a.assessed_by)
+            for a in detail.history
+        ]  # fmt: skip
+        assert [(e["decided_on"], e["reason"], e["decided_by"]) for e in risk["escalations"]] == [
+            (e.decided_on.isoformat(), e.reason, e.decided_by) for e in detail.escalations
+        ]
+        assert [(r["meeting_date"], r["comments"]) for r in risk["reviews"]] == [
+            (r.meeting_date.isoformat(), r.comments) for r in detail.reviews
+        ]
+        assert [c["assurance_line"] for c in risk["controls"]] == [
+            c.assurance_line for c in detail.controls
+        ]
+        assert [[u["note"] for u in a["updates"]] for a in risk["further_actions"]] == [
+            [u.text for u in a.updates] for a in detail.further_actions
+        ]
+        assert risk["closed_on"] == (detail.closed_on.isoformat() if detail.closed_on else None)
+        assert risk["review_frequency_days"] == detail.review_frequency_days
+    # History runs oldest first, each entry recorded on or after the day it took effect.
+    for risk in document["risks"]:
+        days = [h["assessed_on"] for h in risk["history"]]
+        assert days == sorted(days)
+        assert all(h["recorded_on"] >= h["assessed_on"] for h in risk["history"])
+        assert risk["created_on"] <= min(days, default=risk["created_on"])
+    closed = by_reference["KR1920-1"]
+    assert closed["status"] == "closed" and closed["closed_on"] == "2020-03-31"
 
 
 def test_public_export_leaves_exempt_risks_out(seeded_ctx: Context) -> None:

@@ -1,8 +1,12 @@
-"""The register as data: CSV (one row per risk) and JSON (with controls and further actions).
+"""The register as data: CSV (one row per risk) and JSON (the risks with their history).
 
 Both are the form the importer reads back: dates in ISO form, vocabularies as their lower-case
 values, the risk owner and lead committee by name, and the latest inherent, current and target
-scores as likelihood and impact.
+scores as likelihood and impact. The JSON adds (fields only added, the format's version
+unchanged) what rebuilds the register as it stood on any day: when each risk was recorded and
+closed, every assessment, escalation and committee review, controls with their line and level of
+assurance, and further actions with their updates; each history entry keeps the day it took
+effect and the day it was recorded (``recorded_on``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,14 @@ from typing import Any
 
 from bct_risk.domain.scoring import Score
 from bct_risk.services.papers import RiskRecord
+from bct_risk.services.register_data import (
+    ActionRecord,
+    AssessmentRecord,
+    ControlRecord,
+    EscalationRecord,
+    MeetingRef,
+    ReviewRecord,
+)
 
 CSV_COLUMNS = (
     "reference",
@@ -118,29 +130,108 @@ def register_csv(records: list[RiskRecord]) -> str:
     return out.getvalue()
 
 
+def _meeting(meeting: MeetingRef | None) -> dict[str, str] | None:
+    if meeting is None:
+        return None
+    return {"committee": meeting[0], "date": meeting[1].isoformat()}
+
+
+def _control(c: ControlRecord) -> dict[str, Any]:
+    return {
+        "description": c.description,
+        "owner": c.owner or None,
+        "effectiveness": c.effectiveness.value,
+        "assurance_line": c.assurance_line,
+        "assurance_level": _value(c.assurance_level),
+        "key_control": c.key_control,
+    }
+
+
+def _action(a: ActionRecord) -> dict[str, Any]:
+    return {
+        "description": a.description,
+        "owner": a.owner or None,
+        "raised_on": a.raised_on.isoformat(),
+        "due_date": _value(a.due_date),
+        "status": a.status.value,
+        "completed_on": _value(a.completed_on),
+        "recorded_on": _value(a.recorded_on),
+        "updates": [
+            {
+                "date": u.update_date.isoformat(),
+                "note": u.text,
+                "by": u.author,
+                "recorded_on": u.recorded_on.isoformat(),
+            }
+            for u in a.updates
+        ],
+    }
+
+
+def _assessment(a: AssessmentRecord) -> dict[str, Any]:
+    return {
+        "kind": a.kind.value,
+        "likelihood": a.likelihood,
+        "impact": a.impact,
+        "assessed_on": a.assessed_on.isoformat(),
+        "rationale": a.rationale,
+        "assessed_by": a.assessed_by,
+        "meeting": _meeting(a.meeting),
+        "recorded_on": a.recorded_on.isoformat(),
+    }
+
+
+def _escalation(e: EscalationRecord) -> dict[str, Any]:
+    return {
+        "direction": e.direction.value,
+        "decided_on": e.decided_on.isoformat(),
+        "from_tier": e.from_tier.value,
+        "to_tier": e.to_tier.value,
+        "from_committee": e.from_committee or None,
+        "to_committee": e.to_committee or None,
+        "reason": e.reason,
+        "decision": e.decision,
+        "decided_by": e.decided_by,
+        "meeting": _meeting(e.meeting),
+        "recorded_on": e.recorded_on.isoformat(),
+    }
+
+
+def _review(r: ReviewRecord) -> dict[str, Any]:
+    scored = r.likelihood is not None and r.impact is not None
+    return {
+        "committee": r.committee,
+        "meeting_date": r.meeting_date.isoformat(),
+        "outcome": r.outcome.value,
+        "assurance": _value(r.assurance),
+        "comments": r.comments,
+        "likelihood": r.likelihood,
+        "impact": r.impact,
+        "score": (r.likelihood or 0) * (r.impact or 0) if scored else None,
+        "recorded_by": r.recorded_by,
+        "recorded_on": r.recorded_on.isoformat(),
+    }
+
+
 def register_json(records: list[RiskRecord]) -> str:
-    """The register as JSON: ``{"format", "version", "risks": [...]}``, ending with a newline."""
+    """The register as JSON: ``{"format", "version", "risks": [...]}``, ending with a newline.
+
+    Each risk has the CSV's columns, its ``controls`` and ``further_actions`` (with their
+    ``updates``), and, added since version 1 was first written (readers of the earlier fields
+    are unaffected): ``created_on``, ``closed_on``, ``review_frequency_days``, ``history`` (every
+    assessment, oldest first), ``escalations`` and ``reviews``.
+    """
     risks = []
     for record in records:
         item = record_fields(record)
-        item["controls"] = [
-            {
-                "description": c.description,
-                "owner": c.owner or None,
-                "effectiveness": c.effectiveness.value,
-            }
-            for c in record.controls
-        ]
-        item["further_actions"] = [
-            {
-                "description": a.description,
-                "owner": a.owner or None,
-                "raised_on": a.raised_on.isoformat(),
-                "due_date": _value(a.due_date),
-                "status": a.status.value,
-            }
-            for a in record.further_actions
-        ]
+        item["controls"] = [_control(c) for c in record.controls]
+        item["further_actions"] = [_action(a) for a in record.further_actions]
+        item["created_on"] = _value(record.created_on)
+        item["closed_on"] = _value(record.closed_on)
+        item["review_frequency_days"] = record.review_frequency_days
+        item["history"] = [_assessment(a) for a in record.history]
+        item["escalations"] = [_escalation(e) for e in record.escalations]
+        item["reviews"] = [_review(r) for r in record.reviews]
         risks.append(item)
     document = {"format": JSON_FORMAT, "version": JSON_VERSION, "risks": risks}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -27,6 +27,7 @@ from bct_risk.io.headers import (
     map_columns,
     recognise,
 )
+from bct_risk.io.history import read_history
 from bct_risk.io.layout import (
     SECTION,
     best_header,
@@ -185,6 +186,8 @@ def build_plan(
     reader_class = RiskRowReader if kind == RISKS else ActionRowReader
     reader = reader_class(plan, matrix, options, path.name, plan.native, today or date.today())
     reader.read_rows(data_rows if progress is None else _tracked(data_rows, progress))
+    if table.history:
+        read_history(plan, table.history, today or date.today())
     if plan.rows_read == 0 and not plan.errors:
         plan.problems.append(Problem(ERROR, f"{path.name} has headers but no rows to import"))
     return plan

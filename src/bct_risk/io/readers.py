@@ -25,6 +25,17 @@ FORMATS = ("csv", "xlsx", "json", "yaml")
 NATIVE_FORMAT = "bct-risk register"
 """The ``format`` marker of this product's own JSON export, read directly."""
 
+NATIVE_HISTORY = (
+    "created_on",
+    "closed_on",
+    "review_frequency_days",
+    "history",
+    "escalations",
+    "reviews",
+)
+"""The fields of this product's own export that are a risk's history, not columns: read by
+:mod:`bct_risk.io.history`."""
+
 _DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -49,6 +60,8 @@ class Table:
     """Every sheet of a workbook (empty for other formats)."""
     sheet: Sheet | None = None
     """The workbook's sheet the rows come from."""
+    history: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """This product's own export: each record's history fields (:data:`NATIVE_HISTORY`)."""
 
 
 def detect_format(path: Path, head: bytes) -> str:
@@ -208,12 +221,16 @@ def _read_records(path: Path, text: str, kind: str, encoding: str) -> Table:
         raise ValidationError(f"{path.name} is empty: it holds no records to import")
     keys: list[str] = []
     flat_records: list[dict[str, Any]] = []
+    history: dict[int, dict[str, Any]] = {}
     for index, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             raise ValidationError(
                 f"{path.name} record {index} is not a set of named fields "
                 f"(it is {type(record).__name__}); each record needs fields such as title"
             )
+        if native:
+            record = dict(record)
+            history[index] = {k: record.pop(k) for k in NATIVE_HISTORY if k in record}
         flat = _flatten(record)
         flat_records.append(flat)
         keys.extend(k for k in flat if k not in keys)
@@ -223,7 +240,9 @@ def _read_records(path: Path, text: str, kind: str, encoding: str) -> Table:
     description = f"{label}, {encoding}, {len(records)} records" + (
         " (bct-risk register export)" if native else ""
     )
-    return Table(path, kind, description, rows, unit="record", header_row=0, native=native)
+    table = Table(path, kind, description, rows, unit="record", header_row=0, native=native)
+    table.history = history
+    return table
 
 
 def _record_list(data: Any, name: str) -> list[Any]:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from bct_risk.domain.enums import (
     ActionStatus,
     Appetite,
+    Assurance,
     Effectiveness,
     Labelled,
     RiskStatus,
@@ -20,7 +21,8 @@ from bct_risk.io import values
 from bct_risk.io.records import ERROR, NOTE, WARNING
 from bct_risk.io.rows import RowReader
 from bct_risk.io.values import CellError, Level
-from bct_risk.services.bulk import ControlIn, FurtherActionIn, RiskIn, ScoreIn
+from bct_risk.services.bulk import ControlIn, FurtherActionIn, RiskIn, ScoreIn, UpdateIn
+from bct_risk.services.guard import CONTROL
 
 LabelledT = TypeVar("LabelledT", bound=Labelled)
 
@@ -319,15 +321,62 @@ class RiskRowReader(RowReader):
                 except ValueError as exc:
                     self.problem(ERROR, str(exc), "controls")
                     effectiveness = None
-                found.append(
-                    ControlIn(
-                        values.clean_text(item["description"]),
-                        values.clean_text(item.get("owner")) or None,
-                        effectiveness or Effectiveness.NOT_ASSESSED,
-                    )
+                control = ControlIn(
+                    values.clean_text(item["description"]),
+                    values.clean_text(item.get("owner")) or None,
+                    effectiveness or Effectiveness.NOT_ASSESSED,
                 )
+                self.assurance(control, item)
+                found.append(control)
             return found
         return [ControlIn(text) for text in values.bullet_items(raw)]
+
+    def assurance(self, control: ControlIn, item: dict[str, Any]) -> None:
+        """A control's line and level of assurance, as this product's export gives them."""
+        line = item.get("assurance_line")
+        if line is not None:
+            if isinstance(line, bool) or line not in (1, 2, 3):
+                self.problem(
+                    ERROR,
+                    f"control '{control.description[:40]}': line of assurance {line!r} is not "
+                    "1, 2 or 3",
+                    "controls",
+                )
+            else:
+                control.assurance_line = line
+        if item.get("assurance_level") is not None:
+            try:
+                control.assurance_level = Assurance.parse(str(item["assurance_level"]))
+            except ValueError as exc:
+                self.problem(ERROR, f"control '{control.description[:40]}': {exc}", "controls")
+        if item.get("key_control") is not None:
+            control.key_control = values.truthy(item["key_control"])
+
+    def updates(self, text: str, raw: Any) -> list[UpdateIn]:
+        """A further action's dated updates, as this product's export gives them."""
+        if raw is None:
+            return []
+        if not isinstance(raw, list) or not all(isinstance(u, dict) for u in raw):
+            raise CellError("updates must be a list of {date, note, by}")
+        found = []
+        for index, update in enumerate(raw):
+            day = values.parse_date_cell(update.get("date"))
+            raw_note = update.get("note")
+            note = CONTROL.sub("", raw_note) if isinstance(raw_note, str) else ""
+            if not isinstance(day, date) or day > self.today:
+                raise CellError(f"update {index + 1}: '{update.get('date')}' is not a past date")
+            if not note:
+                raise CellError(f"update {index + 1} has no note")
+            recorded = values.parse_date_cell(update.get("recorded_on"))
+            found.append(
+                UpdateIn(
+                    day,
+                    note,
+                    values.clean_text(update.get("by")) or "imported",
+                    recorded if isinstance(recorded, date) else None,
+                )
+            )
+        return found
 
     def further_actions(self, notes: list[str]) -> list[FurtherActionIn]:
         raw = self.raw("further_actions")
@@ -345,6 +394,9 @@ class RiskRowReader(RowReader):
                     status, _ = values.action_status(item.get("status"))
                     if item.get("status"):
                         status = ActionStatus.parse(str(item["status"]))
+                    done = values.parse_date_cell(item.get("completed_on"))
+                    recorded = values.parse_date_cell(item.get("recorded_on"))
+                    updates = self.updates(text, item.get("updates"))
                 except (CellError, ValueError) as exc:
                     self.problem(ERROR, f"further action '{text[:40]}': {exc}", "further_actions")
                     continue
@@ -355,6 +407,9 @@ class RiskRowReader(RowReader):
                         raised if isinstance(raised, date) else None,
                         due if isinstance(due, date) else None,
                         status,
+                        done if isinstance(done, date) else None,
+                        recorded if isinstance(recorded, date) else None,
+                        updates,
                     )
                 )
             return found

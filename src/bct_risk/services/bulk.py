@@ -8,13 +8,19 @@ for every record added, sealed onto the audit chain in order. It runs inside the
 work when there is one (:meth:`Context.unit_of_work`), so an import is all or nothing. Problems met
 while writing (an ambiguous name, a due date before the date raised) are added to the batch; the
 caller rolls back when any is an error.
+
+A risk may come with its history (this product's own JSON export gives it): every assessment,
+escalation, committee review and action update is then written with its own dates, and recorded
+on the day it was recorded, so the register as at a past date (``services.as_at``) reads the same
+as the register it came from. Risks without history (CSV and spreadsheet imports) are written as
+before: their latest scores, assessed on the day the file gives or today.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +32,11 @@ from bct_risk.domain.enums import (
     ActionKind,
     ActionStatus,
     Appetite,
+    Assurance,
     CommitteeKind,
     Effectiveness,
+    EscalationDirection,
+    ReviewOutcome,
     RiskStatus,
     ScoreKind,
     Tier,
@@ -40,7 +49,9 @@ from bct_risk.domain.models import (
     Assessment,
     AuditEvent,
     Committee,
+    CommitteeReview,
     Control,
+    Escalation,
     Meeting,
     Person,
     Risk,
@@ -90,6 +101,20 @@ class ControlIn:
     description: str
     owner: str | None = None
     effectiveness: Effectiveness = Effectiveness.NOT_ASSESSED
+    assurance_line: int | None = None
+    assurance_level: Assurance | None = None
+    key_control: bool = True
+
+
+@dataclass
+class UpdateIn:
+    """A dated progress note on a further action, with who gave it."""
+
+    update_date: date
+    text: str
+    author: str
+    recorded_on: date | None = None
+    """The day it was recorded (default: its own date)."""
 
 
 @dataclass
@@ -101,6 +126,62 @@ class FurtherActionIn:
     raised_on: date | None = None
     due_date: date | None = None
     status: ActionStatus = ActionStatus.OPEN
+    completed_on: date | None = None
+    """When it was completed (default: today, for a completed action)."""
+    recorded_on: date | None = None
+    """The day it was recorded (default: today)."""
+    updates: list[UpdateIn] = field(default_factory=list)
+
+
+MeetingIn = tuple[str, date]
+"""A meeting named by its committee and date (added when the register has none)."""
+
+
+@dataclass
+class AssessmentIn:
+    """One scoring from a risk's history, with the day it took effect and was recorded."""
+
+    kind: ScoreKind
+    likelihood: int
+    impact: int
+    assessed_on: date
+    rationale: str
+    assessed_by: str
+    meeting: MeetingIn | None = None
+    recorded_on: date | None = None
+    """The day it was recorded (default: ``assessed_on``)."""
+
+
+@dataclass
+class EscalationIn:
+    """A move of the risk between tiers (or committees), from its history."""
+
+    direction: EscalationDirection
+    decided_on: date
+    from_tier: Tier
+    to_tier: Tier
+    reason: str
+    decided_by: str
+    decision: str = "agreed"
+    from_committee: str | None = None
+    to_committee: str | None = None
+    meeting: MeetingIn | None = None
+    recorded_on: date | None = None
+
+
+@dataclass
+class ReviewIn:
+    """A committee's review of the risk at a meeting, with the score it reviewed."""
+
+    committee: str
+    meeting_date: date
+    outcome: ReviewOutcome
+    recorded_by: str
+    assurance: Assurance | None = None
+    comments: str = ""
+    likelihood: int | None = None
+    impact: int | None = None
+    recorded_on: date | None = None
 
 
 @dataclass
@@ -137,6 +218,15 @@ class RiskIn:
     """Columns with no field of their own, kept as written: header → text."""
     controls: list[ControlIn] = field(default_factory=list)
     further_actions: list[FurtherActionIn] = field(default_factory=list)
+    created_on: date | None = None
+    """The day the risk was recorded on its register (default: today)."""
+    closed_on: date | None = None
+    """The day a closed risk was closed (default: today)."""
+    review_frequency_days: int | None = None
+    history: list[AssessmentIn] = field(default_factory=list)
+    """Every assessment, oldest first; when given, written instead of ``scores``."""
+    escalations: list[EscalationIn] = field(default_factory=list)
+    reviews: list[ReviewIn] = field(default_factory=list)
 
 
 @dataclass
@@ -176,6 +266,8 @@ class ImportCounts:
     further_actions: int = 0
     tracker_actions: int = 0
     updates: int = 0
+    escalations: int = 0
+    reviews: int = 0
     people: list[str] = field(default_factory=list)
     committees: list[str] = field(default_factory=list)
     meetings: list[str] = field(default_factory=list)
@@ -444,15 +536,18 @@ class _Writer:
             "reference": reference, "title": item.title, "description": item.description,
             "cause": item.cause, "effect": item.effect, "category": item.category,
             "tier": item.tier, "status": item.status, "closed_reason": item.closed_reason,
-            "closed_on": self.today if item.status == RiskStatus.CLOSED else None,
+            "closed_on": item.closed_on
+            or (self.today if item.status == RiskStatus.CLOSED else None),
             "owner_id": owner_id, "owner_role": owner_role,
             "source_reference": item.source_reference, "title_derived": item.title_derived,
             "additional_fields": dict(item.extra),
             "lead_committee_id": committee.id if committee else None,
             "appetite": item.appetite, "treatment": item.treatment,
-            "target_date": item.target_date, "review_frequency_days": None,
+            "target_date": item.target_date,
+            "review_frequency_days": item.review_frequency_days,
             "next_review_date": next_review, "exempt": item.exempt, "source": item.source,
-            "illustrative": [], "version": 1, "created_at": self.now, "updated_at": self.now,
+            "illustrative": [], "version": 1, "created_at": self.on(item.created_on),
+            "updated_at": self.now,
         }  # fmt: skip
 
     def insert_risks(self, chosen: list[tuple[RiskIn, dict[str, Any]]]) -> None:
@@ -482,14 +577,22 @@ class _Writer:
         assessments: list[dict[str, Any]] = []
         controls: list[dict[str, Any]] = []
         actions: list[dict[str, Any]] = []
+        updates: list[list[UpdateIn]] = []
+        """Each action's updates, in the order of ``actions``."""
+        past = _Past()
         events: list[dict[str, Any]] = []
         for (item, row), rid in zip(chosen, ids, strict=True):
             reference = row["reference"]
             self.counts.risks.append(reference)
+            told = {"reference": reference, "title": item.title, "source": item.source}
+            if item.history or item.escalations or item.reviews:
+                told.update(history=len(item.history), escalations=len(item.escalations),
+                            reviews=len(item.reviews))  # fmt: skip
+                self.history_rows(item, rid, past)
             events.append(self.event("risk", rid, rid, f"Imported {reference}: {item.title} "
-                          f"from {item.source}", {"reference": reference, "title": item.title,
-                          "source": item.source}))  # fmt: skip
-            for kind in (ScoreKind.INHERENT, ScoreKind.CURRENT, ScoreKind.TARGET):
+                          f"from {item.source}", told))  # fmt: skip
+            for kind in () if item.history else (ScoreKind.INHERENT, ScoreKind.CURRENT,
+                                                 ScoreKind.TARGET):  # fmt: skip
                 given = item.scores.get(kind)
                 if given is None:
                     continue
@@ -508,7 +611,10 @@ class _Writer:
                 controls.append({
                     "risk_id": rid, "description": control.description,
                     "owner_id": self.person_id(control.owner, item.row),
-                    "effectiveness": control.effectiveness, "assurance_line": None,
+                    "effectiveness": control.effectiveness,
+                    "assurance_line": control.assurance_line,
+                    "assurance_level": control.assurance_level,
+                    "key_control": control.key_control,
                     "source": item.source, "illustrative": False, "version": 1,
                     "created_at": self.now, "updated_at": self.now,
                 })  # fmt: skip
@@ -527,19 +633,111 @@ class _Writer:
                     "agenda_item": "", "description": further.description,
                     "owner_id": self.person_id(further.owner, item.row), "raised_on": raised,
                     "due_date": further.due_date, "status": further.status,
-                    "completed_on": self.today if further.status == ActionStatus.COMPLETE else None,
+                    "completed_on": further.completed_on
+                    or (self.today if further.status == ActionStatus.COMPLETE else None),
                     "source": item.source, "illustrative": False, "version": 1,
-                    "created_at": self.now, "updated_at": self.now,
+                    "created_at": self.on(further.recorded_on), "updated_at": self.now,
                 })  # fmt: skip
-        for model, rows in ((Assessment, assessments), (Control, controls), (Action, actions)):
+                updates.append(further.updates)
+        assessments.extend(past.assessments)
+        for model, rows in (
+            (Assessment, assessments),
+            (Control, controls),
+            (Action, actions),
+            (Escalation, past.escalations),
+            (CommitteeReview, past.reviews),
+        ):
             if rows:
                 connection.execute(_table(model).insert(), rows)
+        if any(updates):
+            self.insert_updates(ids, updates)
         if events:
             connection.execute(_table(AuditEvent).insert(), seal_batch(self.session, events))
         refresh_latest_scores(self.session, ids)
         self.counts.assessments += len(assessments)
         self.counts.controls += len(controls)
         self.counts.further_actions += len(actions)
+        self.counts.escalations += len(past.escalations)
+        self.counts.reviews += len(past.reviews)
+
+    def on(self, day: date | None) -> datetime:
+        """When history dated ``day`` was recorded: on that day (09:00 UTC), never after now;
+        now when it has no date (see :mod:`bct_risk.services.as_at`)."""
+        if day is None:
+            return self.now
+        return min(self.now, datetime.combine(day, time(9), tzinfo=UTC))
+
+    def history_rows(self, item: RiskIn, rid: int, past: _Past) -> None:
+        """The rows of a risk's history: assessments, escalations and committee reviews."""
+        for a in item.history:
+            past.assessments.append({
+                "risk_id": rid, "kind": a.kind, "likelihood": a.likelihood,
+                "impact": a.impact, "score": a.likelihood * a.impact,
+                "assessed_on": a.assessed_on, "rationale": a.rationale,
+                "assessed_by": a.assessed_by, "meeting_id": self.meeting_of(a.meeting),
+                "illustrative": False, "created_at": self.on(a.recorded_on or a.assessed_on),
+            })  # fmt: skip
+        for e in item.escalations:
+            past.escalations.append({
+                "risk_id": rid, "direction": e.direction, "from_tier": e.from_tier,
+                "to_tier": e.to_tier,
+                "from_committee_id": self.committee_id(e.from_committee),
+                "to_committee_id": self.committee_id(e.to_committee),
+                "reason": e.reason, "decision": e.decision, "decided_on": e.decided_on,
+                "decided_by": e.decided_by, "meeting_id": self.meeting_of(e.meeting),
+                "illustrative": False, "created_at": self.on(e.recorded_on or e.decided_on),
+            })  # fmt: skip
+        for r in item.reviews:
+            scored = r.likelihood is not None and r.impact is not None
+            past.reviews.append({
+                "meeting_id": self.meeting_of((r.committee, r.meeting_date)), "risk_id": rid,
+                "outcome": r.outcome, "assurance": r.assurance, "comments": r.comments,
+                "likelihood": r.likelihood, "impact": r.impact,
+                "score": (r.likelihood or 0) * (r.impact or 0) if scored else None,
+                "recorded_by": r.recorded_by, "illustrative": False, "version": 1,
+                "created_at": self.on(r.recorded_on or r.meeting_date), "updated_at": self.now,
+            })  # fmt: skip
+
+    def committee_id(self, name: str | None) -> int | None:
+        return id_of(self.committee(name)) if name else None
+
+    def meeting_of(self, meeting: MeetingIn | None) -> int | None:
+        if meeting is None:
+            return None
+        return self.meeting_id(self.committee(meeting[0]), meeting[1])
+
+    def insert_updates(self, ids: list[int], updates: list[list[UpdateIn]]) -> None:
+        """The further actions' updates, once the actions have their ids.
+
+        The new risks had no actions before this batch, so theirs, by id, are the batch's
+        actions in the order they were inserted.
+        """
+        connection = self.session.connection()
+        table = _table(Action)
+        action_ids: list[int] = []
+        for start in range(0, len(ids), 500):
+            action_ids.extend(
+                int(aid)
+                for (aid,) in connection.execute(
+                    sa.select(table.c.id)
+                    .where(table.c.risk_id.in_(ids[start : start + 500]))
+                    .order_by(table.c.id)
+                )
+            )
+        action_ids.sort()
+        rows = [
+            {
+                "action_id": aid,
+                "update_date": u.update_date,
+                "text": u.text,
+                "author": u.author,
+                "created_at": self.on(u.recorded_on or u.update_date),
+            }
+            for aid, notes in zip(action_ids, updates, strict=True)
+            for u in notes
+        ]
+        connection.execute(_table(ActionUpdate).insert(), rows)
+        self.counts.updates += len(rows)
 
     def event(
         self,
@@ -623,6 +821,15 @@ class _Writer:
                 )
             )
             self.counts.updates += 1
+
+
+@dataclass
+class _Past:
+    """The history rows of a batch's risks, inserted together."""
+
+    assessments: list[dict[str, Any]] = field(default_factory=list)
+    escalations: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
 
 
 def seal_batch(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,9 +1,17 @@
-"""The register as data (CSV and JSON): records the importer reads back."""
+"""The register as data (CSV and JSON): records the importer reads back.
+
+A record carries the risk's latest fields (the CSV's columns) and, for JSON, everything needed to
+rebuild the risk with its history: when it was recorded and closed, every assessment, escalation
+and committee review, its controls with their line of assurance, and its further actions with
+their updates. Each history entry keeps the day it took effect and the day it was recorded, so a
+register rebuilt from the export reads the same as at any past date.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col
@@ -12,17 +20,28 @@ from bct_risk.domain.enums import (
     ActionKind,
     ActionStatus,
     Appetite,
+    Assurance,
     Effectiveness,
+    EscalationDirection,
+    ReviewOutcome,
     RiskStatus,
+    ScoreKind,
     Tier,
     Treatment,
 )
 from bct_risk.domain.models import (
     Action,
+    ActionUpdate,
+    Assessment,
     Committee,
+    CommitteeReview,
+    Control,
+    Escalation,
+    Meeting,
     Risk,
 )
 from bct_risk.domain.scoring import Score
+from bct_risk.services.as_at import stamp
 from bct_risk.services.context import Context
 from bct_risk.services.queries import (
     list_risks,
@@ -32,7 +51,6 @@ from bct_risk.services.register_rows import (
 )
 from bct_risk.services.sections import (
     _ACTION_STATUSES,
-    _CONTROLS,
     _TREATMENTS,
     Lookups,
     _chunks,
@@ -42,6 +60,9 @@ from bct_risk.services.sections import (
 
 # -- the register as data (CSV and JSON) -----------------------------------------------------
 
+MeetingRef = tuple[str, date]
+"""A meeting as the export names it: its committee's name and its date."""
+
 
 @dataclass(frozen=True)
 class ControlRecord:
@@ -50,6 +71,20 @@ class ControlRecord:
     description: str
     owner: str
     effectiveness: Effectiveness
+    assurance_line: int | None = None
+    """1 management, 2 oversight, 3 independent; None when not said."""
+    assurance_level: Assurance | None = None
+    key_control: bool = True
+
+
+@dataclass(frozen=True)
+class UpdateRecord:
+    """A dated progress note on a further action."""
+
+    update_date: date
+    text: str
+    author: str
+    recorded_on: date
 
 
 @dataclass(frozen=True)
@@ -61,11 +96,61 @@ class ActionRecord:
     raised_on: date
     due_date: date | None
     status: ActionStatus
+    completed_on: date | None = None
+    recorded_on: date | None = None
+    updates: list[UpdateRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    """One scoring in a risk's history: the day it took effect and the day it was recorded."""
+
+    kind: ScoreKind
+    likelihood: int
+    impact: int
+    assessed_on: date
+    rationale: str
+    assessed_by: str
+    meeting: MeetingRef | None
+    recorded_on: date
+
+
+@dataclass(frozen=True)
+class EscalationRecord:
+    """A move of the risk between tiers (or committees)."""
+
+    direction: EscalationDirection
+    decided_on: date
+    from_tier: Tier
+    to_tier: Tier
+    from_committee: str
+    to_committee: str
+    reason: str
+    decision: str
+    decided_by: str
+    meeting: MeetingRef | None
+    recorded_on: date
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """A committee's review of the risk at a meeting, with the score it reviewed."""
+
+    committee: str
+    meeting_date: date
+    outcome: ReviewOutcome
+    assurance: Assurance | None
+    comments: str
+    likelihood: int | None
+    impact: int | None
+    recorded_by: str
+    recorded_on: date
 
 
 @dataclass(frozen=True)
 class RiskRecord:
-    """One risk with the values the importer reads back: names, not ids; latest scores."""
+    """One risk with the values the importer reads back: names, not ids; latest scores, and
+    the history they came from."""
 
     reference: str
     title: str
@@ -89,6 +174,14 @@ class RiskRecord:
     source: str
     controls: list[ControlRecord]
     further_actions: list[ActionRecord]
+    created_on: date | None = None
+    """The day the risk was recorded on the register."""
+    closed_on: date | None = None
+    review_frequency_days: int | None = None
+    history: list[AssessmentRecord] = field(default_factory=list)
+    """Every assessment (inherent, current, target), oldest first."""
+    escalations: list[EscalationRecord] = field(default_factory=list)
+    reviews: list[ReviewRecord] = field(default_factory=list)
 
 
 _RECORD_RISKS = sa.select(
@@ -100,7 +193,23 @@ _RECORD_RISKS = sa.select(
     col(Risk.treatment),
     col(Risk.closed_reason),
     col(Risk.source),
+    col(Risk.created_at),
+    col(Risk.closed_on),
+    col(Risk.review_frequency_days),
 ).where(_of_ids(col(Risk.id)))
+_RECORD_CONTROLS = (
+    sa.select(
+        col(Control.risk_id),
+        col(Control.description),
+        col(Control.owner_id),
+        col(Control.effectiveness),
+        col(Control.assurance_line),
+        col(Control.assurance_level),
+        col(Control.key_control),
+    )
+    .where(_of_ids(col(Control.risk_id)))
+    .order_by(col(Control.id))
+)
 _RECORD_ACTIONS = (
     sa.select(
         col(Action.kind),
@@ -110,10 +219,197 @@ _RECORD_ACTIONS = (
         col(Action.raised_on),
         col(Action.due_date),
         col(Action.status),
+        col(Action.id),
+        col(Action.completed_on),
+        col(Action.created_at),
     )
     .where(_of_ids(col(Action.risk_id)))
     .order_by(col(Action.raised_on), col(Action.id))
 )
+# Found through the index on the risk alone, as the papers find them (``sections._UPDATES``),
+# with who gave each update.
+_RECORD_UPDATES = (
+    sa.select(
+        col(ActionUpdate.action_id),
+        col(ActionUpdate.update_date),
+        col(ActionUpdate.text),
+        col(ActionUpdate.author),
+        col(ActionUpdate.created_at),
+    )
+    .join(Action, col(Action.id) == col(ActionUpdate.action_id))
+    .where(_of_ids(col(Action.risk_id)))
+    .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id))
+)
+# In the order the register reads them: the latest scores are the last of each kind.
+_RECORD_ASSESSMENTS = (
+    sa.select(
+        col(Assessment.risk_id),
+        col(Assessment.kind),
+        col(Assessment.likelihood),
+        col(Assessment.impact),
+        col(Assessment.assessed_on),
+        col(Assessment.rationale),
+        col(Assessment.assessed_by),
+        col(Assessment.meeting_id),
+        col(Assessment.created_at),
+    )
+    .where(_of_ids(col(Assessment.risk_id)))
+    .order_by(col(Assessment.assessed_on), col(Assessment.id))
+)
+_RECORD_ESCALATIONS = (
+    sa.select(
+        col(Escalation.risk_id),
+        col(Escalation.direction),
+        col(Escalation.decided_on),
+        col(Escalation.from_tier),
+        col(Escalation.to_tier),
+        col(Escalation.from_committee_id),
+        col(Escalation.to_committee_id),
+        col(Escalation.reason),
+        col(Escalation.decision),
+        col(Escalation.decided_by),
+        col(Escalation.meeting_id),
+        col(Escalation.created_at),
+    )
+    .where(_of_ids(col(Escalation.risk_id)))
+    .order_by(col(Escalation.decided_on), col(Escalation.id))
+)
+_RECORD_REVIEWS = (
+    sa.select(
+        col(CommitteeReview.risk_id),
+        col(CommitteeReview.meeting_id),
+        col(CommitteeReview.outcome),
+        col(CommitteeReview.assurance),
+        col(CommitteeReview.comments),
+        col(CommitteeReview.likelihood),
+        col(CommitteeReview.impact),
+        col(CommitteeReview.recorded_by),
+        col(CommitteeReview.created_at),
+    )
+    .where(_of_ids(col(CommitteeReview.risk_id)))
+    .order_by(col(CommitteeReview.id))
+)
+
+
+def _recorded(value: Any) -> date:
+    """The day a stored time falls on (UTC)."""
+    return stamp(value).date()
+
+
+class _History:
+    """A chunk of risks' history, read in one statement per table."""
+
+    def __init__(self, session: Any, ids: dict[str, list[int]], lookups: Lookups) -> None:
+        days, people = lookups.days, lookups.people
+        self.meetings = _meetings(session, lookups)
+        bodies = _bodies(session)
+        self.controls: dict[int, list[ControlRecord]] = {}
+        for rid, text, owner_id, effectiveness, line, level, key in _fetch(
+            session, _RECORD_CONTROLS, ids
+        ):
+            self.controls.setdefault(rid, []).append(
+                ControlRecord(
+                    text,
+                    people.get(owner_id, ""),
+                    Effectiveness(effectiveness),
+                    line,
+                    Assurance(level) if level else None,
+                    bool(key),
+                )
+            )
+        updates: dict[int, list[UpdateRecord]] = {}
+        for aid, day, text, author, created in _fetch(session, _RECORD_UPDATES, ids):
+            updates.setdefault(aid, []).append(
+                UpdateRecord(days[day] or date.min, text, author, _recorded(created))
+            )
+        further = ActionKind.FURTHER_ACTION.value
+        self.actions: dict[int, list[ActionRecord]] = {}
+        for kind, rid, text, owner_id, raised_on, due, status, aid, done, created in _fetch(
+            session, _RECORD_ACTIONS, ids
+        ):
+            if kind == further:
+                self.actions.setdefault(rid, []).append(
+                    ActionRecord(
+                        text,
+                        people.get(owner_id, ""),
+                        days[raised_on] or date.min,
+                        days[due],
+                        _ACTION_STATUSES[status],
+                        days[done],
+                        _recorded(created),
+                        updates.get(aid, []),
+                    )
+                )
+        self.history: dict[int, list[AssessmentRecord]] = {}
+        for rid, kind, lk, im, on, why, by, mid, created in _fetch(
+            session, _RECORD_ASSESSMENTS, ids
+        ):
+            self.history.setdefault(rid, []).append(
+                AssessmentRecord(
+                    ScoreKind(kind),
+                    lk,
+                    im,
+                    days[on] or date.min,
+                    why,
+                    by,
+                    self.meetings.get(mid),
+                    _recorded(created),
+                )
+            )
+        self.escalations: dict[int, list[EscalationRecord]] = {}
+        for (rid, direction, on, from_tier, to_tier, from_body, to_body, reason, decision, by,
+             mid, created) in _fetch(session, _RECORD_ESCALATIONS, ids):  # fmt: skip
+            self.escalations.setdefault(rid, []).append(
+                EscalationRecord(
+                    EscalationDirection(direction),
+                    days[on] or date.min,
+                    Tier(from_tier),
+                    Tier(to_tier),
+                    bodies.get(from_body, ""),
+                    bodies.get(to_body, ""),
+                    reason,
+                    decision,
+                    by,
+                    self.meetings.get(mid),
+                    _recorded(created),
+                )
+            )
+        self.reviews: dict[int, list[ReviewRecord]] = {}
+        for rid, mid, outcome, assurance, comments, lk, im, by, created in _fetch(
+            session, _RECORD_REVIEWS, ids
+        ):
+            body, when = self.meetings[mid]
+            self.reviews.setdefault(rid, []).append(
+                ReviewRecord(
+                    body,
+                    when,
+                    ReviewOutcome(outcome),
+                    Assurance(assurance) if assurance else None,
+                    comments,
+                    lk,
+                    im,
+                    by,
+                    _recorded(created),
+                )
+            )
+        for found in self.reviews.values():
+            found.sort(key=lambda r: r.meeting_date)
+
+
+def _bodies(session: Any) -> dict[int | None, str]:
+    """Every committee by id: its full name, as the importer finds it."""
+    return dict(_fetch(session, sa.select(col(Committee.id), col(Committee.name))))
+
+
+def _meetings(session: Any, lookups: Lookups) -> dict[int | None, MeetingRef]:
+    bodies = _bodies(session)
+    return {
+        mid: (bodies.get(cid, ""), lookups.days[when] or date.min)
+        for mid, cid, when in _fetch(
+            session,
+            sa.select(col(Meeting.id), col(Meeting.committee_id), col(Meeting.meeting_date)),
+        )
+    }
 
 
 def register_records(
@@ -130,33 +426,15 @@ def register_records(
     records: list[RiskRecord] = []
     with ctx.read() as session:
         lookups = Lookups.read(session)
-        people, days = lookups.people, lookups.days
-        bodies = dict(_fetch(session, sa.select(col(Committee.id), col(Committee.name))))
-        further = ActionKind.FURTHER_ACTION.value
+        days = lookups.days
+        bodies = _bodies(session)
         for chunk in _chunks(rows):
             ids = {"ids": [r.id for r in chunk]}
             risks = {rid: rest for rid, *rest in _fetch(session, _RECORD_RISKS, ids)}
-            controls: dict[int, list[ControlRecord]] = {}
-            for rid, text, owner_id, effectiveness, _ in _fetch(session, _CONTROLS, ids):
-                controls.setdefault(rid, []).append(
-                    ControlRecord(text, people.get(owner_id, ""), Effectiveness(effectiveness))
-                )
-            actions: dict[int, list[ActionRecord]] = {}
-            for kind, rid, text, owner_id, raised_on, due, status in _fetch(
-                session, _RECORD_ACTIONS, ids
-            ):
-                if kind == further:
-                    actions.setdefault(rid, []).append(
-                        ActionRecord(
-                            text,
-                            people.get(owner_id, ""),
-                            days[raised_on] or date.min,
-                            days[due],
-                            _ACTION_STATUSES[status],
-                        )
-                    )
+            past = _History(session, ids, lookups)
             for row in chunk:
-                description, cause, effect, committee_id, treatment, closed, source = risks[row.id]
+                (description, cause, effect, committee_id, treatment, closed, source, created,
+                 closed_on, every) = risks[row.id]  # fmt: skip
                 records.append(
                     RiskRecord(
                         reference=row.reference,
@@ -179,8 +457,14 @@ def register_records(
                         exempt=row.exempt,
                         closed_reason=closed or "",
                         source=source,
-                        controls=controls.get(row.id, []),
-                        further_actions=actions.get(row.id, []),
+                        controls=past.controls.get(row.id, []),
+                        further_actions=past.actions.get(row.id, []),
+                        created_on=_recorded(created),
+                        closed_on=days[closed_on],
+                        review_frequency_days=every,
+                        history=past.history.get(row.id, []),
+                        escalations=past.escalations.get(row.id, []),
+                        reviews=past.reviews.get(row.id, []),
                     )
                 )
     return records
