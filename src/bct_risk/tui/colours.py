@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rich.markup import escape
 from textual.app import App
 from textual.color import Color, ColorParseError
 
 from bct_risk.domain.enums import Direction
 from bct_risk.domain.scoring import Matrix, Score
+from bct_risk.tui.format import escape
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bct_risk.domain.scoring import Matrix, Score
+
+_BRACKET = re.compile(r"(\\*)(\[|\Z)")
+
+
+def escape(text: str) -> str:
+    """Text to show as itself inside markup, for Textual's markup and Rich's alike.
+
+    Rich's own ``escape`` leaves a bracket it does not take for a tag, which Textual can
+    still read as one (``[/`` closes a tag there): every bracket, and any backslashes
+    before it or at the end (which would escape the tag that follows), are escaped here.
+    """
+    return _BRACKET.sub(lambda m: m.group(1) * 2 + ("\\[" if m.group(2) else ""), text)
 
 
 def fmt_date(value: date | None) -> str:

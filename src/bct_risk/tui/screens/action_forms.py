@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
@@ -22,7 +21,7 @@ from bct_risk.services.actions import (
 )
 from bct_risk.services.context import Context
 from bct_risk.services.queries import ActionView
-from bct_risk.tui.format import fmt_date
+from bct_risk.tui.format import escape, fmt_date
 from bct_risk.tui.services import call_service
 from bct_risk.tui.widgets.form import FormScreen, field
 

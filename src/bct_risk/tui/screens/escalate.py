@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
@@ -16,7 +15,7 @@ from bct_risk.services import queries
 from bct_risk.services.context import Context
 from bct_risk.services.escalation import move_risk
 from bct_risk.services.queries import RiskDetail
-from bct_risk.tui.format import fmt_date
+from bct_risk.tui.format import escape, fmt_date
 from bct_risk.tui.services import call_service
 from bct_risk.tui.widgets.form import OneRiskForm, field
 

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
@@ -19,7 +18,7 @@ from bct_risk.services.meeting_reviews import ReviewAtMeeting
 from bct_risk.services.queries import RiskDetail, risk_detail
 from bct_risk.services.register_rows import RiskRow
 from bct_risk.tui.colours import palette
-from bct_risk.tui.format import fmt_date, score_words
+from bct_risk.tui.format import escape, fmt_date, score_words
 from bct_risk.tui.screens.confirm import ConfirmScreen
 from bct_risk.tui.screens.escalate import EscalateScreen
 from bct_risk.tui.services import call_service

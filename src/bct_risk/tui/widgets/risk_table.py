@@ -17,7 +17,6 @@ from typing import Any
 
 import pyarrow as pa
 from rich.cells import cell_len
-from rich.markup import escape
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -34,7 +33,7 @@ from bct_risk.domain.enums import Appetite, Direction
 from bct_risk.domain.scoring import Matrix, Score
 from bct_risk.services.register_rows import NEEDS_CORRECTION, RiskRow, reference_key
 from bct_risk.tui.colours import Palette
-from bct_risk.tui.format import committee_initials, fmt_date, short_owner
+from bct_risk.tui.format import committee_initials, escape, fmt_date, short_owner
 
 
 @dataclass(frozen=True)
