@@ -53,6 +53,15 @@ async def test_type_to_filter_then_clear(app: RiskApp) -> None:
         assert len(shown(app)) == 10
 
 
+async def test_search_text_is_shown_as_typed_never_as_markup(app: RiskApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "[b]x[/]")
+        assert shown(app) == []
+        assert "matching '[b]x[/]'" in state(app)
+
+
 async def test_quick_filters_stack_and_show(app: RiskApp) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)

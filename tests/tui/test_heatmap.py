@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from textual.widgets import Button, OptionList
+from textual.widgets import Button, OptionList, Static
 
 from bct_risk.tui.app import RiskApp
 from bct_risk.tui.screens.detail import DetailScreen
 from bct_risk.tui.screens.heatmap import HeatMapScreen
-from tests.tui.conftest import press, settle
+from tests.tui.conftest import press, screen_text, settle
 
 
 def count(app: RiskApp, likelihood: int, impact: int) -> str:
@@ -69,3 +69,23 @@ async def test_the_map_follows_the_register_filter(app: RiskApp) -> None:
             if count(app, lk, im) != "·"
         )
         assert total == 2
+        title = str(app.screen.query_one("#heat-kind", Static).content)
+        assert "of 2 risks: open risks · review overdue" in title
+
+
+async def test_the_legend_and_the_appetite_line(app: RiskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "2")
+        legend = " ".join(screen_text(app).split())
+        assert "Low 1-3 Moderate 4-6 High 8-12 Extreme 15-25" in legend
+        # Seven of the ten open risks are held at a cautious appetite (a ceiling of 9).
+        assert "appetite line: Cautious (up to 9), the appetite of 7 of 10 risks shown" in legend
+        edges = {
+            (lk, im)
+            for lk in range(1, 6)
+            for im in range(1, 6)
+            if app.screen.query_one(f"#cell-{lk}-{im}", Button).has_class("-appetite-edge")
+        }
+        # Left of the first cell above 9 in each row: 5x2=10, 4x3=12, 3x4=12, 2x5=10; none at 1.
+        assert edges == {(5, 2), (4, 3), (3, 4), (2, 5)}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import ClassVar
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.color import Color
@@ -13,13 +14,15 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from bct_risk.domain.enums import ScoreKind
+from bct_risk.domain.enums import Appetite, ScoreKind
 from bct_risk.domain.scoring import SCALE
 from bct_risk.services import queries
 from bct_risk.services.context import Context
 from bct_risk.services.register_rows import RiskFilter, RiskRow
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import palette
+from bct_risk.tui.format import escape
+from bct_risk.tui.screens.register import filter_words
 from bct_risk.tui.services import call_service
 from bct_risk.tui.widgets.risk_table import BREACH_FLAG
 
@@ -40,10 +43,14 @@ class HeatMapScreen(Screen[None]):
     )
     BINDINGS = bindings(ACTIONS)
 
-    def __init__(self, ctx: Context, flt: RiskFilter | None = None) -> None:
+    def __init__(
+        self, ctx: Context, flt: RiskFilter | None = None, committee_name: str = ""
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.filter = flt or RiskFilter()
+        self.committee_name = committee_name
+        """The name of the committee the filter chooses, as the register showed it."""
         self.kind = ScoreKind.CURRENT
         self.rows: list[RiskRow] = []
         self.breaches: dict[int, list[str]] = {}
@@ -63,6 +70,7 @@ class HeatMapScreen(Screen[None]):
             yield Label("Likelihood ↑ / Impact →", classes="axis")
             for impact in SCALE:
                 yield Label(f"{impact} {matrix.impact_label(impact)}", classes="axis")
+        yield Static(id="heat-legend")
         yield OptionList(id="cell-risks")
         yield Footer()
 
@@ -79,6 +87,34 @@ class HeatMapScreen(Screen[None]):
                 button.tooltip = f"{band.name} ({likelihood * impact})"
         self._button(5, 5).focus()
         self.reload()
+
+    def _legend(self) -> str:
+        """The bands in their colours, and where the appetite line runs (markup)."""
+        colours, matrix = palette(self.app), self.ctx.matrix
+        bands = " ".join(
+            f"[{text} on {background}] {escape(b.name)} {b.min}-{b.max} [/]"
+            for b in matrix.bands
+            for background, text in [colours.bands.get(b.colour, (colours.muted, "#000000"))]
+        )
+        appetite, ceiling, holders = self._appetite()
+        if appetite is None or ceiling is None:
+            return f"{bands}   no appetite set for the risks shown"
+        scored = len(self.rows)
+        return (
+            f"{bands}   [b]▌[/b] appetite line: {appetite.label} (up to {ceiling}), the appetite "
+            f"of {holders} of {scored} risks shown: cells right of it are above appetite"
+        )
+
+    def _appetite(self) -> tuple[Appetite | None, int | None, int]:
+        """The appetite most of the risks shown hold, its ceiling, and how many hold it."""
+        counts = Counter(r.appetite for r in self.rows if r.appetite is not None)
+        if not counts:
+            return None, None, 0
+        # Most held first; between equals, the more cautious (the lower ceiling).
+        appetite, holders = min(
+            counts.items(), key=lambda item: (-item[1], self.ctx.matrix.appetite[item[0]])
+        )
+        return appetite, self.ctx.matrix.ceiling(appetite), holders
 
     def _button(self, likelihood: int, impact: int) -> Button:
         return self.query_one(f"#cell-{likelihood}-{impact}", Button)
@@ -101,22 +137,36 @@ class HeatMapScreen(Screen[None]):
     def _draw(self) -> None:
         self.cells = queries.heat_map(self.rows, self.kind)
         flagged = {r.reference for r in self.rows if r.id in self.breaches}
+        _, ceiling, _ = self._appetite()
         for likelihood in SCALE:
             for impact in SCALE:
                 refs = self.cells.get((likelihood, impact), [])
                 label = str(len(refs)) if refs else "·"
                 if any(ref in flagged for ref in refs):
                     label += f" {BREACH_FLAG}"
-                self._button(likelihood, impact).label = label
+                button = self._button(likelihood, impact)
+                button.label = label
+                # The appetite line runs left of the first cell in each row above the ceiling.
+                edge = (
+                    ceiling is not None
+                    and likelihood * impact > ceiling
+                    and likelihood * (impact - 1) <= ceiling
+                )
+                button.set_class(edge, "-appetite-edge")
+        self.query_one("#heat-legend", Static).update(self._legend())
         scored = sum(len(v) for v in self.cells.values())
         note = (
             f" · {BREACH_FLAG} {len(flagged)} with an indicator outside tolerance"
             if flagged
             else ""
         )
+        shown = " · ".join(filter_words(self.filter, self.committee_name))
+        # The filter holds the user's search text and names: text, never markup.
         self.query_one("#heat-kind", Static).update(
-            f"[b]{self.kind.label} scores[/b] of {scored} risks (k: current, inherent, target)"
-            + note
+            Text.assemble(
+                (f"{self.kind.label} scores", "bold"),
+                f" of {scored} risks: {shown} (k: current, inherent, target){note}",
+            )
         )
         if self.chosen:
             self._list(*self.chosen)
