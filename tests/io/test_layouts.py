@@ -405,3 +405,222 @@ def test_control_characters_are_dropped_from_imported_text(ctx: Context, tmp_pat
     stored = risk(ctx, "N1")
     assert stored.title == "Bad byte" and stored.description == "ab"
     assert stored.additional_fields == {"Funding": "xy"}
+
+
+# -- the register's own word scale: a numeric score column beside the words ----------------
+
+
+def _words_beside_numbers(tmp_path: Path, rows: list[list[object]], name: str) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Ref", "Title", "Likelihood", "Impact", "Impact (1-5)"])
+    for row in rows:
+        sheet.append(row)
+    return _save(book, tmp_path / name)
+
+
+def test_words_beside_a_numeric_column_are_read_by_its_numbers(
+    ctx: Context, tmp_path: Path
+) -> None:
+    # The register's own order: Serious sits at 3, below Major, whatever the usual words say.
+    rows: list[list[object]] = [
+        ["N1", "Strike", 2, "Minor", 1],
+        ["N2", "Storm", 3, "Serious", 3],
+        ["N3", "Fraud", 2, "Major", 4],
+        ["N4", "Fire", 1, "Critical", 5],
+        ["N5", "Flood", 4, "Serious", None],
+    ]
+    result = import_file(ctx, _words_beside_numbers(tmp_path, rows, "own.xlsx"))
+    assert result.ok, [str(p) for p in result.plan.errors]
+    assert result.counts.risks == ["N1", "N2", "N3", "N4", "N5"]
+    assert [scores_of(ctx, f"N{n}") for n in range(1, 6)] == [
+        {CUR: (2, 1)}, {CUR: (3, 3)}, {CUR: (2, 4)}, {CUR: (1, 5)}, {CUR: (4, 3)},
+    ]  # fmt: skip
+    words = next(c for c in result.plan.columns if c.header == "Impact")
+    assert words.field is None and words.how.startswith("the words of 'Impact (1-5)'")
+    assert any(
+        "register's own pairs" in line and "Serious = 3" in line and "Major = 4" in line
+        for line in result.plan.scales
+    )
+    assert not any(p.message.startswith("guessed") for p in result.plan.problems)
+    filled = [p for p in result.plan.problems if p.row == 6]
+    assert [(p.column, p.message) for p in filled] == [
+        ("Impact (1-5)", "impact 'Serious' read as 3, the number the register gives 'Serious' "
+         "on row 3"),
+    ]  # fmt: skip
+
+
+def test_the_sheets_own_pairs_order_words_in_another_score_column(
+    ctx: Context, tmp_path: Path
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Ref", "Title", "Inherent likelihood", "Inherent impact", "Likelihood",
+                  "Impact", "Impact score"])  # fmt: skip
+    sheet.append(["Q1", "Strike", 3, "Serious", 2, "Minor", 1])
+    sheet.append(["Q2", "Storm", 4, "Critical", 3, "Critical", 5])
+    sheet.append(["Q3", "Fraud", 4, "Major", 2, "Serious", 3])
+    sheet.append(["Q4", "Theft", 2, "Minor", 2, "Major", 4])
+    result = import_file(ctx, _save(book, tmp_path / "key_for_both.xlsx"))
+    assert result.ok, [str(p) for p in result.plan.errors]
+    # The inherent words have no numbers of their own: the current column's pairs are the key.
+    assert [scores_of(ctx, f"Q{n}") for n in range(1, 5)] == [
+        {INH: (3, 3), CUR: (2, 1)}, {INH: (4, 5), CUR: (3, 5)}, {INH: (4, 4), CUR: (2, 3)},
+        {INH: (2, 1), CUR: (2, 4)},
+    ]  # fmt: skip
+    assert any("the workbook's own key" in line for line in result.plan.scales)
+
+
+def test_a_word_paired_with_two_numbers_is_refused_by_row_and_column(
+    ctx: Context, tmp_path: Path
+) -> None:
+    rows: list[list[object]] = [
+        ["C1", "Strike", 2, "Serious", 3],
+        ["C2", "Storm", 3, "Major", 4],
+        ["C3", "Fraud", 2, "Serious", 4],
+    ]
+    result = import_file(ctx, _words_beside_numbers(tmp_path, rows, "clash.xlsx"))
+    assert not result.ok and not result.written
+    assert [(p.row, p.column) for p in result.plan.errors] == [(4, "Impact (1-5)")]
+    message = result.plan.errors[0].message
+    assert "impact 'Serious' is 4 here but 3 on row 2" in message
+    assert "map 'Impact' to ignore" in message
+    with ctx.transaction() as session:
+        assert session.exec(select(Risk)).first() is None
+
+
+def test_a_word_with_no_number_anywhere_is_named_by_row_and_column(
+    ctx: Context, tmp_path: Path
+) -> None:
+    rows: list[list[object]] = [
+        ["U1", "Strike", 2, "Minor", 1],
+        ["U2", "Storm", 3, "Major", 4],
+        ["U3", "Fraud", 2, "Severe", None],
+    ]
+    result = import_file(ctx, _words_beside_numbers(tmp_path, rows, "unknown.xlsx"))
+    assert result.ok and result.counts.risks == ["U1", "U2", "U3"]
+    found = [p for p in result.plan.warnings if p.row == 4 and p.column == "Impact"]
+    assert found and "impact 'Severe' has no number beside it anywhere" in found[0].message
+    assert scores_of(ctx, "U3") == {}
+
+
+def test_short_text_beside_a_numeric_impact_is_the_effect(ctx: Context, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["T1", "Fire", 2, "Depot lost", 4],
+        ["T2", "Flood", 3, "Roads close", 2],
+    ]
+    result = import_file(ctx, _words_beside_numbers(tmp_path, rows, "short_text.xlsx"))
+    assert result.ok, [str(p) for p in result.plan.errors]
+    assert scores_of(ctx, "T1") == {CUR: (2, 4)} and scores_of(ctx, "T2") == {CUR: (3, 2)}
+    assert risk(ctx, "T2").effect == "Roads close"
+
+
+def test_a_mapping_file_tells_impact_from_impact_1_5(ctx: Context, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["M1", "Fire", 2, "Minor", 4],
+        ["M2", "Flood", 3, "Minor", 2],
+    ]
+    path = _words_beside_numbers(tmp_path, rows, "which.xlsx")
+    # Here the words are what would happen, and the numbers the score: the mapping says so.
+    mapping = tmp_path / "which.yaml"
+    mapping.write_text("columns:\n  Impact: effect\n  Impact (1-5): impact\n", "utf-8")
+    result = import_file(ctx, path, ImportOptions(mapping=mapping))
+    assert result.ok, [str(p) for p in result.plan.errors]
+    assert scores_of(ctx, "M1") == {CUR: (2, 4)} and risk(ctx, "M1").effect == "Minor"
+    assert not result.plan.scales
+    # And the other way round: the words are the score, the numbers left out.
+    mapping.write_text("columns:\n  Impact: impact\n  Impact (1-5): ignore\n", "utf-8")
+    other = tmp_path / "which_too.xlsx"
+    other.write_bytes(path.read_bytes())
+    result = import_file(ctx, other, ImportOptions(mapping=mapping), dry_run=True)
+    assert result.ok
+    by_header = {c.header: c.field for c in result.plan.columns}
+    assert by_header["Impact"] == "current_impact" and by_header["Impact (1-5)"] == "ignore"
+
+
+# -- job titles in the owner column, made people when the mapping file says so --------------
+
+
+def _owners(tmp_path: Path) -> Path:
+    path = tmp_path / "title_owners.csv"
+    path.write_text(
+        "Ref,Title,Owner,Likelihood,Impact\n"
+        "J1,Fraud,Director of Finance,2,3\n"
+        "J2,Fire,Head of Estates,1,4\n"
+        "J3,Theft,director of finance,2,2\n"
+        "J4,Strike,Sam Patel,3,3\n"
+        "J5,Flood,Chief Operating Officer,2,2\n"
+    )
+    return path
+
+
+def test_job_title_owners_become_people_when_the_mapping_says_so(
+    ctx: Context, tmp_path: Path
+) -> None:
+    from bct_risk.domain.models import AuditEvent, Person
+
+    mapping = tmp_path / "people.yaml"
+    mapping.write_text("job_titles_as_people: true\n", "utf-8")
+    assert load_mapping(mapping).job_titles_as_people
+    options = ImportOptions(mapping=mapping)
+    preview = import_file(ctx, _owners(tmp_path), options, dry_run=True)
+    titles = "Director of Finance, Head of Estates, Chief Operating Officer"
+    assert any(
+        p.message.startswith(f"3 new people from job titles: {titles}")
+        for p in preview.plan.problems
+    )
+    assert preview.counts.people[:3] == titles.split(", ")
+    with ctx.transaction() as session:
+        assert session.exec(select(Person)).first() is None
+    result = import_file(ctx, _owners(tmp_path), options)
+    assert result.written
+    assert owner_of(ctx, "J1") == owner_of(ctx, "J3") == "Director of Finance"
+    assert owner_of(ctx, "J2") == "Head of Estates" and owner_of(ctx, "J4") == "Sam Patel"
+    assert not any("reads as a job title" in p.message for p in result.plan.problems)
+    with ctx.transaction() as session:
+        people = {p.name: p.job_title for p in session.exec(select(Person))}
+        created = list(
+            session.exec(
+                select(AuditEvent.summary).where(
+                    AuditEvent.entity == "person", AuditEvent.action == "create"
+                )
+            )
+        )
+    assert people["Director of Finance"] == "Director of Finance"
+    assert people["Sam Patel"] == ""
+    assert len(people) == 4 and len(created) == 3
+    # Imported again (another file): the people are found, not added twice.
+    again = tmp_path / "more.csv"
+    again.write_text("Ref,Title,Owner,Likelihood,Impact\nK1,Leak,Head of Estates,2,2\n")
+    more = import_file(ctx, again, options)
+    assert more.written and more.counts.people == [] and owner_of(ctx, "K1") == "Head of Estates"
+
+
+def test_job_titles_as_people_is_saved_and_must_be_true_or_false(tmp_path: Path) -> None:
+    import pytest
+
+    from bct_risk.domain.errors import ValidationError
+
+    path = tmp_path / "saved.yaml"
+    save_mapping(MappingFile(columns={"Owner": "owner"}, job_titles_as_people=True), path)
+    assert "job_titles_as_people: true" in path.read_text("utf-8")
+    assert load_mapping(path).job_titles_as_people
+    path.write_text("job_titles_as_people: sometimes\n", "utf-8")
+    with pytest.raises(ValidationError, match="job_titles_as_people must be true or false"):
+        load_mapping(path)
+
+
+def test_a_bad_job_titles_setting_writes_nothing_from_the_command_line(
+    db_path: Path, tmp_path: Path
+) -> None:
+    from tests.io.test_cli_import import run
+
+    mapping = tmp_path / "bad.yaml"
+    mapping.write_text("job_titles_as_people: 1\n", "utf-8")
+    code, out, err = run(db_path, "import", str(_owners(tmp_path)), "--mapping", str(mapping))
+    assert code != 0
+    assert "job_titles_as_people must be true or false, not 1" in out + err
+    code, out, _ = run(db_path, "list", "--json")
+    assert code == 0 and "J1" not in out

@@ -102,6 +102,9 @@ class MappingFile:
     sheet: str | None = None
     header_row: int | None = None
     path: Path | None = None
+    job_titles_as_people: bool = False
+    """Each distinct job title in the owner column becomes a person of that name (the title kept
+    as their job title), instead of being kept as the risk owner's role text."""
 
 
 def load_mapping(path: Path) -> MappingFile:
@@ -114,11 +117,18 @@ def load_mapping(path: Path) -> MappingFile:
         raise ValidationError(f"the mapping file {path.name} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise ValidationError(f"the mapping file {path.name} must hold 'columns:' and options")
-    unknown = set(data) - {"columns", "scales", "kind", "sheet", "header_row"}
+    settings = ("columns", "scales", "kind", "sheet", "header_row", "job_titles_as_people")
+    unknown = set(data) - set(settings)
     if unknown:
         raise ValidationError(
             f"the mapping file {path.name} has unknown settings: {', '.join(sorted(unknown))} "
-            "(use columns, scales, kind, sheet, header_row)"
+            f"(use {', '.join(settings)})"
+        )
+    as_people = data.get("job_titles_as_people", False)
+    if not isinstance(as_people, bool):
+        raise ValidationError(
+            f"the mapping file {path.name}: job_titles_as_people must be true or false, "
+            f"not {as_people!r}"
         )
     kind = data.get("kind")
     if kind is not None and kind not in (RISKS, ACTIONS):
@@ -146,7 +156,7 @@ def load_mapping(path: Path) -> MappingFile:
     header_row = data.get("header_row")
     if header_row is not None and (not isinstance(header_row, int) or header_row < 0):
         raise ValidationError("the mapping file's header_row must be a row number")
-    return MappingFile(columns, scales, kind, data.get("sheet"), header_row, path)
+    return MappingFile(columns, scales, kind, data.get("sheet"), header_row, path, as_people)
 
 
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")
@@ -184,6 +194,8 @@ def save_mapping(mapping: MappingFile, path: Path) -> None:
     data["columns"] = dict(mapping.columns)
     if mapping.scales:
         data["scales"] = dict(mapping.scales)
+    if mapping.job_titles_as_people:
+        data["job_titles_as_people"] = True
     text = (
         "# A mapping for bct-risk import --mapping: column (header, letter or position) → field.\n"
     )
@@ -318,14 +330,19 @@ def map_columns(
     kind: str,
     mapping: MappingFile | None,
     free_text: set[int] | None = None,
+    words_of: dict[int, int] | None = None,
 ) -> list[ColumnMap]:
     """The column map for a header row (and the group row above it, if any).
 
     ``free_text`` holds the columns whose cells are sentences, not scores: a free-text "Impact"
-    (what would happen) is read as the risk's effect, never as a score.
+    (what would happen) is read as the risk's effect, never as a score. ``words_of`` gives the
+    words columns that sit beside a numeric score column (index → the numeric column's index):
+    their words are read as that column's key, not as a score of their own.
     """
     columns: list[ColumnMap] = []
     explicit = {normalise(k): v for k, v in (mapping.columns if mapping else {}).items()}
+    # A key written exactly as a header names that column alone: "Impact" is not "Impact (1-5)".
+    written = {_plain(k).lower(): v for k, v in (mapping.columns if mapping else {}).items()}
     by_index: dict[int, tuple[str, str]] = {}
     for key, name in (mapping.columns if mapping else {}).items():
         position = column_index(key, headers)
@@ -346,6 +363,14 @@ def map_columns(
             shown = f"{_plain(group)} / {shown}" if shown else _plain(group)
         key = normalise(header)
         grouped_key = normalise(f"{group or ''} {header or ''}")
+        exact_key = next(
+            (k for k in (_plain(header).lower(), shown.lower()) if k and k in written), None
+        )
+        if exact_key is not None:
+            name = written[exact_key]
+            how = "left out (mapping file)" if name == IGNORE else "mapping file"
+            columns.append(ColumnMap(index, shown, name, how))
+            continue
         if shown and (key in explicit or grouped_key in explicit or normalise(shown) in explicit):
             name = explicit.get(grouped_key) or explicit.get(normalise(shown)) or explicit[key]
             how = "left out (mapping file)" if name == IGNORE else "mapping file"
@@ -362,6 +387,11 @@ def map_columns(
         ):
             how = "holds sentences, not scores: read as the effect"
             columns.append(ColumnMap(index, _plain(header), "effect", how, exact=False))
+            continue
+        if found is not None and words_of and index in words_of:
+            partner = _plain(headers[words_of[index]]) or f"column {_letter(words_of[index])}"
+            how = f"the words of '{partner}': read as its key (the register's own scale)"
+            columns.append(ColumnMap(index, _plain(header), None, how, exact=False))
             continue
         if found is None and kind == RISKS and key in DERIVED:
             how = "not imported: the register works this out from the scores and their history"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bct_risk.io.mapping_owners import mapping_of, people_from_job_titles
 from bct_risk.io.plan import build_plan
 from bct_risk.io.records import ImportOptions, ImportPlan, Progress
 from bct_risk.io.write import ImportCounts, write_plan
@@ -56,7 +57,14 @@ def import_file(
         return ImportResult(plan, counts, dry_run, written=False)
     try:
         with ctx.unit_of_work() as work:
+            mapping = mapping_of(options)
+            made = (
+                people_from_job_titles(work, plan)
+                if mapping and mapping.job_titles_as_people
+                else []
+            )
             counts = write_plan(work, plan, options, check_permission=not dry_run)
+            counts.people[:0] = made
             if dry_run or plan.errors:
                 raise _RollBackError
     except _RollBackError:

@@ -48,7 +48,7 @@ from bct_risk.io.records import (
     Progress,
 )
 from bct_risk.io.risk_rows import RiskRowReader
-from bct_risk.io.scales import detect
+from bct_risk.io.scales import detect, own_key, pair_columns
 
 
 def build_plan(
@@ -90,8 +90,11 @@ def build_plan(
         prepared = None
         data_rows = [(n, cells) for n, cells in table.rows if header_row is None or n > header_row]
     free_text = _free_text_columns(headers, data_rows)
+    pairs = pair_columns(headers, groups, data_rows)
     kind, reason = _choose_kind(options, mapping, headers, groups)
-    columns = map_columns(headers, groups, kind, mapping, free_text)
+    columns = map_columns(
+        headers, groups, kind, mapping, free_text | pairs.free_text, pairs.words_of
+    )
     plan = ImportPlan(
         path,
         kind,
@@ -120,8 +123,11 @@ def build_plan(
         plan.header_rows = f"rows {top}-{header_row}" if top != header_row else f"row {header_row}"
     plan.problems.extend(Problem(WARNING, w) for w in table.warnings)
     if kind == RISKS:
+        own = own_key(columns, data_rows, pairs)
+        plan.problems.extend(own.problems)
+        legend.update(own.legend)
         fixed = {c.index for c in columns if c.scale != 5}
-        plan.scales = detect(columns, data_rows, matrix, legend, fixed)
+        plan.scales = own.lines + detect(columns, data_rows, matrix, legend, fixed)
         plan.problems.extend(
             Problem(WARNING, line) for line in plan.scales if line.startswith("guessed")
         )

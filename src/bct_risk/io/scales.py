@@ -6,19 +6,24 @@ scale stored stretched, and percentages a proportion. Each is mapped proportiona
 register's 1-5 matrix, and the report shows how.
 
 Scale words ("Serious", "Very likely") are read by the workbook's own key when it has one (a
-legend sheet or key table: "3 | Serious"), else by the default orderings below, ranked among the
-words the workbook uses; words placed by the default ordering are reported as guessed.
+numeric score column beside the words: "Impact" = "Serious" with "Impact (1-5)" = 3 on the same
+row; a legend sheet or key table: "3 | Serious"), else by the default orderings below, ranked
+among the words the workbook uses; words placed by the default ordering are reported as guessed.
+A column of text beside a numeric score column of the same name is what would happen, never a
+score.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from bct_risk.domain.scoring import Matrix
 from bct_risk.io import values
-from bct_risk.io.headers import ColumnMap
+from bct_risk.io.headers import RISKS, ColumnMap, recognise
 from bct_risk.io.layout import SECTION, word_key
+from bct_risk.io.records import ERROR, NOTE, WARNING, Problem
 
 IMPACT_ORDER = (
     "negligible", "insignificant", "minor", "moderate", "serious", "major", "severe", "critical",
@@ -218,3 +223,195 @@ def word_levels(
             "file)"
         )
     return None, None
+
+
+# -- a numeric score column beside a words column: the register's own key ------------------
+
+WORDS_OF = "the words of"
+"""How a words column paired with a numeric score column is described in the column mapping."""
+
+NEAR = 3
+"""How many columns apart a words column and its numeric score column may be."""
+
+_KNOWN_WORDS = (
+    set(IMPACT_ORDER) | set(LIKELIHOOD_ORDER) | _THREE | set(_FIXED)
+    | {"very low", "very high", "extreme", "significant", "remote", "certain", "probable"}
+)  # fmt: skip
+
+
+@dataclass
+class Pairs:
+    """Score columns read together: words beside numbers, and free text beside numbers."""
+
+    words_of: dict[int, int] = field(default_factory=dict)
+    """A words column's index → the index of the numeric score column beside it."""
+    free_text: set[int] = field(default_factory=set)
+    """Columns of text (what would happen) beside a numeric score column of the same name."""
+
+
+def _part_of(header: Any, group: Any) -> str | None:
+    found = recognise(header, RISKS, group) if header is not None else None
+    if found and found[0].endswith(("likelihood", "impact")):
+        return found[0]
+    return None
+
+
+def _data(rows: list[tuple[int, list[Any]]]) -> list[tuple[int, list[Any]]]:
+    return [(n, cells) for n, cells in rows if not (cells and cells[0] == SECTION)]
+
+
+def pair_columns(
+    headers: list[Any], groups: list[Any] | None, rows: list[tuple[int, list[Any]]]
+) -> Pairs:
+    """Find each words or free-text score column with a numeric one of the same name nearby.
+
+    "Impact" (Minor, Serious…) beside "Impact (1-5)" (1, 3…) is the numeric column's words: the
+    pairs the sheet holds are its own key. "Impact" holding what would happen beside a numeric
+    "Impact" is free text, never a score.
+    """
+    sample = _data(rows)[:500]
+    numeric: dict[int, str] = {}
+    text: dict[int, tuple[str, list[str]]] = {}
+    for index, header in enumerate(headers):
+        part = _part_of(header, groups[index] if groups and index < len(groups) else None)
+        if part is None:
+            continue
+        cells = [c[index] for _, c in sample if index < len(c) and not values.is_blank(c[index])]
+        numbers = sum(1 for c in cells if _number(c) is not None)
+        words = [str(c) for c in cells if _number(c) is None]
+        if numbers and numbers > len(words):
+            numeric[index] = part
+        elif words:
+            text[index] = (part, words)
+    pairs = Pairs()
+    for index, (part, words) in text.items():
+        near = [n for n, p in numeric.items() if p == part and abs(n - index) <= NEAR]
+        if not near:
+            continue
+        partner = min(near, key=lambda n: (abs(n - index), n))
+        if _scale_words(words):
+            pairs.words_of[index] = partner
+        else:
+            pairs.free_text.add(index)
+    return pairs
+
+
+def _scale_words(cells: list[str]) -> bool:
+    """Whether text cells read as a scale's words: short, and known words or repeated ones."""
+    if any(len(c.split()) > 3 or len(c.strip()) > 30 for c in cells):
+        return False
+    distinct = {word_key(c) for c in cells} - {""}
+    if not distinct:
+        return False
+    known = sum(1 for w in distinct if w in _KNOWN_WORDS)
+    return known * 2 >= len(distinct) or len(distinct) * 2 <= len(cells)
+
+
+@dataclass
+class OwnKey:
+    """The word → number pairs a sheet holds, the lines for the report and the problems met."""
+
+    legend: dict[str, int] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def own_key(columns: list[ColumnMap], rows: list[tuple[int, list[Any]]], pairs: Pairs) -> OwnKey:
+    """Read each words column's pairs with its numeric column as the register's own scale.
+
+    A word paired with two different numbers is an error at the row and column where it
+    differs. A row holding the word but no number takes the number the sheet pairs with that
+    word elsewhere (written into the numeric column's place, with a note).
+    """
+    found = OwnKey()
+    by_index = {c.index: c for c in columns}
+    for words_col in columns:
+        if words_col.field is not None or not words_col.how.startswith(WORDS_OF):
+            continue
+        numbers_col = by_index.get(pairs.words_of.get(words_col.index, -1))
+        if numbers_col is None or not numbers_col.used or numbers_col.field is None:
+            continue
+        axis = numbers_col.field.split("_")[-1]
+        _read_pairs(found, axis, words_col, numbers_col, _data(rows))
+    return found
+
+
+def _read_pairs(
+    found: OwnKey,
+    axis: str,
+    words_col: ColumnMap,
+    numbers_col: ColumnMap,
+    rows: list[tuple[int, list[Any]]],
+) -> None:
+    seen: dict[str, tuple[float, int, str]] = {}
+    unclear: set[str] = set()
+    w, n = words_col.index, numbers_col.index
+    for number, cells in rows:
+        word = cells[w] if w < len(cells) else None
+        value = _number(cells[n]) if n < len(cells) else None
+        key = word_key(word) if not values.is_blank(word) else ""
+        if not key or value is None:
+            continue
+        if key not in seen:
+            seen[key] = (value, number, str(word).strip())
+            continue
+        first, first_row, _ = seen[key]
+        if abs(first - value) > 0.01:
+            unclear.add(key)
+            found.problems.append(
+                Problem(
+                    ERROR,
+                    f"{axis} '{str(word).strip()}' is {value:g} here but {first:g} on row "
+                    f"{first_row} ('{words_col.header}' beside '{numbers_col.header}'): the "
+                    f"register's own {axis} scale is unclear; correct one of them, or map "
+                    f"'{words_col.header}' to ignore in a mapping file",
+                    number,
+                    numbers_col.header,
+                )
+            )
+    for number, cells in rows:
+        word = cells[w] if w < len(cells) else None
+        if values.is_blank(word) or (n < len(cells) and not values.is_blank(cells[n])):
+            continue
+        key = word_key(word)
+        text = str(word).strip()
+        if key in unclear:
+            continue
+        if key not in seen:
+            found.problems.append(
+                Problem(
+                    WARNING,
+                    f"{axis} '{text}' has no number beside it anywhere in "
+                    f"'{numbers_col.header}', so this row's {axis} is not known; give it a "
+                    "number",
+                    number,
+                    words_col.header,
+                )
+            )
+            continue
+        value, first_row, _ = seen[key]
+        cells.extend([None] * (n + 1 - len(cells)))
+        cells[n] = int(value) if value.is_integer() else value
+        found.problems.append(
+            Problem(
+                NOTE,
+                f"{axis} '{text}' read as {value:g}, the number the register gives "
+                f"'{seen[key][2]}' on row {first_row}",
+                number,
+                numbers_col.header,
+            )
+        )
+    clear = {k: v for k, v in seen.items() if k not in unclear}
+    if not clear:
+        return
+    for key, (value, _, _) in clear.items():
+        if value.is_integer() and 1 <= value <= 10:
+            found.legend[key] = int(value)
+    shown = ", ".join(
+        f"{text} = {value:g}"
+        for value, _, text in sorted(clear.values(), key=lambda item: (item[0], item[2]))
+    )
+    found.lines.append(
+        f"{axis} words read by the register's own pairs ('{words_col.header}' beside "
+        f"'{numbers_col.header}'): {shown}"
+    )
