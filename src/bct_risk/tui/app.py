@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input
@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from bct_risk.tui.actions import APP_ACTIONS, UserAction, bindings
 from bct_risk.tui.commands import ActionCommands
+from bct_risk.tui.offered import explain_key, set_acting
 
 if TYPE_CHECKING:
     from bct_risk.services.context import Context
@@ -197,16 +198,22 @@ class RiskApp(App[None]):
         self._show_who()
 
     def _show_who(self) -> None:
-        """The header names the person the app acts as, and their role, once roles apply."""
-        from bct_risk.services.permissions import acting_label
+        """The header names the person the app acts as, and their role, once roles apply; the
+        screens then offer only the changes that role may make (tui.offered)."""
+        from bct_risk.services.permissions import Acting, acting
         from bct_risk.tui.services import call_service
 
         ctx = self.ctx
 
-        def shown(label: str | None) -> None:
-            self.title = self.TITLE if label is None else f"{self.TITLE} · {label}"
+        def shown(who: Acting | None) -> None:
+            self.title = self.TITLE if who is None else f"{self.TITLE} · {who.label}"
+            set_acting(self, who)
 
-        call_service(self, lambda: acting_label(ctx), shown, group="who")
+        call_service(self, lambda: acting(ctx), shown, group="who")
+
+    def on_key(self, event: events.Key) -> None:
+        # A key whose action the acting person may not take does nothing: say why.
+        explain_key(self, event.key)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Until the register is open there is nothing to go to: keys wait for it.

@@ -57,6 +57,12 @@ class CommitteesScreen(Screen[None]):
         self.meeting_dates: list[date] = []
         self.pack: MeetingPack | None = None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only the changes the acting person may make are offered.
+        from bct_risk.tui.offered import offer
+
+        return offer(self, "committees", action)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="committee-body"):
@@ -181,7 +187,10 @@ class CommitteesScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#meeting-risk-list")
     def _risk_chosen(self) -> None:
-        self.action_record_review()
+        from bct_risk.tui.offered import explain_action
+
+        if not explain_action(self, "record_review"):  # a viewer is told why, not given a form
+            self.action_record_review()
 
     def action_record_review(self) -> None:
         """Record the committee's review of the highlighted risk; then offer the next."""

@@ -74,6 +74,12 @@ class DetailScreen(Screen[None]):
         self.detail: RiskDetail | None = None
         self.chain: ChainReport | None = None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only the changes the acting person may make to this risk are offered.
+        from bct_risk.tui.offered import offer
+
+        return offer(self, "detail", action, risk=self.detail.row if self.detail else None)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="detail"):
@@ -173,6 +179,7 @@ class DetailScreen(Screen[None]):
             )
         self.query_one("#detail-history", Static).update(history)
         self.query_one("#detail-body", Static).update(self._body(detail, colours))
+        self.refresh_bindings()  # what is offered depends on whose risk it is
 
     def _body(self, detail: RiskDetail, colours: Palette) -> RenderableType:
         parts: list[RenderableType] = []

@@ -1,10 +1,12 @@
-"""The help screen: every key of the current screen and of the app, with what it does."""
+"""The help screen: every key of the current screen and of the app, with what it does; the
+changes the acting person may not make are marked, with why."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -12,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from bct_risk.tui.commands import actions_of
+from bct_risk.tui.offered import refusal_of
 
 
 class HelpScreen(ModalScreen[None]):
@@ -35,7 +38,14 @@ class HelpScreen(ModalScreen[None]):
                 title = "Everywhere" if on_app else (self.for_screen.sub_title or "This screen")
                 table.add_row(f"[u]{title}[/u]", "")
                 last_group = on_app
-            table.add_row(action.key_display, action.help)
+            why = None if on_app else refusal_of(self.for_screen, action.name)
+            if why is None:
+                table.add_row(action.key_display, action.help)
+            else:  # shown, but marked as not for the person the app acts as
+                table.add_row(
+                    Text(action.key_display, style="dim strike"),
+                    Text.assemble((action.help, "dim"), (f"  (not offered: {why})", "italic")),
+                )
         table.add_row("", "")
         table.add_row("ctrl+p", "Command palette: find any of these by name")
         with VerticalScroll(classes="dialog help"):

@@ -132,6 +132,22 @@ class IndicatorsScreen(Screen[None]):
         self.detail: IndicatorDetail | None = None
         self.breaches: dict[str, list[Breach]] = {}
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only the changes the acting person may make are offered (acknowledging a breach:
+        # on the highlighted risk, for a risk owner only their own).
+        from textual.css.query import NoMatches
+
+        from bct_risk.tui.offered import offer
+
+        reference = None
+        try:
+            risks = self.query_one("#kpi-risks", OptionList)
+            if risks.highlighted is not None:
+                reference = risks.get_option_at_index(risks.highlighted).id
+        except NoMatches:  # not composed yet
+            pass
+        return offer(self, "indicators", action, risk=reference)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="kpi-body"):

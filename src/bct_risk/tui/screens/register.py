@@ -231,7 +231,9 @@ class RegisterScreen(Screen[None]):
         # While the register opens, the other actions show in the footer but wait for it.
         if self._ctx is None and action in self.ACTION_NAMES - self.OPEN_WHILE_OPENING:
             return None
-        return True
+        from bct_risk.tui.offered import offer  # only what the acting person may change
+
+        return offer(self, "register", action)
 
     def compose(self) -> ComposeResult:
         yield Header()

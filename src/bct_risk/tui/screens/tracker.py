@@ -57,6 +57,18 @@ class TrackerScreen(Screen[None]):
         self.include_closed = False
         self.actions: dict[int, ActionView] = {}
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only the changes the acting person may make to the highlighted action are offered.
+        from textual.css.query import NoMatches
+
+        from bct_risk.tui.offered import offer
+
+        try:
+            item = self.actions.get(self.current or 0)
+        except NoMatches:  # not composed yet
+            item = None
+        return offer(self, "tracker", action, item=item)
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="tracker-state")
@@ -137,6 +149,7 @@ class TrackerScreen(Screen[None]):
     @on(OptionList.OptionHighlighted, "#tracker-list")
     def _highlighted(self) -> None:
         self._detail()
+        self.refresh_bindings()  # what is offered depends on whose action it is
 
     def _detail(self) -> None:
         action = self.actions.get(self.current or 0)
