@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import DataTable, Label, OptionList, Static
@@ -91,3 +94,37 @@ async def test_a_scenario_as_a_heat_map_with_shared_controls(app: RiskApp) -> No
         assert four[1] == "SR3 SR7"
         shared = {(s.what, s.name) for s in screen.detail.single_points_of_failure}
         assert ("control owner", "Director of Finance and Resources") in shared
+
+
+async def test_the_register_filters_to_one_objective_and_the_detail_lists_them(
+    app: RiskApp,
+) -> None:
+    from bct_risk.tui.screens.choice import ChoiceScreen
+    from bct_risk.tui.screens.register import RegisterScreen
+    from bct_risk.tui.widgets.risk_table import RiskTable
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "j")
+        assert isinstance(app.screen, ChoiceScreen)
+        labels = [label for label, _ in app.screen.choices]
+        assert labels[0] == "Any objective"
+        wanted = "Improved care planning and reducing drift and delay"
+        await press(pilot, *["down"] * labels.index(wanted), "enter")
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        assert screen.query_one(RiskTable).references == ["SR2", "SR3", "SR5"]
+        state = str(screen.query_one("#filter-state", Static).render())
+        assert "objective: care_planning" in state and "3 shown" in state
+        await press(pilot, "0")
+        assert len(screen.query_one(RiskTable).references) == 10
+        app.push_screen(DetailScreen(app.ctx, "SR3"))
+        await settle(pilot)
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#detail-body", Static).content)
+        body = console.export_text()
+        assert (
+            "Strategic objectives it threatens\n"
+            + ("Meeting children's needs through effective earlier support\n" + wanted)
+            in body
+        )

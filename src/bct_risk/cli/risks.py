@@ -118,6 +118,12 @@ def list_command(
     category: CategoryOption = "",
     above_appetite: AboveAppetiteOption = False,
     overdue: OverdueOption = False,
+    objective: Annotated[
+        str,
+        typer.Option(
+            "--objective", help="Only the risks that threaten this objective (key or title)."
+        ),
+    ] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     as_at: Annotated[
         str | None,
@@ -133,6 +139,8 @@ def list_command(
     ] = "table",
 ) -> None:
     """List the risks on the register (open ones unless --all)."""
+    from dataclasses import replace
+
     from bct_risk.cli.listing import parse_format, register_columns, terminal_width, write_rows
 
     chosen = parse_format(form)
@@ -141,6 +149,7 @@ def list_command(
         all_=all_, status=status, search=search, owner=owner, committee=committee, band=band,
         tier=tier, category=category, above_appetite=above_appetite, overdue=overdue,
     )  # fmt: skip
+    flt = replace(flt, objective=objective)
     day = to_date(as_at, "as-at date") if as_at else None
     if day is not None:
         from bct_risk.services.as_at import register_as_at

@@ -305,6 +305,23 @@ def scores_as_at(
     return found
 
 
+def _closed_after(session: Session, recorded: Recorded, day: date) -> set[int]:
+    """Risks closed after ``day`` with no closure in the audit trail (imported or seeded
+    closed): open as at the day, closed on their own closing date."""
+    closed = list(
+        session.execute(
+            sa.select(col(Risk.id)).where(
+                col(Risk.status) == RiskStatus.CLOSED, col(Risk.closed_on) > day
+            )
+        ).scalars()
+    )
+    return {
+        rid
+        for rid, when, action, _ in recorded.status_moves(closed)
+        if action == "close" and when > day
+    }
+
+
 def register_tuples(
     session: Session, day: date, cut: datetime | None = None, matrix: Matrix | None = None
 ) -> list[tuple[Any, ...]]:
@@ -323,6 +340,7 @@ def register_tuples(
     ids = [r[0] for r in risks]
     recorded = Recorded(session, cut)
     undone = recorded.undone("risk", ids)
+    closed_later = _closed_after(session, recorded, day)
     tiers = recorded.tiers(ids)
     scores = scores_as_at(session, ids, day, cut)
     reviewed: dict[int, date] = {}
@@ -350,6 +368,8 @@ def register_tuples(
         for name, old in undone.get(rid, {}).items():
             if name in values:
                 values[name] = old
+        if rid in closed_later:
+            values["status"] = RiskStatus.OPEN
         mine = scores.get(rid)
         if mine is None:
             # No scoring after the day: the risk's stored latest scores are those as at it.
@@ -383,6 +403,19 @@ def register_tuples(
     return rows
 
 
+def objective_risks(session: Session, objective: str) -> set[int]:
+    """The ids of the risks that threaten an objective (its key or title)."""
+    from bct_risk.domain.assurance import RiskObjective
+    from bct_risk.services.assurance import find_objective
+
+    found = find_objective(session, objective)
+    return set(
+        session.execute(
+            sa.select(col(RiskObjective.risk_id)).where(col(RiskObjective.objective_id) == found.id)
+        ).scalars()
+    )
+
+
 def register_as_at(ctx: Context, day: date, flt: RiskFilter | None = None) -> list[RiskRow]:
     """The register's lines as they stood at the end of ``day`` (as recorded by then),
     filtered as the list filters today's register; in reference order.
@@ -393,6 +426,7 @@ def register_as_at(ctx: Context, day: date, flt: RiskFilter | None = None) -> li
     reader = RowReader(ctx.matrix, day)
     with ctx.read() as session:
         committee_id = find_committee(session, flt.committee).id if flt.committee.strip() else None
+        threatening = objective_risks(session, flt.objective) if flt.objective.strip() else None
         band = ctx.matrix.band_by_name(flt.band) if flt.band.strip() else None
         tuples = register_tuples(session, day, matrix=ctx.matrix)
         job_titles = dict(session.execute(sa.select(col(Person.id), col(Person.job_title))).all())
@@ -420,6 +454,8 @@ def register_as_at(ctx: Context, day: date, flt: RiskFilter | None = None) -> li
         if flt.tier is not None and line.tier != flt.tier:
             continue
         if flt.category.strip() and line.category.lower() != flt.category.strip().lower():
+            continue
+        if threatening is not None and line.id not in threatening:
             continue
         if band is not None and (line.current is None or line.band != band.name):
             continue

@@ -68,6 +68,15 @@ def find_objective(session: Session, text: str) -> StrategicObjective:
     )
 
 
+def objective_choices(ctx: Context) -> list[tuple[str, str]]:
+    """Each strategic objective as (title, key), in the plan's order: for a filter's choices."""
+    with ctx.read() as session:
+        statement = select(StrategicObjective.title, StrategicObjective.key).order_by(
+            StrategicObjective.position, StrategicObjective.id
+        )
+        return [(title, key) for title, key in session.exec(statement)]
+
+
 def find_scenario(session: Session, name: str) -> RiskGroup:
     """A scenario by its name (any case)."""
     wanted = name.strip().lower()

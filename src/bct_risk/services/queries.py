@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from bct_risk.domain.assurance import RiskObjective
 from bct_risk.domain.enums import (
     ActionKind,
     ActionStatus,
@@ -143,6 +144,16 @@ def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
         stmt = stmt.where(col(Risk.tier) == flt.tier)
     if flt.category.strip():
         stmt = stmt.where(sa.func.lower(col(Risk.category)) == flt.category.strip().lower())
+    if flt.objective.strip():
+        from bct_risk.services.assurance import find_objective
+
+        objective = find_objective(session, flt.objective)
+        stmt = stmt.where(
+            sa.exists().where(
+                col(RiskObjective.risk_id) == col(Risk.id),
+                col(RiskObjective.objective_id) == objective.id,
+            )
+        )
     if flt.band.strip():
         band = ctx.matrix.band_by_name(flt.band)
         stmt = stmt.where(col(Risk.current_score).between(band.min, band.max))

@@ -38,6 +38,8 @@ class RiskFilter:
     category: str = ""
     include_exempt: bool = True
     """False for public papers: exempt (confidential) risks are left out."""
+    objective: str = ""
+    """A strategic objective (its key or title): only the risks that threaten it."""
 
     @property
     def needle(self) -> str:

@@ -194,6 +194,8 @@ class DetailScreen(Screen[None]):
         ):
             if text.strip():
                 section(title, Text(text))
+        if detail.objectives:
+            section("Strategic objectives it threatens", Text("\n".join(detail.objectives)))
         controls: RenderableType = Text("None.", style="italic")
         if detail.controls:
             table = _table("Control", "Owner", "Effectiveness", "Line")

@@ -145,6 +145,9 @@ class RegisterScreen(Screen[None]):
         UserAction("filter_committee", "c", "Committee", "Show one lead committee's risks"),
         UserAction("filter_owner", "o", "Owner", "Show one risk owner's risks"),
         UserAction("sort", "s", "Sort", "Sort by a column (again to reverse)"),
+        UserAction(
+            "filter_objective", "j", "Objective", "Show the risks that threaten one objective"
+        ),
         # Found with ? (help) and the command palette; the footer keeps to the keys above.
         UserAction(
             "cycle_band", "b", "Band", "Step through the bands of the current score", show=False
@@ -323,6 +326,8 @@ class RegisterScreen(Screen[None]):
             parts.append(f"committee: {self.committee_name or flt.committee}")
         if flt.owner:
             parts.append(f"owner: {flt.owner}")
+        if flt.objective:
+            parts.append(f"objective: {flt.objective}")
         if flt.band:
             parts.append(f"band: {flt.band}")
         if flt.tier is not None:
@@ -449,6 +454,22 @@ class RegisterScreen(Screen[None]):
             show,
             group="choices",
         )
+
+    def action_filter_objective(self) -> None:
+        """Choose a strategic objective: only the risks that threaten it."""
+        from bct_risk.services.assurance import objective_choices
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self._apply(replace(self.filter, objective=value))
+
+        def show(objectives: list[tuple[str, str]]) -> None:
+            choices = [("Any objective", ""), *objectives]
+            self.app.push_screen(
+                ChoiceScreen("Strategic objective", choices, self.filter.objective), chosen
+            )
+
+        call_service(self, lambda: objective_choices(self.ctx), show, group="choices")
 
     def action_cycle_band(self) -> None:
         """Next band of the current score (then any band)."""
