@@ -34,6 +34,7 @@ from bct_risk.domain.enums import (
 )
 from bct_risk.domain.errors import DomainError, PermissionDeniedError, ValidationError
 from bct_risk.domain.models import Action, Committee, Meeting, Person, Risk, RiskCreate, RiskLink
+from bct_risk.domain.scoring import Score
 from bct_risk.services.actions import (
     AsRecorded,
     add_control,
@@ -110,7 +111,7 @@ def load_seeds(ctx: Context, folder: Path = SEEDS_DIR) -> SeedReport:
             for path in files:
                 with where.at(path.name):
                     try:
-                        data = yaml.safe_load(path.read_text("utf-8")) or {}
+                        data = read_seed_file(path)
                     except yaml.YAMLError as exc:
                         raise ValidationError(f"not valid YAML: {exc}") from exc
                     loader.load(data)
@@ -129,6 +130,13 @@ def load_seeds(ctx: Context, folder: Path = SEEDS_DIR) -> SeedReport:
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"{_place(exc)}: {exc!s}") from exc
     return report
+
+
+def read_seed_file(path: Path) -> dict[str, Any]:
+    """A seed file's records (read with libyaml's parser where it is installed: much faster)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text("utf-8"), Loader=loader)  # a safe loader, C or Python
+    return data or {}
 
 
 def _place(exc: BaseException) -> str:
@@ -283,11 +291,13 @@ class _Loader:
         ):
             raise ValidationError("a closed risk needs closed_reason and closed_on")
         illustrative = record.get("illustrative") or []
-        given_review = (
+        next_review = (
             _date(record["next_review_date"], "next_review_date")
             if record.get("next_review_date")
             else None
         )
+        if next_review is None and status == RiskStatus.OPEN:
+            next_review = self.next_review(record)
         data = RiskCreate(
             reference=reference,
             title=record["title"],
@@ -308,7 +318,7 @@ class _Loader:
             if record.get("target_date")
             else None,
             review_frequency_days=record.get("review_frequency_days"),
-            next_review_date=given_review,
+            next_review_date=next_review,
             exempt=bool(record.get("exempt", False)),
             source=str(record.get("source", "")),
         )
@@ -317,14 +327,9 @@ class _Loader:
             data,
             illustrative=list(illustrative) if isinstance(illustrative, list) else ["all"],
         )
-        # Scores in the order they were made, so the latest current score sets the next
-        # review date (for an open risk whose record does not give one), as scoring does.
-        reschedule = given_review is None and status == RiskStatus.OPEN
-        items = list(enumerate(record.get("assessments") or []))
-        items.sort(key=lambda pair: _date(pair[1].get("assessed_on"), "assessed_on"))
-        for index, item in items:
+        for index, item in enumerate(record.get("assessments") or []):
             with self.where.at(f"assessments[{index}]"):
-                self.assessment(reference, item, reschedule)
+                self.assessment(reference, item)
         for index, item in enumerate(record.get("controls") or []):
             with self.where.at(f"controls[{index}]"):
                 self.control(reference, item, _first_day(record))
@@ -347,7 +352,29 @@ class _Loader:
             )
         self.report.risks += 1
 
-    def assessment(self, reference: str, item: dict[str, Any], reschedule: bool) -> None:
+    def next_review(self, record: dict[str, Any]) -> date | None:
+        """The next review date the risk's latest current score sets (as scoring sets it).
+
+        Seeded scores are history entered after the event, so they are recorded without
+        moving the review date one by one; the register as at a past day then reads the same
+        review date whichever score came first.
+        """
+        latest: tuple[date, int] | None = None
+        for index, item in enumerate(record.get("assessments") or []):
+            with self.where.at(f"assessments[{index}]"):
+                if ScoreKind.parse(item["kind"]) != ScoreKind.CURRENT:
+                    continue
+                when = _date(item["assessed_on"], "assessed_on")
+                score = Score(item["likelihood"], item["impact"])
+                if latest is None or when >= latest[0]:
+                    latest = (when, score.value)
+        if latest is None:
+            return None
+        return self.ctx.matrix.next_review(
+            latest[0], latest[1], record.get("review_frequency_days")
+        )
+
+    def assessment(self, reference: str, item: dict[str, Any]) -> None:
         when = _date(item["assessed_on"], "assessed_on")
         score_risk(
             self.at(when),
@@ -360,7 +387,7 @@ class _Loader:
             meeting=self.meeting_ref(item.get("meeting")),
             by=str(item.get("by") or "imported"),
             illustrative=bool(item.get("illustrative", False)),
-            reschedule=reschedule,
+            reschedule=False,
         )
 
     def control(self, reference: str, item: dict[str, Any], recorded: date | None) -> None:

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -34,6 +33,7 @@ from bct_risk.services.assurance import (
 )
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_risk
+from bct_risk.services.seed import read_seed_file
 
 SECTIONS = ("objectives", "scenarios", "assurance")
 """The sections of a seed file this loader reads (the main loader reads the others)."""
@@ -43,7 +43,7 @@ def load_assurance_seeds(ctx: Context, session: Session, folder: Path) -> int:
     """Load the sections above from every ``*.yaml`` in the folder; the number of records added."""
     added = 0
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        data = read_seed_file(path)
         for name, method in (
             ("objectives", _objective),
             ("scenarios", _scenario),

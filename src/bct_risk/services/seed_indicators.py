@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlmodel import Session, select
 
 from bct_risk.domain.errors import DomainError, ValidationError
@@ -42,6 +41,7 @@ from bct_risk.services.indicators import (
     year_start,
 )
 from bct_risk.services.lookup import find_risk
+from bct_risk.services.seed import read_seed_file
 
 SECTION = "indicators"
 """The section of a seed file this loader reads (the main loader reads the others)."""
@@ -51,7 +51,7 @@ def load_indicator_seeds(ctx: Context, session: Session, folder: Path) -> int:
     """Load every ``indicators`` section in the folder's ``*.yaml``; the number of records added."""
     added = 0
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        data = read_seed_file(path)
         for index, record in enumerate(data.get(SECTION) or []):
             where = f"{path.name}: {SECTION}[{index}] ({record.get('key', index)})"
             try:
