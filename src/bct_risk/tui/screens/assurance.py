@@ -18,7 +18,7 @@ from bct_risk.services.context import Context
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.services import call_service
 
-LINE_HEADINGS = ("1st line (management)", "2nd line (oversight)", "3rd line (independent)")
+LINE_HEADINGS = ("1st line: management", "2nd line: oversight", "3rd line: independent")
 
 
 class AssuranceMapScreen(Screen[None]):
@@ -48,7 +48,16 @@ class AssuranceMapScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"Assurance map of {self.reference}"
         table = self.query_one("#assurance-controls", DataTable)
-        table.add_columns("#", "Control", "Effectiveness", "Level", *LINE_HEADINGS)
+        # Fixed widths, so a long control or source wraps within its cell and every line of
+        # assurance stays on screen; what is left after the short columns is shared out.
+        spare = max(60, self.app.size.width - 4 - 2 * 7 - (4 + 14 + 11))
+        evidence = max(21, spare * 22 // 100)
+        table.add_column("#", width=4)
+        table.add_column("Control", width=spare - 3 * evidence)
+        table.add_column("Effectiveness", width=14)
+        table.add_column("Level", width=11)
+        for heading in LINE_HEADINGS:
+            table.add_column(heading, width=evidence)
         call_service(self, self._load, self._show, group="assurance-map")
 
     def _load(self) -> tuple[RiskState | None, Gaps | None]:
@@ -82,7 +91,7 @@ class AssuranceMapScreen(Screen[None]):
             key = "" if c.key_control else " (not key)"
             table.add_row(
                 str(c.id), Text(c.description + key), c.effectiveness.label, level, *lines,
-                key=str(c.id),
+                key=str(c.id), height=None,
             )  # fmt: skip
         text = Text()
         if gaps.control:
