@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bct_risk.domain.assurance import (
     AssuranceSource,
@@ -72,7 +72,7 @@ def objective_choices(ctx: Context) -> list[tuple[str, str]]:
     """Each strategic objective as (title, key), in the plan's order: for a filter's choices."""
     with ctx.read() as session:
         statement = select(StrategicObjective.title, StrategicObjective.key).order_by(
-            StrategicObjective.position, StrategicObjective.id
+            col(StrategicObjective.position), col(StrategicObjective.id)
         )
         return [(title, key) for title, key in session.exec(statement)]
 

@@ -222,6 +222,59 @@ def load_register(ctx: Context, as_at: date | None = None) -> Register:
         return read_register(session, ctx.matrix, when)
 
 
+def read_register_as_at(session: Session, matrix: Matrix, as_at: date) -> Register:
+    """The register as recorded by the end of a day (a paper's cut-off), within a caller's
+    session: what :func:`read_register` reads with that cut, and each risk's own fields (owner,
+    status, exemption and its reason, dates, scores) and each person's leaving date as they
+    stood then, undone from the audit trail. An owner changed, a leaving date recorded or an
+    exemption reason given after the cut-off does not change what the paper or its checks say.
+    """
+    from bct_risk.services.as_at import end_of, register_tuples
+    from bct_risk.services.register_rows import RowReader
+
+    cut = end_of(as_at)
+    tuples = register_tuples(session, as_at, cut, matrix)
+    rows = RowReader(matrix, as_at).read_all([t[:19] for t in tuples])
+    lines = {t[0]: (row, t[19]) for row, t in zip(rows, tuples, strict=True)}
+    return recorded_by(session, as_recorded(read_register(session, matrix, as_at, cut), lines), cut)
+
+
+def recorded_by(session: Session, register: Register, cut: datetime) -> Register:
+    """The register with each person's leaving date and each risk's exemption reason as recorded
+    by ``cut`` (later changes undone from the audit trail). Risk owners, read from
+    ``register.people``, follow."""
+    from bct_risk.services.as_at import Recorded
+
+    recorded = Recorded(session, cut)
+    left = recorded.undone("person", list(register.people))
+    people = {
+        pid: (
+            dataclasses.replace(p, left_on=_as_date(left[pid]["left_on"]))
+            if "left_on" in left.get(pid, {})
+            else p
+        )
+        for pid, p in register.people.items()
+    }
+    reasons = recorded.undone("risk", [r.id for r in register.risks])
+    risks = [
+        dataclasses.replace(
+            r,
+            owner=people.get(r.owner.id) if r.owner is not None else None,
+            exempt_reason=str(reasons.get(r.id, {}).get("exempt_reason", r.exempt_reason) or ""),
+        )
+        for r in register.risks
+    ]
+    return dataclasses.replace(register, risks=risks, people=people)
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 def read_register(
     session: Session, matrix: Matrix, as_at: date, cut: datetime | None = None
 ) -> Register:

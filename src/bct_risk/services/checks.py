@@ -31,6 +31,8 @@ from bct_risk.services.baf import (
     ScenarioDetail,
     as_recorded,
     read_register,
+    read_register_as_at,
+    recorded_by,
     scenarios_of,
 )
 from bct_risk.services.context import Context
@@ -316,17 +318,21 @@ def check_register(
 
 def run_checks(ctx: Context, as_at: date | None = None) -> CheckReport:
     """Read the register as at a date (today by default) and run every check."""
-    when = as_at or ctx.today()
-    with ctx.transaction() as session:
-        register = read_register(session, ctx.matrix, when)
-        return check_register(register, ctx.matrix, indicator_moves(session, when))
+    return register_with_checks(ctx, as_at)[1]
 
 
 def register_with_checks(ctx: Context, as_at: date | None = None) -> tuple[Register, CheckReport]:
-    """The register as at a date and its checks, read together (for the BAF paper and the app)."""
+    """The register as at a date and its checks, read together (for the BAF paper and the app).
+
+    Given a date, the register as recorded by the end of it (:func:`read_register_as_at`): the
+    owners, leaving dates and exemptions of the day, not today's. Without one, as it stands.
+    """
     when = as_at or ctx.today()
     with ctx.transaction() as session:
-        register = read_register(session, ctx.matrix, when)
+        if as_at is None:
+            register = read_register(session, ctx.matrix, when)
+        else:
+            register = read_register_as_at(session, ctx.matrix, when)
         return register, check_register(register, ctx.matrix, indicator_moves(session, when))
 
 
@@ -391,6 +397,8 @@ def pack_extras(
     its cut-off: the checks on its risks (the register health it opens with) and the scenarios
     with two or more of its risks (its combined exposure). ``lines`` are the pack's register
     lines as at the cut-off, with each risk owner's id."""
-    register = as_recorded(read_register(session, matrix, as_at, cut), lines)
+    register = recorded_by(
+        session, as_recorded(read_register(session, matrix, as_at, cut), lines), cut
+    )
     report = check_register(register, matrix, indicator_moves(session, as_at))
     return report, scenarios_of(register, set(lines))
