@@ -185,6 +185,8 @@ def upgrade_as_owner(engine: Engine) -> None:
     owned = owner_engine(engine, roles)
     try:
         migrate.upgrade(owned)
+        with owned.begin() as connection:
+            grant_columns(connection)  # the columns any migration added
     finally:
         owned.dispose()
 
@@ -276,14 +278,8 @@ def _grants(connection: Connection, roles: RoleNames) -> None:
     run(f"REVOKE INSERT, UPDATE, DELETE ON auditevent, person, alembic_version FROM {everyone}")
     run(f"GRANT INSERT ON auditevent TO {writers}")
     run(f"GRANT INSERT ON person TO {admin}")
-    person_columns = connection.execute(
-        text(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
-            "AND table_name = 'person' AND column_name NOT IN ('id', 'role')"
-        )
-    ).scalars()
-    columns = ", ".join(f'"{c}"' for c in person_columns)
-    run(f"GRANT UPDATE ({columns}) ON person TO {admin}")
+    # An administrator updates a person's columns but the role (column by column: see
+    # _column_grants).
     # Tables later migrations add, created by the owner, get the same rights.
     for statement in (
         f"GRANT SELECT ON TABLES TO {everyone}",
@@ -328,17 +324,42 @@ def _row_security(connection: Connection, roles: RoleNames) -> None:
         "WITH CHECK (risk_id IN (SELECT id FROM risk WHERE owner_id = bct_person_id()))"
     )
     # A lock needs the right to update a column: a viewer may lock (and then write nothing); a
-    # risk owner may write any column of their own risks but the owner.
-    columns = connection.execute(
-        text(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
-            "AND table_name = 'risk' AND column_name NOT IN ('id', 'owner_id')"
-        )
-    ).scalars()
+    # risk owner may write any column of their own risks but the owner (see _column_grants).
     run(f"GRANT UPDATE (version) ON risk TO {viewer}")
     run(f"REVOKE UPDATE ON risk FROM {owner_group}")
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    run(f"GRANT UPDATE ({quoted}) ON risk TO {owner_group}")
+    _column_grants(connection, roles)
+
+
+COLUMN_GRANTS = (
+    # (table, group, the columns it may not update: it may update every other)
+    ("person", "administrator", ("id", "role")),
+    ("risk", "risk_owner", ("id", "owner_id")),
+)
+"""The rights given column by column. A grant on a table's columns covers only the columns
+there when it is made: :func:`grant_columns` gives those a later migration adds."""
+
+
+def _column_grants(connection: Connection, roles: RoleNames) -> None:
+    for table, group, withheld in COLUMN_GRANTS:
+        columns = connection.execute(
+            text(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+                "AND table_name = :table AND NOT column_name = ANY(:withheld) "
+                "ORDER BY ordinal_position"
+            ),
+            {"table": table, "withheld": list(withheld)},
+        ).scalars()
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        _run(connection, f'GRANT UPDATE ({quoted}) ON "{table}" TO "{roles.group(group)}"')
+
+
+def grant_columns(connection: Connection) -> None:
+    """Give the groups their column rights on the columns added since they were granted (as the
+    owner; idempotent). Run by migration ``0010`` and after every upgrade, so a migration that
+    adds a column to ``person`` or ``risk`` need not remember to."""
+    roles = names(connection)
+    _run(connection, f'SET LOCAL ROLE "{roles.owner}"')
+    _column_grants(connection, roles)
 
 
 def _audit_triggers(connection: Connection) -> None:
