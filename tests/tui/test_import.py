@@ -265,3 +265,41 @@ async def test_choose_a_sheet_map_a_column_and_save_the_mapping(
 
         stored = session.exec(sql_select(Risk).where(Risk.reference == "W1")).one()
         assert "Notes: Seen at the May board" in stored.description
+
+
+async def test_owners_written_as_job_titles_become_people_when_ticked(
+    app: RiskApp, app_ctx: Context, tmp_path: Path
+) -> None:
+    from sqlmodel import select as sql_select
+    from textual.widgets import Checkbox
+
+    from bct_risk.domain.models import Person
+    from bct_risk.io import load_mapping
+
+    path = tmp_path / "owners.csv"
+    path.write_text(
+        "Ref,Title,Owner,Likelihood,Impact\n"
+        "J1,Fraud,Director of Finance,2,3\nJ2,Fire,Head of Estates,1,4\n"
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await check(app, pilot, path)
+        assert "reads as a job title" in shown(app, "problems")
+        screen.query_one("#import-titles-as-people", Checkbox).value = True
+        await settle(pilot)
+        assert screen.checked is None  # the option changed: a new check is needed
+        await press(pilot, "ctrl+r")
+        assert screen.checked is not None
+        assert "2 new people from job titles: Director of Finance, Head of Estates" in shown(
+            app, "problems"
+        )
+        screen.query_one("#import-mapping").focus()  # ctrl+k in a text box cuts to its end
+        await press(pilot, "ctrl+k")
+        await press(pilot, "enter")
+        assert load_mapping(tmp_path / "owners.mapping.yaml").job_titles_as_people
+        await press(pilot, "ctrl+s", "y")
+        assert isinstance(app.screen, RegisterScreen)
+    with app_ctx.transaction() as session:
+        people = {p.name: p.job_title for p in session.exec(sql_select(Person))}
+    assert people.get("Director of Finance") == "Director of Finance"
+    assert people.get("Head of Estates") == "Head of Estates"

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
+    Checkbox,
     DataTable,
     DirectoryTree,
     Footer,
@@ -180,6 +181,7 @@ class ImportScreen(Screen[None]):
     #import-layout-options { height: auto; }
     #import-sheet { width: 40; margin-right: 1; }
     #import-header-row { width: 22; margin-right: 1; }
+    #import-titles-as-people { width: auto; }
     #import-mapping { height: auto; max-height: 16; margin-top: 1; }
     #import-progress { height: 1; padding: 0 1; }
     #import-layout { margin-top: 1; }
@@ -225,6 +227,11 @@ class ImportScreen(Screen[None]):
                     type="integer",
                     compact=True,
                 )
+            yield Checkbox(
+                "Owners written as job titles become people",
+                id="import-titles-as-people",
+                compact=True,
+            )
         yield Static(
             "Nothing is written until you check the file and confirm the import.",
             id="import-status",
@@ -263,12 +270,12 @@ class ImportScreen(Screen[None]):
             register=register or None,
             sheet=sheet if isinstance(sheet, str) else None,
             header_row=header_row,
-            mapping_file=mapping if mapping.columns else None,
+            mapping_file=mapping if mapping.columns or mapping.job_titles_as_people else None,
         )
         return Request(path if path.is_absolute() else Path.cwd() / path, options)
 
     def mapping(self) -> MappingFile:
-        """The mapping as chosen on this screen: sheet, header row and mapped columns."""
+        """The mapping as chosen on this screen: sheet, header row, mapped columns, owners."""
         kind = self.query_one("#import-kind", Select).value
         sheet = self.query_one("#import-sheet", Select).value
         typed_row = self.query_one("#import-header-row", Input).value.strip()
@@ -277,6 +284,7 @@ class ImportScreen(Screen[None]):
             kind=kind if isinstance(kind, str) else None,
             sheet=sheet if isinstance(sheet, str) else None,
             header_row=int(typed_row) if typed_row.isdigit() and int(typed_row) > 0 else None,
+            job_titles_as_people=self.query_one("#import-titles-as-people", Checkbox).value,
         )
 
     def _status(self, text: str, *, error: bool = False) -> None:
@@ -286,7 +294,8 @@ class ImportScreen(Screen[None]):
 
     @on(Input.Changed)
     @on(Select.Changed)
-    def _changed(self, event: Input.Changed | Select.Changed) -> None:
+    @on(Checkbox.Changed)
+    def _changed(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
         # A report is for the file and options it was made with: a change needs a new check.
         sheet_changed = event.control.id == "import-sheet"
         if sheet_changed:
