@@ -69,3 +69,17 @@ def test_list_by_objective(seeded_database: str) -> None:
     assert code == 1 and out == ""
     assert "no objective is called 'workforce' (objectives: earlier_support," in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_the_register_paper_by_objective(seeded_database: str) -> None:
+    code, out, err = run(
+        seeded_database, "export", "register", "--objective", "care_planning", "--as-at",
+        "2026-11-23",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "3 risks; threatening the objective: care\\_planning; open risks." in out
+    assert [line.split(" | ")[0] for line in out.splitlines() if line.startswith("| SR")] == [
+        "| SR2", "| SR3", "| SR5",
+    ]  # fmt: skip
+    code, out, err = run(seeded_database, "export", "register", "--objective", "zz", "-f", "csv")
+    assert code == 1 and out == "" and "no objective is called 'zz'" in err

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, TextIO, TypeVar
@@ -129,6 +130,12 @@ def export_register(
     category: CategoryOption = "",
     above_appetite: AboveAppetiteOption = False,
     overdue: OverdueOption = False,
+    objective: Annotated[
+        str,
+        typer.Option(
+            "--objective", help="Only the risks that threaten this objective (key or title)."
+        ),
+    ] = "",
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -157,6 +164,7 @@ def export_register(
         all_=all_, status=status, search=search, owner=owner, committee=committee, band=band,
         tier=tier, category=category, above_appetite=above_appetite, overdue=overdue,
     )  # fmt: skip
+    flt = replace(flt, objective=objective)
     title = "Risk register" + (f" as at {fmt_date(day)}" if day else "")
     if kind == "md" and not issue:
         paper = register_stream(reg, flt, public=public, as_at=day)

@@ -104,6 +104,8 @@ def describe_filter(flt: RiskFilter, committee: str = "") -> list[str]:
         words.append(f"band: {flt.band.strip()}")
     if flt.category.strip():
         words.append(f"category: {flt.category.strip()}")
+    if flt.objective.strip():
+        words.append(f"threatening the objective: {flt.objective.strip()}")
     if flt.above_appetite:
         words.append("above appetite only")
     if flt.review_overdue:
