@@ -624,3 +624,35 @@ def test_a_bad_job_titles_setting_writes_nothing_from_the_command_line(
     assert "job_titles_as_people must be true or false, not 1" in out + err
     code, out, _ = run(db_path, "list", "--json")
     assert code == 0 and "J1" not in out
+
+
+def test_two_score_blocks_side_by_side_are_not_read_as_words_and_numbers(
+    ctx: Context, tmp_path: Path
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Ref", "Title", "Likelihood", "Impact", "Likelihood", "Impact"])
+    sheet.append(["B1", "Strike", "Likely", "Major", 2, 3])
+    sheet.append(["B2", "Storm", "Possible", "Minor", 2, 2])
+    result = import_file(ctx, _save(book, tmp_path / "two_blocks.xlsx"))
+    assert result.ok, [str(p) for p in result.plan.errors]
+    assert scores_of(ctx, "B1") == {INH: (4, 4), CUR: (2, 3)}
+    assert not any("register's own pairs" in line for line in result.plan.scales)
+
+
+def test_words_beside_a_1_10_column_take_its_scale(ctx: Context, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Ref", "Title", "Likelihood", "Impact (1-10)", "Impact"])
+    sheet.append(["S1", "Strike", 2, 2, "Low"])
+    sheet.append(["S2", "Storm", 3, 8, "Very high"])
+    sheet.append(["S3", "Fraud", 2, None, "Very high"])
+    result = import_file(ctx, _save(book, tmp_path / "ten.xlsx"))
+    assert result.ok, [str(p) for p in result.plan.errors]
+    # 8 of 10 is 4 of 5: the word takes the number the sheet gives it, on the column's scale.
+    assert [scores_of(ctx, f"S{n}") for n in (1, 2, 3)] == [
+        {CUR: (2, 1)}, {CUR: (3, 4)}, {CUR: (2, 4)},
+    ]  # fmt: skip
+    assert any("Low = 2, Very high = 8" in line for line in result.plan.scales)

@@ -283,8 +283,18 @@ def pair_columns(
             numeric[index] = part
         elif words:
             text[index] = (part, words)
+    parts = [
+        _part_of(h, groups[i] if groups and i < len(groups) else None)
+        for i, h in enumerate(headers)
+    ]
     pairs = Pairs()
     for index, (part, words) in text.items():
+        axis = "impact" if part.endswith("impact") else "likelihood"
+        other = part.replace(axis, "likelihood" if axis == "impact" else "impact")
+        if parts.count(other) >= parts.count(part):
+            # As many likelihood columns as impact ones: two score blocks side by side
+            # ("Likelihood | Impact | Likelihood | Impact"), not one score and its words.
+            continue
         near = [n for n, p in numeric.items() if p == part and abs(n - index) <= NEAR]
         if not near:
             continue
