@@ -112,11 +112,38 @@ def test_generated_events_are_sealed_onto_the_audit_trail(seeded_ctx: Context) -
     from bct_risk.services.risks import create_risk
 
     events = verify_register(seeded_ctx).events
-    generate(seeded_ctx, TINY, force=True)
+    meetings = count(seeded_ctx, "meeting")
+    trackers = count(seeded_ctx, "action", "WHERE kind = 'tracker'")
+    report = generate(seeded_ctx, TINY, force=True)
+    assert report.people == 40 and report.committees == 3  # the seed has the Board committees
     create_risk(seeded_ctx, RiskCreate(reference="SR90", title="Added after the generator"))
-    report = verify_register(seeded_ctx)
-    assert report.intact, report.describe()
-    assert report.events == events + 30 + 1
+    chain = verify_register(seeded_ctx)
+    assert chain.intact, chain.describe()
+    # An event for every person, committee, meeting, risk, tracker item and review added.
+    added = (
+        report.people + report.committees + report.risks
+        + count(seeded_ctx, "meeting") - meetings
+        + count(seeded_ctx, "action", "WHERE kind = 'tracker'") - trackers
+        + report.reviews
+    )  # fmt: skip
+    assert chain.events == events + added + 1
+    assert count(seeded_ctx, "auditevent", "WHERE entity = 'risk' AND action = 'import'") >= 30
+
+
+def test_a_viewer_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    from bct_risk.domain.enums import Role
+    from bct_risk.domain.errors import PermissionDeniedError
+    from bct_risk.services.people import add_person
+
+    ctx = make_context(tmp_path / "roles.sqlite")
+    add_person(ctx, "Ada Admin", login="ada", role=Role.ADMINISTRATOR)
+    add_person(ctx.acting_as("ada"), "Val Viewer", login="val", role=Role.VIEWER)
+    before = fingerprint(ctx)
+    with pytest.raises(PermissionDeniedError):
+        generate(ctx.acting_as("val"), TINY)
+    assert fingerprint(ctx) == before
+    # An administrator may: every use case the generator runs lets them through.
+    assert generate(ctx.acting_as("ada"), TINY).risks == 30
 
 
 @pytest.mark.parametrize(
