@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
@@ -214,3 +215,17 @@ async def test_a_secretary_updates_tracker_actions_but_does_not_score(team: Cont
         screen = await open_detail(pilot, "SR2")
         keys = offered(screen)
         assert not keys["score"] and not keys["edit"]
+
+
+async def test_the_palette_runs_no_change_the_person_may_not_make(team: Context) -> None:
+    app = make_app(team.acting_as("vic"), blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(pilot, "SR2")
+        await press(pilot, "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        for key in "rescore":
+            await pilot.press(key)
+        await pilot.pause(0.5)
+        await press(pilot, "down", "enter")
+        assert app.screen is screen, "the score form never opens"
+        assert notices(app) == ["Vic Viewer (viewer) may not score risks"]

@@ -41,4 +41,8 @@ class ActionCommands(Provider):
                 )
 
     async def _run(self, action: UserAction, on_app: bool) -> None:
-        await self.app.run_action(action.name, self.app if on_app else self.screen)
+        target = self.app if on_app else self.screen
+        if not await self.app.run_action(action.name, target):
+            from bct_risk.tui.offered import explain_action
+
+            explain_action(target, action.name)  # a change the acting person may not make
