@@ -656,3 +656,24 @@ def test_words_beside_a_1_10_column_take_its_scale(ctx: Context, tmp_path: Path)
         {CUR: (2, 1)}, {CUR: (3, 4)}, {CUR: (2, 4)},
     ]  # fmt: skip
     assert any("Low = 2, Very high = 8" in line for line in result.plan.scales)
+
+
+def test_job_titles_as_people_needs_the_right_to_add_people(ctx: Context, tmp_path: Path) -> None:
+    from bct_risk.domain.enums import Role
+    from bct_risk.services.people import add_person
+
+    add_person(ctx.acting_as("admin"), "Ada Admin", login="admin", role=Role.ADMINISTRATOR)
+    add_person(ctx.acting_as("admin"), "Tess Owner", login="tess", role=Role.RISK_OWNER)
+    mapping = tmp_path / "people.yaml"
+    mapping.write_text("job_titles_as_people: true\n", "utf-8")
+    result = import_file(
+        ctx.acting_as("tess"), _owners(tmp_path), ImportOptions(mapping=mapping), dry_run=True
+    )
+    assert not result.ok and not result.written
+    error = result.plan.errors[0]
+    assert (error.row, error.column) == (2, "Owner")
+    assert error.message.startswith("cannot add the job title 'Director of Finance' as a person")
+    with ctx.transaction() as session:
+        from bct_risk.domain.models import Person
+
+        assert len(list(session.exec(select(Person)))) == 2
