@@ -3,6 +3,9 @@
 Register on a later or hidden sheet after a summary; banner rows; merged section rows; template
 rows of formulas; stretched 1-10 scales; a workbook with its own impact key; free-text impact
 beside a numeric one; FMEA headers; clashing references; job-title owners; multi-paragraph cells.
+Then the register's own word scale (a words column beside a numeric one: its pairs, a word given
+two numbers, a word given none, two score blocks side by side, a mapping saying which is which)
+and job titles made people when the mapping file says so.
 """
 
 from __future__ import annotations
