@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 
 from bct_risk.domain.enums import Direction, EscalationDirection, RiskStatus
+from bct_risk.domain.models import RiskCreate
+from bct_risk.domain.scoring import Score
 from bct_risk.export.data import register_csv, register_json
 from bct_risk.io.importer import import_file
 from bct_risk.services import actions, escalation, risks
@@ -41,6 +43,48 @@ def test_export_import_export_gives_the_same_file(
     result = import_file(ctx, path)
     assert result.ok and result.written, [str(p) for p in result.plan.errors]
     assert writer(register_records(ctx, EVERYTHING)) == exported
+
+
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_formula_like_cells_and_line_breaks_come_back_as_written(
+    ctx: Context, tmp_path: Path, kind: str
+) -> None:
+    """A cell a spreadsheet would run is neutralised in the CSV and read back as written; line
+    breaks (a lone carriage return too) survive both formats."""
+    from tests.conftest import make_context
+
+    source = make_context(tmp_path / "source.sqlite")
+    texts = {
+        "X1": ('=HYPERLINK("http://x")', "- first\n- second"),
+        "X2": ("+44 budget", "Line one\rline two\r\nline three"),
+        "X3": ("@risk", "-5% on last year\n\nA second paragraph"),
+    }
+    for reference, (title, description) in texts.items():
+        risks.create_risk(
+            source,
+            RiskCreate(reference=reference, title=title, description=description, source="x"),
+            current=Score(2, 3),
+        )  # fmt: skip
+    writer = register_csv if kind == "csv" else register_json
+    exported = writer(register_records(source, EVERYTHING))
+    if kind == "csv":
+        assert "'=HYPERLINK" in exported and "'+44" in exported and "'@risk" in exported
+        assert "\r" not in exported
+    path = tmp_path / f"register.{kind}"
+    path.write_text(exported, "utf-8", newline="")
+    result = import_file(ctx, path)
+    assert result.ok and result.written, [str(p) for p in result.plan.errors]
+    back = {r.reference: (r.title, r.description) for r in register_records(ctx, EVERYTHING)}
+    assert {ref: title for ref, (title, _) in back.items()} == {
+        ref: title for ref, (title, _) in texts.items()
+    }
+    assert back["X1"][1] == "- first\n- second"
+    # CSV writes every line break as a line feed; JSON keeps the text exactly as it was.
+    as_written = "Line one\rline two\r\nline three"
+    assert back["X2"][1] == (as_written if kind == "json" else "Line one\nline two\nline three")
+    assert back["X3"][1] == "-5% on last year\n\nA second paragraph"
+    assert writer(register_records(ctx, EVERYTHING)) == exported
+    source.engine.dispose()
 
 
 def _further_action(ctx: Context, reference: str) -> int:

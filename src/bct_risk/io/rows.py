@@ -13,6 +13,10 @@ from bct_risk.io.headers import KEEP
 from bct_risk.io.layout import SECTION
 from bct_risk.io.records import ERROR, NOTE, WARNING, ImportOptions, ImportPlan, Problem
 from bct_risk.io.values import CellError
+from bct_risk.services.guard import CONTROL
+
+NEUTRALISED = ("=", "+", "-", "@", "\t")
+"""What follows the apostrophe of a CSV cell this product's export kept from running."""
 
 
 class RowReader:
@@ -50,14 +54,27 @@ class RowReader:
         column = self.by_field.get(name)
         if column is None or column.index >= len(self.cells):
             return None
-        return self.cells[column.index]
+        value = self.cells[column.index]
+        # This product's CSV keeps a cell a spreadsheet would run as a formula as text by a
+        # leading apostrophe (``export.data.csv_cell``): read back as it was written.
+        neutralised = isinstance(value, str) and value[:1] == "'" and value[1:2] in NEUTRALISED
+        if neutralised and self.native and self.plan.unit == "row":
+            return value[1:]
+        return value
 
     def text(self, name: str) -> str:
         return values.clean_text(self.raw(name))
 
     def long_text(self, name: str) -> str:
-        """A cell as text with its paragraphs and bullet lists kept."""
-        return values.keep_text(self.raw(name))
+        """A cell as text with its paragraphs and bullet lists kept.
+
+        This product's own export is read as written, line breaks and all (only control
+        characters dropped): its text is the register's, not a PDF's wrapped lines.
+        """
+        raw = self.raw(name)
+        if self.native and isinstance(raw, str):
+            return str(CONTROL.sub("", raw))
+        return values.keep_text(raw)
 
     def problem(self, severity: str, message: str, name: str | None = None) -> None:
         column = self.by_field[name].header if name and name in self.by_field else None
