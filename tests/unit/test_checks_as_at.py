@@ -8,6 +8,7 @@ from datetime import date
 from bct_risk.domain.models import RiskUpdate
 from bct_risk.export.baf import baf_paper
 from bct_risk.services.assurance import mark_left, set_exempt_reason
+from bct_risk.services.baf import load_register
 from bct_risk.services.checks import CheckReport, assurance_days, register_with_checks
 from bct_risk.services.context import Context
 from bct_risk.services.risks import update_risk
@@ -68,4 +69,7 @@ def test_later_changes_leave_the_checks_and_the_paper_as_at_the_cut_off(
     assert not any("its owner" in f.message for f in report.findings)
     assert subjects(report, "exempt_without_reason") == ["OR2026-01"]
     assert paper(ctx, CUT) == before
+    # The assurance map and a scenario as at the cut-off read the same (assurance list, scenario).
+    mapped = load_register(ctx, CUT).risk("SR1")
+    assert mapped is not None and mapped.owner is not None and mapped.owner.name == old_owner
     assert paper(ctx, None) != before

@@ -216,10 +216,12 @@ class Register:
 
 
 def load_register(ctx: Context, as_at: date | None = None) -> Register:
-    """Read the register as at a date (today by default)."""
-    when = as_at or ctx.today()
+    """Read the register as it stands, or, given a date, as recorded by the end of that day
+    (:func:`read_register_as_at`)."""
     with ctx.transaction() as session:
-        return read_register(session, ctx.matrix, when)
+        if as_at is None:
+            return read_register(session, ctx.matrix, ctx.today())
+        return read_register_as_at(session, ctx.matrix, as_at)
 
 
 def read_register_as_at(session: Session, matrix: Matrix, as_at: date) -> Register:
