@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from bct_risk.domain.enums import Role
-from bct_risk.services import people
+from bct_risk.domain.models import RiskUpdate
+from bct_risk.services import people, risks
 from bct_risk.services.context import Context
 from bct_risk.tui.app import RiskApp, make_app
 from bct_risk.tui.screens.committees import CommitteesScreen
@@ -229,3 +230,20 @@ async def test_the_palette_runs_no_change_the_person_may_not_make(team: Context)
         await press(pilot, "down", "enter")
         assert app.screen is screen, "the score form never opens"
         assert notices(app) == ["Vic Viewer (viewer) may not score risks"]
+
+
+async def test_a_risk_given_to_the_owner_meanwhile_is_offered_on_the_next_screen(
+    team: Context,
+) -> None:
+    app = make_app(team.acting_as("dfr"), blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(pilot, "SR2")
+        assert not offered(screen)["score"]
+        await press(pilot, "escape")
+        # An administrator, elsewhere, makes the finance director SR2's risk owner.
+        risks.update_risk(team.acting_as("ada"), "SR2", RiskUpdate(owner="dfr"))
+        await settle(pilot)
+        screen = await open_detail(pilot, "SR2")
+        assert offered(screen)["score"]
+        await press(pilot, "s")
+        assert isinstance(app.screen, ScoreScreen)

@@ -207,7 +207,7 @@ class RiskApp(App[None]):
 
         def shown(who: Acting | None) -> None:
             self.title = self.TITLE if who is None else f"{self.TITLE} · {who.label}"
-            set_acting(self, who)
+            set_acting(self, who, reload=self._show_who)
 
         call_service(self, lambda: acting(ctx), shown, group="who")
 

@@ -12,8 +12,9 @@ Nothing here imports the services at import time: the register screen is drawn b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, WeakSet
 
 from textual.app import App
 from textual.dom import DOMNode
@@ -49,14 +50,25 @@ CHANGES: dict[str, dict[str, str]] = {
 
 _ACTING: WeakKeyDictionary[App[Any], Acting] = WeakKeyDictionary()
 _REFUSED: WeakKeyDictionary[DOMNode, dict[str, str]] = WeakKeyDictionary()
+_WATCHED: WeakSet[App[Any]] = WeakSet()
 
 
-def set_acting(app: App[Any], who: Acting | None) -> None:
-    """Remember who the app acts as (None: roles are off), and redraw the keys offered."""
+def set_acting(
+    app: App[Any], who: Acting | None, reload: Callable[[], object] | None = None
+) -> None:
+    """Remember who the app acts as (None: roles are off), and redraw the keys offered.
+
+    Once roles are on, ``reload`` (which reads who the app acts as again, then calls this) runs
+    each time the app changes screen: a risk given to the person (or taken from them) since is
+    offered (or not) on the next screen they open or return to.
+    """
     if who is None:
         _ACTING.pop(app, None)
     else:
         _ACTING[app] = who
+        if reload is not None and app not in _WATCHED:
+            _WATCHED.add(app)
+            app.screen_change_signal.subscribe(app, lambda _screen: reload())
     for screen in app.screen_stack:
         screen.refresh_bindings()
 
