@@ -365,8 +365,8 @@ def export_csv_sql(register_sql: str) -> str:
 
 
 def export_json_sql(register_sql: str) -> str:
-    """``export register --format json`` in one statement: the risks with their controls and
-    further actions."""
+    """``export register --format json`` in one statement: the risks with their controls,
+    further actions (and their updates) and history (assessments, escalations, reviews)."""
     keys = [c.strip() for c in EXPORT_COLUMNS.split(",")]
     pairs = ", ".join(
         f"'{k}', json(CASE WHEN e.{k} = 'true' THEN 'true' ELSE 'false' END)"
@@ -374,21 +374,67 @@ def export_json_sql(register_sql: str) -> str:
         else f"'{k}', e.{k}"
         for k in keys
     )
+    day = "substr({}.created_at, 1, 10)"
+    meeting = (
+        "json(CASE WHEN {0}.meeting_id IS NULL THEN 'null' ELSE (SELECT json_object("
+        "'committee', c.name, 'date', m.meeting_date) FROM meeting m JOIN committee c ON "
+        "c.id = m.committee_id WHERE m.id = {0}.meeting_id) END)"
+    )
     controls = (
         "(SELECT json_group_array(json_object('description', x.description, 'owner', "
-        "p.name, 'effectiveness', x.effectiveness)) FROM (SELECT * FROM control "
-        "WHERE risk_id = e.id ORDER BY id) x LEFT JOIN person p ON p.id = x.owner_id)"
+        "p.name, 'effectiveness', x.effectiveness, 'assurance_line', x.assurance_line, "
+        "'assurance_level', x.assurance_level, 'key_control', "
+        "json(CASE WHEN x.key_control THEN 'true' ELSE 'false' END))) FROM (SELECT * FROM "
+        "control WHERE risk_id = e.id ORDER BY id) x LEFT JOIN person p ON p.id = x.owner_id)"
+    )
+    updates = (
+        "(SELECT json_group_array(json_object('date', u.update_date, 'note', u.text, 'by', "
+        f"u.author, 'recorded_on', {day.format('u')})) FROM (SELECT * FROM actionupdate "
+        "WHERE action_id = x.id ORDER BY update_date, id) u)"
     )
     actions = (
         "(SELECT json_group_array(json_object('description', x.description, 'owner', "
-        "p.name, 'raised_on', x.raised_on, 'due_date', x.due_date, 'status', x.status)) "
+        "p.name, 'raised_on', x.raised_on, 'due_date', x.due_date, 'status', x.status, "
+        f"'completed_on', x.completed_on, 'recorded_on', {day.format('x')}, 'updates', "
+        f"json({updates}))) "
         "FROM (SELECT * FROM action WHERE risk_id = e.id AND kind = 'further_action' "
         "ORDER BY raised_on, id) x LEFT JOIN person p ON p.id = x.owner_id)"
     )
+    history = (
+        "(SELECT json_group_array(json_object('kind', a.kind, 'likelihood', a.likelihood, "
+        "'impact', a.impact, 'assessed_on', a.assessed_on, 'rationale', a.rationale, "
+        f"'assessed_by', a.assessed_by, 'meeting', {meeting.format('a')}, 'recorded_on', "
+        f"{day.format('a')})) FROM (SELECT * FROM assessment WHERE risk_id = e.id "
+        "ORDER BY assessed_on, id) a)"
+    )
+    escalations = (
+        "(SELECT json_group_array(json_object('direction', x.direction, 'decided_on', "
+        "x.decided_on, 'from_tier', x.from_tier, 'to_tier', x.to_tier, 'from_committee', "
+        "(SELECT name FROM committee WHERE id = x.from_committee_id), 'to_committee', "
+        "(SELECT name FROM committee WHERE id = x.to_committee_id), 'reason', x.reason, "
+        "'decision', x.decision, 'decided_by', x.decided_by, 'meeting', "
+        f"{meeting.format('x')}, 'recorded_on', {day.format('x')})) FROM (SELECT * FROM "
+        "escalation WHERE risk_id = e.id ORDER BY decided_on, id) x)"
+    )
+    reviews = (
+        "(SELECT json_group_array(json_object('committee', x.body, 'meeting_date', x.held, "
+        "'outcome', x.outcome, 'assurance', x.assurance, 'comments', x.comments, "
+        "'likelihood', x.likelihood, 'impact', x.impact, 'score', x.likelihood * x.impact, "
+        f"'recorded_by', x.recorded_by, 'recorded_on', {day.format('x')})) FROM (SELECT "
+        "r.*, m.meeting_date AS held, c.name AS body FROM committeereview r JOIN meeting m "
+        "ON m.id = r.meeting_id JOIN committee c ON c.id = m.committee_id WHERE r.risk_id = "
+        "e.id ORDER BY m.meeting_date, r.id) x)"
+    )
+    risk = "(SELECT {} FROM risk WHERE id = e.id)"
     return (
         "SELECT json_object('format', 'bct-risk register', 'version', 1, 'risks', "
         f"json_group_array(json_object({pairs}, 'controls', json({controls}), "
-        f"'further_actions', json({actions})))) FROM ({export_select(register_sql)}) e"
+        f"'further_actions', json({actions}), "
+        f"'created_on', {risk.format('substr(created_at, 1, 10)')}, "
+        f"'closed_on', {risk.format('closed_on')}, "
+        f"'review_frequency_days', {risk.format('review_frequency_days')}, "
+        f"'history', json({history}), 'escalations', json({escalations}), "
+        f"'reviews', json({reviews})))) FROM ({export_select(register_sql)}) e"
     )
 
 

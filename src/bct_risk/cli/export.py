@@ -182,7 +182,7 @@ def export_register(
             )  # fmt: skip
             done(f"Issued {title} ({kind}); SHA-256 {issued.sha256}")
     else:
-        records = register_records(reg, flt, public=public)
+        records = register_records(reg, flt, public=public, history=kind == "json")
         text = (register_csv if kind == "csv" else register_json)(records)
         count = len(records)
         write_output(lambda out: out.write(text), output, force)

@@ -10,7 +10,7 @@ register rebuilt from the export reads the same as at any past date.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,6 +47,7 @@ from bct_risk.services.queries import (
     list_risks,
 )
 from bct_risk.services.register_rows import (
+    Days,
     RiskFilter,
 )
 from bct_risk.services.sections import (
@@ -291,18 +292,36 @@ _RECORD_REVIEWS = (
 )
 
 
-def _recorded(value: Any) -> date:
-    """The day a stored time falls on (UTC)."""
-    return stamp(value).date()
+class _Recorded(dict[Any, date]):
+    """The day (UTC) a stored time falls on, as the driver gives it (SQLite: ISO text in UTC),
+    each day read once."""
+
+    def __init__(self, days: Days) -> None:
+        super().__init__()
+        self._days = days
+
+    def __missing__(self, value: Any) -> date:
+        if isinstance(value, str):
+            return self._days[value[:10]] or date.min
+        return stamp(value).astimezone(UTC).date()
 
 
 class _History:
-    """A chunk of risks' history, read in one statement per table."""
+    """A chunk of risks' controls and further actions and, for the JSON, their history: read
+    in one statement per table."""
 
-    def __init__(self, session: Any, ids: dict[str, list[int]], lookups: Lookups) -> None:
+    def __init__(
+        self,
+        session: Any,
+        ids: dict[str, list[int]],
+        lookups: Lookups,
+        names: tuple[dict[int | None, str], dict[int | None, MeetingRef]],
+        *,
+        full: bool,
+    ) -> None:
         days, people = lookups.days, lookups.people
-        self.meetings = _meetings(session, lookups)
-        bodies = _bodies(session)
+        bodies, self.meetings = names
+        _recorded = _Recorded(days)
         self.controls: dict[int, list[ControlRecord]] = {}
         for rid, text, owner_id, effectiveness, line, level, key in _fetch(
             session, _RECORD_CONTROLS, ids
@@ -318,9 +337,11 @@ class _History:
                 )
             )
         updates: dict[int, list[UpdateRecord]] = {}
-        for aid, day, text, author, created in _fetch(session, _RECORD_UPDATES, ids):
+        for aid, day, text, author, created in (
+            _fetch(session, _RECORD_UPDATES, ids) if full else ()
+        ):
             updates.setdefault(aid, []).append(
-                UpdateRecord(days[day] or date.min, text, author, _recorded(created))
+                UpdateRecord(days[day] or date.min, text, author, _recorded[created])
             )
         further = ActionKind.FURTHER_ACTION.value
         self.actions: dict[int, list[ActionRecord]] = {}
@@ -336,11 +357,25 @@ class _History:
                         days[due],
                         _ACTION_STATUSES[status],
                         days[done],
-                        _recorded(created),
+                        _recorded[created],
                         updates.get(aid, []),
                     )
                 )
         self.history: dict[int, list[AssessmentRecord]] = {}
+        self.escalations: dict[int, list[EscalationRecord]] = {}
+        self.reviews: dict[int, list[ReviewRecord]] = {}
+        if full:
+            self.past(session, ids, days, bodies, _recorded)
+
+    def past(
+        self,
+        session: Any,
+        ids: dict[str, list[int]],
+        days: Days,
+        bodies: dict[int | None, str],
+        _recorded: _Recorded,
+    ) -> None:
+        """Every assessment, escalation and committee review of the chunk's risks."""
         for rid, kind, lk, im, on, why, by, mid, created in _fetch(
             session, _RECORD_ASSESSMENTS, ids
         ):
@@ -353,10 +388,9 @@ class _History:
                     why,
                     by,
                     self.meetings.get(mid),
-                    _recorded(created),
+                    _recorded[created],
                 )
             )
-        self.escalations: dict[int, list[EscalationRecord]] = {}
         for (rid, direction, on, from_tier, to_tier, from_body, to_body, reason, decision, by,
              mid, created) in _fetch(session, _RECORD_ESCALATIONS, ids):  # fmt: skip
             self.escalations.setdefault(rid, []).append(
@@ -371,10 +405,9 @@ class _History:
                     decision,
                     by,
                     self.meetings.get(mid),
-                    _recorded(created),
+                    _recorded[created],
                 )
             )
-        self.reviews: dict[int, list[ReviewRecord]] = {}
         for rid, mid, outcome, assurance, comments, lk, im, by, created in _fetch(
             session, _RECORD_REVIEWS, ids
         ):
@@ -389,7 +422,7 @@ class _History:
                     lk,
                     im,
                     by,
-                    _recorded(created),
+                    _recorded[created],
                 )
             )
         for found in self.reviews.values():
@@ -401,8 +434,9 @@ def _bodies(session: Any) -> dict[int | None, str]:
     return dict(_fetch(session, sa.select(col(Committee.id), col(Committee.name))))
 
 
-def _meetings(session: Any, lookups: Lookups) -> dict[int | None, MeetingRef]:
-    bodies = _bodies(session)
+def _meetings(
+    session: Any, lookups: Lookups, bodies: dict[int | None, str]
+) -> dict[int | None, MeetingRef]:
     return {
         mid: (bodies.get(cid, ""), lookups.days[when] or date.min)
         for mid, cid, when in _fetch(
@@ -413,11 +447,13 @@ def _meetings(session: Any, lookups: Lookups) -> dict[int | None, MeetingRef]:
 
 
 def register_records(
-    ctx: Context, flt: RiskFilter | None = None, *, public: bool = False
+    ctx: Context, flt: RiskFilter | None = None, *, public: bool = False, history: bool = True
 ) -> list[RiskRecord]:
     """The register as records, by reference; a public export leaves exempt risks out.
 
     Read a chunk of risks at a time, as the papers are (no parameter limit on large registers).
+    ``history=False`` leaves out what only the JSON carries (assessments, escalations, reviews,
+    action updates): the CSV's records, read faster.
     """
     flt = flt or RiskFilter()
     if public:
@@ -428,10 +464,12 @@ def register_records(
         lookups = Lookups.read(session)
         days = lookups.days
         bodies = _bodies(session)
+        names = (bodies, _meetings(session, lookups, bodies))
+        recorded = _Recorded(days)
         for chunk in _chunks(rows):
             ids = {"ids": [r.id for r in chunk]}
             risks = {rid: rest for rid, *rest in _fetch(session, _RECORD_RISKS, ids)}
-            past = _History(session, ids, lookups)
+            past = _History(session, ids, lookups, names, full=history)
             for row in chunk:
                 (description, cause, effect, committee_id, treatment, closed, source, created,
                  closed_on, every) = risks[row.id]  # fmt: skip
@@ -459,7 +497,7 @@ def register_records(
                         source=source,
                         controls=past.controls.get(row.id, []),
                         further_actions=past.actions.get(row.id, []),
-                        created_on=_recorded(created),
+                        created_on=recorded[created],
                         closed_on=days[closed_on],
                         review_frequency_days=every,
                         history=past.history.get(row.id, []),
