@@ -183,3 +183,26 @@ def test_cli_writes_and_refuses(db_path: Path) -> None:
     assert again.exit_code == 1
     assert "already holds 1,000 risks" in again.stderr and "--force" in again.stderr
     assert fingerprint(ctx) == before
+
+
+def test_every_record_is_marked_illustrative_and_audited(ctx: Context) -> None:
+    report = generate(ctx, TINY, seed=5)
+    for table in ("assessment", "control", "action", "committeereview", "meeting", "person"):
+        assert count(ctx, table, "WHERE NOT illustrative") == 0, table
+    assert count(ctx, "control", "WHERE assurance_line IS NULL") == 0
+    assert count(ctx, "risk", "WHERE source <> 'demo-data'") == 0
+    # The batch door's event for every risk; one for every tracker item and review.
+    assert count(ctx, "auditevent", "WHERE entity = 'risk' AND action = 'import'") == 30
+    trackers = count(ctx, "action", "WHERE kind = 'tracker'")
+    assert count(ctx, "auditevent", "WHERE entity = 'action'") == trackers > 0
+    assert count(ctx, "auditevent", "WHERE entity = 'review'") == report.reviews
+    # Each risk's current score is its latest assessment's.
+    with ctx.engine.connect() as conn:
+        stale = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM risk r WHERE COALESCE(r.current_score, -1) <> COALESCE(("
+                "SELECT a.score FROM assessment a WHERE a.risk_id = r.id AND a.kind = 'current'"
+                " ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1), -1)"
+            )
+        ).scalar_one()
+    assert stale == 0

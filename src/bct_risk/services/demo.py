@@ -7,11 +7,11 @@ vocabulary, risk owners, lead committees, tiers, appetites, score histories, con
 actions and action-tracker items, updates, meetings and committee reviews.
 
 The same seed and the same "today" always give the same register, so benchmark figures can be
-compared between runs. It is written through the register's write door, in one unit of work: the
-risks with their scores, controls and further actions, and the action-tracker items, through the
-batch door (:func:`bct_risk.services.bulk.add_batch`: permission, validation, audit events);
-meetings and committee reviews through their use cases. What neither takes is written to the
-tables in the same transaction (see :class:`_Generator`).
+compared between runs. It is written through the register's write door, in one unit of work:
+people, committees and meetings through their use cases; the risks with their scores, controls
+and further actions through the batch door (:func:`bct_risk.services.bulk.add_batch`:
+permission, validation, audit events). What those cannot take at this volume is written to the
+tables in the same transaction, many rows a statement (see :class:`_Generator`).
 """
 
 from __future__ import annotations
@@ -419,14 +419,17 @@ class _Meeting:
 class _Generator:
     """Builds one demonstration register and writes it through the use cases and batch door.
 
-    Risks with their inherent, target and first current scores, controls and further actions go
-    through :func:`bct_risk.services.bulk.add_batch`, as do the action-tracker items with their
-    updates; meetings through :func:`~bct_risk.services.committees.add_meeting`, reviews through
-    :func:`~bct_risk.services.committees.record_review`, all in the caller's one unit of work.
-    What neither can take is written to the tables: the people and committees (found again by
-    their keys), the earlier current scores, the progress notes on further actions, and the
-    values that mark the records as demonstration data (illustrative, lines of assurance, the
-    dates the risks were raised).
+    People, committees and meetings go through their use cases (``add_person``,
+    ``add_committee``, ``add_meeting``); risks with their inherent, target and first current
+    scores, controls and further actions through :func:`bct_risk.services.bulk.add_batch`; all in
+    the caller's one unit of work. What those cannot take, or not at this volume, is written to
+    the tables in the same transaction: the earlier current scores (then the latest copied onto
+    the risks), the progress notes on further actions, the action-tracker items with their notes
+    and the committee reviews (the batch door's tracker path and the review use case write one
+    record and one audit event a statement: minutes at size M), each item and review with its
+    audit event sealed by :func:`bct_risk.services.audit_chain.seal_events`; and the values that
+    mark what the batch door wrote as demonstration data (illustrative, each control's line of
+    assurance, the date each risk was raised).
     """
 
     def __init__(
