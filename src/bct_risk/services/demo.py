@@ -832,13 +832,27 @@ class _Generator:
         """
         if not plan:
             return
-        rng = self.rng
         past = [m for m in meetings if m.day <= self.today] or meetings
         first = self._next_id(ACTION)
+        for start in range(0, len(plan), CHUNK):  # a chunk at a time: memory stays flat at L
+            self._tracker_chunk(first, start, plan[start : start + CHUNK], risks, people, past)
+        self._sync_sequence("action")
+
+    def _tracker_chunk(
+        self,
+        first: int,
+        start: int,
+        plan: list[int],
+        risks: Sequence[_RiskSeed],
+        people: list[tuple[int, str]],
+        past: list[_Meeting],
+    ) -> None:
+        """Tracker items ``start`` onwards, their notes and their sealed audit events."""
+        rng = self.rng
         actions: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
-        for n, index in enumerate(plan):
+        for n, index in enumerate(plan, start):
             meeting = past[rng.randrange(len(past))]
             status = rng.choices(ACTION_STATUSES, ACTION_STATUS_WEIGHTS)[0]
             due = meeting.day + timedelta(days=rng.randrange(14, 240))
@@ -882,7 +896,6 @@ class _Generator:
                 }
             )
         self.counts["actions"] += self._insert(ACTION, actions)
-        self._sync_sequence("action")
         self.counts["updates"] += self._insert(ACTIONUPDATE, updates)
         self._insert(AUDITEVENT, audit_chain.seal_events(self.session, events))
 
