@@ -8,12 +8,14 @@ from bct_risk.domain.enums import ActionKind, Role, Tier
 from bct_risk.domain.errors import PermissionDeniedError
 from bct_risk.services import people, queries, risks
 from bct_risk.services.context import Context
+from bct_risk.services.indicators import ValueInput, record_value
 from bct_risk.services.permissions import (
     Acting,
     ActionFacts,
     Change,
     RiskFacts,
     acting,
+    indicator_refusal,
     refusal,
 )
 
@@ -98,3 +100,21 @@ def test_authorize_refuses_with_the_rule_s_words(seeded_ctx: Context) -> None:
 
 def test_no_one_is_acting_while_roles_are_off(seeded_ctx: Context) -> None:
     assert acting(seeded_ctx) is None
+
+
+def test_an_indicator_s_owner_records_its_values_whatever_their_role(seeded_ctx: Context) -> None:
+    people.add_person(seeded_ctx, "Ada Admin", login="ada", role=Role.ADMINISTRATOR)
+    people.set_access(seeded_ctx.acting_as("ada"), "head_hr", login="hr", role=Role.VIEWER)
+    hr = seeded_ctx.acting_as("hr")
+    who = acting(hr)
+    assert who is not None and who.role == Role.VIEWER and "agency-sw" in who.own_indicators
+    assert indicator_refusal(who, owned=True) is None
+    record_value(hr, "agency-sw", ValueInput("2026-10", 14.0))  # theirs: recorded
+    assert "re-referrals" not in who.own_indicators
+    expected = indicator_refusal(who, owned=False)
+    assert expected == (
+        f"{who.name} (viewer) may not record key risk indicator values, targets and links"
+    )
+    with pytest.raises(PermissionDeniedError) as refused:
+        record_value(hr, "re-referrals", ValueInput("2026-10", 1.0))
+    assert str(refused.value) == expected

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from bct_risk.domain.enums import ActionKind, Role, Tier
 from bct_risk.domain.errors import PermissionDeniedError
+from bct_risk.domain.indicators import Indicator
 from bct_risk.domain.models import Action, Person, Risk
 from bct_risk.services.context import Context
 from bct_risk.services.identity import acts_as_dba
@@ -97,6 +98,9 @@ class Acting:
     """The references of the risks they own (for a risk owner; empty otherwise)."""
     own_actions: frozenset[int] = frozenset()
     """The ids of the actions they own (for a risk owner; empty otherwise)."""
+    own_indicators: frozenset[str] = frozenset()
+    """The keys of the key risk indicators they own, whose values and links they record
+    whatever their role (:func:`indicator_refusal`)."""
 
     @property
     def label(self) -> str:
@@ -180,6 +184,14 @@ def refusal(
     return f"{me} may not {change.value}"
 
 
+def indicator_refusal(who: Acting, owned: bool) -> str | None:
+    """Why ``who`` may not record a key risk indicator's values and links, or None: its owner
+    may, whatever their role; anyone else as :func:`refusal` says (``Change.INDICATORS``)."""
+    if owned and who.role is not None:
+        return None
+    return refusal(who, Change.INDICATORS)
+
+
 def authorize(
     session: Session,
     ctx: Context,
@@ -225,8 +237,13 @@ def acting(ctx: Context) -> Acting | None:
         if person is None:
             return Acting(ctx.actor, None, dba=acts_as_dba(session.connection(), ctx.actor))
         role = Role(person.role)
-        if role != Role.RISK_OWNER:
+        if role == Role.ADMINISTRATOR:
             return Acting(person.name, role)
+        indicators = frozenset(
+            session.exec(select(Indicator.key).where(col(Indicator.owner_id) == person.id))
+        )
+        if role != Role.RISK_OWNER:
+            return Acting(person.name, role, own_indicators=indicators)
         risks = session.exec(select(Risk.reference).where(col(Risk.owner_id) == person.id))
         actions = session.exec(select(Action.id).where(col(Action.owner_id) == person.id))
         return Acting(
@@ -234,6 +251,7 @@ def acting(ctx: Context) -> Acting | None:
             role,
             own_risks=frozenset(risks),
             own_actions=frozenset(a for a in actions if a is not None),
+            own_indicators=indicators,
         )
 
 

@@ -85,14 +85,16 @@ def offer(
     *,
     risk: RiskRow | str | None = None,
     item: ActionView | None = None,
+    indicator: str | None = None,
 ) -> bool | None:
     """For a screen's ``check_action``: True when ``action`` is offered, None (shown disabled,
     and the key does nothing) when the acting person may not take it. ``risk`` (a register
     line, or a reference) and ``item`` (a tracker action) are what the action would change,
-    where "only their own" applies; where the screen has chosen none yet, the action is offered
-    if the person may take it on something of their own (the action then asks them to choose).
+    where "only their own" applies, and ``indicator`` (a key risk indicator's key) that whose
+    values its owner records; where the screen has chosen none yet, the action is offered if
+    the person may take it on something of their own (the action then asks them to choose).
     """
-    why = refused(node.app, screen, action, risk=risk, item=item)
+    why = refused(node.app, screen, action, risk=risk, item=item, indicator=indicator)
     refusals = _REFUSED.setdefault(node, {})
     if why is None:
         refusals.pop(action, None)
@@ -108,6 +110,7 @@ def refused(
     *,
     risk: RiskRow | str | None = None,
     item: ActionView | None = None,
+    indicator: str | None = None,
 ) -> str | None:
     """Why the acting person may not take a screen's action, or None when they may."""
     name = CHANGES[screen].get(action)
@@ -115,9 +118,18 @@ def refused(
     if name is None or who is None:
         return None
     from bct_risk.domain.enums import ActionKind, Tier
-    from bct_risk.services.permissions import ActionFacts, Change, RiskFacts, refusal
+    from bct_risk.services.permissions import (
+        ActionFacts,
+        Change,
+        RiskFacts,
+        indicator_refusal,
+        refusal,
+    )
 
     change = Change[name]
+    if change == Change.INDICATORS:
+        owned = indicator in who.own_indicators if indicator else bool(who.own_indicators)
+        return indicator_refusal(who, owned)
     target = risk if risk is not None else item.risk_reference if item is not None else None
     facts = _risk_facts(who, target)
     done = None if item is None else ActionFacts(item.kind, item.id in who.own_actions)

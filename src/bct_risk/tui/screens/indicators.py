@@ -146,7 +146,8 @@ class IndicatorsScreen(Screen[None]):
                 reference = risks.get_option_at_index(risks.highlighted).id
         except NoMatches:  # not composed yet
             pass
-        return offer(self, "indicators", action, risk=reference)
+        key = self.detail.line.key if self.detail is not None else None
+        return offer(self, "indicators", action, risk=reference, indicator=key)
 
     def compose(self) -> ComposeResult:
         yield Header()
