@@ -238,21 +238,22 @@ class RiskApp(App[None]):
         from bct_risk.tui.screens.tracker import TrackerScreen
 
         screens: dict[str, Callable[[], Screen[None]]] = {
-            "heat_map": lambda: HeatMapScreen(self.ctx, self._register_filter()),
+            "heat_map": lambda: HeatMapScreen(self.ctx, *self._register_filter()),
             "tracker": lambda: TrackerScreen(self.ctx),
             "committees": lambda: CommitteesScreen(self.ctx),
             "indicators": lambda: IndicatorsScreen(self.ctx),
         }
         self.push_screen(screens[name]())
 
-    def _register_filter(self) -> RiskFilter:
+    def _register_filter(self) -> tuple[RiskFilter, str]:
+        """The register's filter, and the name of the committee it chooses (if any)."""
         from bct_risk.services.register_rows import RiskFilter
         from bct_risk.tui.screens.register import RegisterScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, RegisterScreen):
-                return screen.filter
-        return RiskFilter()
+                return screen.filter, screen.committee_name
+        return RiskFilter(), ""
 
     def action_show_readiness(self) -> None:
         """Readiness: the data-quality checks and their findings."""

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -21,7 +20,7 @@ from bct_risk.services.meeting_reviews import ReviewAtMeeting, reviews_at
 from bct_risk.services.register_rows import RiskFilter, RiskRow
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import palette
-from bct_risk.tui.format import fmt_date
+from bct_risk.tui.format import escape, fmt_date
 from bct_risk.tui.services import call_service
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,7 +20,7 @@ from bct_risk.services.indicator_views import Breach, risk_breaches
 from bct_risk.services.queries import ActionView, RiskDetail
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import Palette, palette
-from bct_risk.tui.format import change_words, fmt_date, score_words
+from bct_risk.tui.format import change_words, escape, fmt_date, score_words
 from bct_risk.tui.services import call_service
 from bct_risk.tui.widgets.risk_table import BREACH_FLAG
 

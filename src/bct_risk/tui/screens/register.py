@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import pyarrow as pa
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -59,6 +60,37 @@ class Loaded:
     """The column and direction (descending?) of ``order``."""
     breaches: Mapping[int, Sequence[str]] = field(default_factory=dict)
     """The open indicator breaches of the rows that have any, by risk id (flagged)."""
+
+
+def filter_words(flt: RiskFilter, committee_name: str = "") -> list[str]:
+    """The filter in words, as the register's state line and the heat map's title say it
+    (plain text: escape it to show it as markup)."""
+    status = next(
+        (
+            words
+            for st, closed, words in STATUS_CYCLE
+            if (st, closed) == (flt.status, flt.include_closed)
+        ),
+        flt.status.label.lower() if flt.status else "open",
+    )
+    parts = [f"{status} risks"]
+    if flt.text.strip():
+        parts.append(f"matching '{flt.text.strip()}'")
+    if flt.committee:
+        parts.append(f"committee: {committee_name or flt.committee}")
+    if flt.owner:
+        parts.append(f"owner: {flt.owner}")
+    if flt.objective:
+        parts.append(f"objective: {flt.objective}")
+    if flt.band:
+        parts.append(f"band: {flt.band}")
+    if flt.tier is not None:
+        parts.append(f"tier: {flt.tier.label}")
+    if flt.above_appetite:
+        parts.append("above appetite")
+    if flt.review_overdue:
+        parts.append("review overdue")
+    return parts
 
 
 def load_rows(
@@ -318,30 +350,13 @@ class RegisterScreen(Screen[None]):
         self._show_state(loading=not self._complete)
 
     def _show_state(self, loading: bool = False) -> None:
-        flt = self.filter
-        parts = [f"{STATUS_CYCLE[self.status_step][2]} risks"]
-        if flt.text.strip():
-            parts.append(f"matching '{flt.text.strip()}'")
-        if flt.committee:
-            parts.append(f"committee: {self.committee_name or flt.committee}")
-        if flt.owner:
-            parts.append(f"owner: {flt.owner}")
-        if flt.objective:
-            parts.append(f"objective: {flt.objective}")
-        if flt.band:
-            parts.append(f"band: {flt.band}")
-        if flt.tier is not None:
-            parts.append(f"tier: {flt.tier.label}")
-        if flt.above_appetite:
-            parts.append("above appetite")
-        if flt.review_overdue:
-            parts.append("review overdue")
+        text = " · ".join(filter_words(self.filter, self.committee_name))
         arrow = "▼" if self.descending else "▲"
         label = next(c.label for c in COLUMNS if c.name == self.sort_column)
         count = "loading…" if loading or self._ctx is None else f"{len(self.rows)} shown"
-        text = " · ".join(parts)
+        # The search text and names are the user's: text, never markup.
         self.query_one("#filter-state", Static).update(
-            f"[b]{count}[/b] · {text} · sorted by {label} {arrow}"
+            Text.assemble((count, "bold"), f" · {text} · sorted by {label} {arrow}")
         )
 
     def _apply(self, flt: RiskFilter) -> None:

@@ -6,7 +6,6 @@ from itertools import groupby
 from typing import ClassVar
 
 from rich.console import Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -22,7 +21,7 @@ from bct_risk.services.context import Context
 from bct_risk.services.queries import ActionFilter, ActionView
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import palette
-from bct_risk.tui.format import fmt_date
+from bct_risk.tui.format import escape, fmt_date
 from bct_risk.tui.services import call_service
 
 
