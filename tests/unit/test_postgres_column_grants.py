@@ -77,6 +77,22 @@ def test_a_risk_owner_and_an_administrator_write_the_later_columns(register: str
             assert changed.rowcount == 1
     finally:
         engine.dispose()
+    # A risk owner removes a source of assurance recorded in error on their own risk (0008's
+    # table, created after the groups were granted their rights).
+    superuser = sa.create_engine(url, poolclass=sa.NullPool)
+    with superuser.connect() as c:
+        control = c.exec_driver_sql(
+            "SELECT c.id FROM control c JOIN risk r ON r.id = c.risk_id "
+            "WHERE r.reference = 'SR9' ORDER BY c.id LIMIT 1"
+        ).scalar_one()
+    code, _, err = bct(rita, "assurance", "add", str(control), "--evidence", "Budget monitoring",
+                       "--line", "2", "--date", "2026-11-20")  # fmt: skip
+    assert code == 0, err
+    with superuser.connect() as c:
+        source = c.exec_driver_sql("SELECT max(id) FROM assurancesource").scalar_one()
+    superuser.dispose()
+    code, _, err = bct(rita, "assurance", "remove", str(source))
+    assert code == 0, err
     code, out, _ = bct(ada, "show", "SR9", "--json")
     assert code == 0 and "Names a provider in negotiation" in out
     # An administrator records that someone left (0008's person.left_on).

@@ -9,8 +9,10 @@ and an administrator each column of ``person`` but its role, column by column: s
 covers only the columns there when it is made. The columns ``0008`` and ``0009`` added
 (``risk.exempt_reason``, the import fields, ``person.left_on``) were left out, so a risk owner
 could not record why their exempt risk stays out of public papers, nor an administrator the day
-someone left. They are granted now (see ``bct_risk.storage.postgres_roles.grant_columns``, also
-run after every upgrade). SQLite has no grants: nothing to do.
+someone left. They are granted now, with the deletes the later tables' commands need (a risk
+owner or the secretariat removing a source of assurance recorded in error, or unlinking an
+indicator from a risk): see ``bct_risk.storage.postgres_roles.grant_columns``, also run after
+every upgrade. SQLite has no grants: nothing to do.
 """
 
 from collections.abc import Sequence

@@ -353,13 +353,28 @@ def _column_grants(connection: Connection, roles: RoleNames) -> None:
         _run(connection, f'GRANT UPDATE ({quoted}) ON "{table}" TO "{roles.group(group)}"')
 
 
+DELETE_GRANTS = (
+    # (table, the groups whose commands delete its rows, besides administrators)
+    ("assurancesource", ("risk_owner", "secretariat")),  # a source recorded in error
+    ("indicatorrisk", ("risk_owner", "secretariat")),  # an indicator unlinked from a risk
+)
+"""Rows removed by commands roles other than administrators may run (the audit trail keeps
+what each said); tables later migrations add, so granted by :func:`grant_columns`."""
+
+
 def grant_columns(connection: Connection) -> None:
-    """Give the groups their column rights on the columns added since they were granted (as the
-    owner; idempotent). Run by migration ``0010`` and after every upgrade, so a migration that
-    adds a column to ``person`` or ``risk`` need not remember to."""
+    """Give the groups their column rights on the columns added since they were granted, and
+    the deletes of :data:`DELETE_GRANTS` (as the owner; idempotent). Run by migration ``0010``
+    and after every upgrade, so a migration that adds a column to ``person`` or ``risk`` need
+    not remember to."""
     roles = names(connection)
     _run(connection, f'SET LOCAL ROLE "{roles.owner}"')
     _column_grants(connection, roles)
+    for table, groups in DELETE_GRANTS:
+        exists = connection.execute(text("SELECT to_regclass(:t)"), {"t": table}).scalar()
+        if exists is not None:
+            to = ", ".join(f'"{roles.group(g)}"' for g in groups)
+            _run(connection, f'GRANT DELETE ON "{table}" TO {to}')
 
 
 def _audit_triggers(connection: Connection) -> None:
