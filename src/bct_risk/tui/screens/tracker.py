@@ -113,7 +113,7 @@ class TrackerScreen(Screen[None]):
             for a in items:
                 marker = colours.alert_text("OVERDUE") if a.overdue else a.status.label
                 due = f"due {fmt_date(a.due_date)}" if a.due_date else "no due date"
-                linked = f" [{escape(a.risk_reference)}]" if a.risk_reference else ""
+                linked = f" [{a.risk_reference}]" if a.risk_reference else ""
                 options.append(
                     Option(
                         f"#{a.id} {marker} · {due}{escape(linked)}\n  {escape(a.description)}",
