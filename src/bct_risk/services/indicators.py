@@ -35,11 +35,11 @@ from bct_risk.domain.indicators import (
 )
 from bct_risk.domain.kpi_rules import Band, Polarity, add_months, check_band
 from bct_risk.domain.models import Risk
-from bct_risk.services import audit
+from bct_risk.services import audit, permissions
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_person, find_risk
-from bct_risk.services.permissions import Change, acting_person, authorize, roles_enforced
+from bct_risk.services.permissions import Change, authorize
 from bct_risk.services.validation import required_text
 
 if TYPE_CHECKING:
@@ -115,11 +115,9 @@ def _number(value: float | None, what: str) -> float | None:
 
 def authorize_indicator(session: Session, ctx: Context, indicator: Indicator | None) -> None:
     """The secretariat, the indicator's owner and administrators may record values and links."""
-    if indicator is not None and indicator.owner_id is not None and roles_enforced(session):
-        person = acting_person(session, ctx.actor)
-        if person is not None and person.id == indicator.owner_id:
-            return
-    authorize(session, ctx, Change.INDICATORS)
+    permissions.authorize_indicator(
+        session, ctx, indicator.owner_id if indicator is not None else None
+    )
 
 
 # -- adding an indicator --------------------------------------------------------------------

@@ -203,11 +203,7 @@ def authorize(
     """Refuse a change the acting person's role does not allow, saying why (:func:`refusal`)."""
     if not roles_enforced(session):
         return
-    person = acting_person(session, ctx.actor)
-    if person is None:
-        who = Acting(ctx.actor, None, dba=acts_as_dba(session.connection(), ctx.actor))
-    else:
-        who = Acting(person.name, Role(person.role))
+    person, who = _acting_now(session, ctx)
     facts = None
     if risk is not None:
         owner: str | None = ""
@@ -222,6 +218,26 @@ def authorize(
         owned = person is not None and action.owner_id == person.id
         done = ActionFacts(ActionKind(action.kind), owned)
     why = refusal(who, change, risk=facts, action=done)
+    if why is not None:
+        raise PermissionDeniedError(why)
+
+
+def _acting_now(session: Session, ctx: Context) -> tuple[Person | None, Acting]:
+    """The person the register acts as (if on it), and who that is for :func:`refusal`."""
+    person = acting_person(session, ctx.actor)
+    if person is None:
+        return None, Acting(ctx.actor, None, dba=acts_as_dba(session.connection(), ctx.actor))
+    return person, Acting(person.name, Role(person.role))
+
+
+def authorize_indicator(session: Session, ctx: Context, owner_id: int | None) -> None:
+    """Refuse recording a key risk indicator's values or links to someone who may not, saying
+    why (:func:`indicator_refusal`: its owner may, whatever their role)."""
+    if not roles_enforced(session):
+        return
+    person, who = _acting_now(session, ctx)
+    owned = person is not None and owner_id is not None and person.id == owner_id
+    why = indicator_refusal(who, owned)
     if why is not None:
         raise PermissionDeniedError(why)
 
