@@ -245,15 +245,16 @@ class RiskApp(App[None]):
         }
         self.push_screen(screens[name]())
 
-    def _register_filter(self) -> tuple[RiskFilter, str]:
-        """The register's filter, and the name of the committee it chooses (if any)."""
+    def _register_filter(self) -> tuple[RiskFilter, str, str]:
+        """The register's filter, and the names of the committee and the objective it
+        chooses (if any)."""
         from bct_risk.services.register_rows import RiskFilter
         from bct_risk.tui.screens.register import RegisterScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, RegisterScreen):
-                return screen.filter, screen.committee_name
-        return RiskFilter(), ""
+                return screen.filter, screen.committee_name, screen.objective_name
+        return RiskFilter(), "", ""
 
     def action_show_readiness(self) -> None:
         """Readiness: the data-quality checks and their findings."""

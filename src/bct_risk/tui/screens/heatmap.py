@@ -44,13 +44,19 @@ class HeatMapScreen(Screen[None]):
     BINDINGS = bindings(ACTIONS)
 
     def __init__(
-        self, ctx: Context, flt: RiskFilter | None = None, committee_name: str = ""
+        self,
+        ctx: Context,
+        flt: RiskFilter | None = None,
+        committee_name: str = "",
+        objective_name: str = "",
     ) -> None:
         super().__init__()
         self.ctx = ctx
         self.filter = flt or RiskFilter()
         self.committee_name = committee_name
         """The name of the committee the filter chooses, as the register showed it."""
+        self.objective_name = objective_name
+        """The title of the objective the filter chooses, as the register showed it."""
         self.kind = ScoreKind.CURRENT
         self.rows: list[RiskRow] = []
         self.breaches: dict[int, list[str]] = {}
@@ -160,7 +166,7 @@ class HeatMapScreen(Screen[None]):
             if flagged
             else ""
         )
-        shown = " · ".join(filter_words(self.filter, self.committee_name))
+        shown = " · ".join(filter_words(self.filter, self.committee_name, self.objective_name))
         # The filter holds the user's search text and names: text, never markup.
         self.query_one("#heat-kind", Static).update(
             Text.assemble(

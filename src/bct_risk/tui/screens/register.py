@@ -62,7 +62,7 @@ class Loaded:
     """The open indicator breaches of the rows that have any, by risk id (flagged)."""
 
 
-def filter_words(flt: RiskFilter, committee_name: str = "") -> list[str]:
+def filter_words(flt: RiskFilter, committee_name: str = "", objective_name: str = "") -> list[str]:
     """The filter in words, as the register's state line and the heat map's title say it
     (plain text: escape it to show it as markup)."""
     status = next(
@@ -81,7 +81,7 @@ def filter_words(flt: RiskFilter, committee_name: str = "") -> list[str]:
     if flt.owner:
         parts.append(f"owner: {flt.owner}")
     if flt.objective:
-        parts.append(f"objective: {flt.objective}")
+        parts.append(f"objective: {objective_name or flt.objective}")
     if flt.band:
         parts.append(f"band: {flt.band}")
     if flt.tier is not None:
@@ -227,6 +227,7 @@ class RegisterScreen(Screen[None]):
         self.filter = RiskFilter()
         """The filter the table shows."""
         self.committee_name = ""
+        self.objective_name = ""
         """The lead committee filtered to, as the user reads it."""
         self.status_step = 0
         self.sort_column = "reference"
@@ -350,7 +351,7 @@ class RegisterScreen(Screen[None]):
         self._show_state(loading=not self._complete)
 
     def _show_state(self, loading: bool = False) -> None:
-        text = " · ".join(filter_words(self.filter, self.committee_name))
+        text = " · ".join(filter_words(self.filter, self.committee_name, self.objective_name))
         arrow = "▼" if self.descending else "▲"
         label = next(c.label for c in COLUMNS if c.name == self.sort_column)
         count = "loading…" if loading or self._ctx is None else f"{len(self.rows)} shown"
@@ -474,11 +475,15 @@ class RegisterScreen(Screen[None]):
         """Choose a strategic objective: only the risks that threaten it."""
         from bct_risk.services.assurance import objective_choices
 
+        titles: dict[str, str] = {}
+
         def chosen(value: str | None) -> None:
             if value is not None:
+                self.objective_name = titles.get(value, "")
                 self._apply(replace(self.filter, objective=value))
 
         def show(objectives: list[tuple[str, str]]) -> None:
+            titles.update((key, title) for title, key in objectives)
             choices = [("Any objective", ""), *objectives]
             self.app.push_screen(
                 ChoiceScreen("Strategic objective", choices, self.filter.objective), chosen
@@ -591,6 +596,7 @@ class RegisterScreen(Screen[None]):
         """Back to every open risk."""
         self.status_step = 0
         self.committee_name = ""
+        self.objective_name = ""
         search = self.query_one("#search", Input)
         with search.prevent(Input.Changed):
             search.value = ""
