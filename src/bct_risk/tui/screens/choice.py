@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -30,7 +31,8 @@ class ChoiceScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*(Option(label) for label, _ in self.choices))
+            # Labels are names and titles people typed: text, never markup.
+            yield OptionList(*(Option(Text(label)) for label, _ in self.choices))
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

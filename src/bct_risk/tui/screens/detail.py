@@ -62,6 +62,9 @@ class DetailScreen(Screen[None]):
             "assurance_map", "a", "Assurance", "The risk's assurance map and its gaps", show=False
         ),
         UserAction("indicators", "n", "Indicators", "The risk's key risk indicators", show=False),
+        UserAction(
+            "open_link", "l", "Linked", "Open one of the risks linked to this one", show=False
+        ),
         UserAction("back", "escape", "Back", "Back to the list"),
     )
     BINDINGS = bindings(ACTIONS)
@@ -222,6 +225,7 @@ class DetailScreen(Screen[None]):
         links: RenderableType = Text("None.", style="italic")
         if detail.links:
             links = Text("\n".join(f"{ref}  {title}" for ref, title in detail.links))
+            links.append("\n(l: open one)", style="italic")
         section("Linked risks", links)
         trail = _table("When", "Who", "What")
         for e in reversed(detail.audit):
@@ -303,6 +307,25 @@ class DetailScreen(Screen[None]):
 
         if self.detail is not None:
             self.app.push_screen(RiskFormScreen(self.ctx, self.detail), self._after)
+
+    def action_open_link(self) -> None:
+        """Open a linked risk: straight away when there is one, else chosen from a list."""
+        from bct_risk.tui.screens.choice import ChoiceScreen
+
+        links = self.detail.links if self.detail is not None else []
+        if not links:
+            self.app.notify(f"{self.reference} is linked to no other risk")
+            return
+
+        def chosen(reference: str | None) -> None:
+            if reference:
+                self.app.push_screen(DetailScreen(self.ctx, reference))
+
+        if len(links) == 1:
+            chosen(links[0][0])
+            return
+        choices = [(f"{ref}  {title}", ref) for ref, title in links]
+        self.app.push_screen(ChoiceScreen("Open a linked risk", choices), chosen)
 
     def action_indicators(self) -> None:
         """The indicators that warn about this risk (screens.indicators)."""
