@@ -31,8 +31,8 @@ async def test_a_breach_is_flagged_until_the_risk_is_rescored(
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         # The register: the reference carries the flag; the preview says what and against what.
-        assert any("SR2 ⚑" in line for line in _lines_of(app, "SR2 ⚑"))
-        assert not any("⚑" in line for line in _lines_of(app, "SR3"))
+        assert _lines_of(app, "SR2 ⚑"), "SR2's line carries the flag"
+        assert _lines_of(app, "SR3") and not any("⚑" in line for line in _lines_of(app, "SR3"))
         table = app.screen.query_one(RiskTable)
         table.table.move_cursor(row=table.references.index("SR2"))
         await settle(pilot)
@@ -69,7 +69,7 @@ async def test_a_breach_is_flagged_until_the_risk_is_rescored(
         await settle(pilot)
         assert not app.screen.query_one("#detail-breaches", Static).display
         await press(pilot, "escape", "1")
-        assert not any("⚑" in line for line in _lines_of(app, "SR2"))
+        assert _lines_of(app, "SR2") and not any("⚑" in line for line in _lines_of(app, "SR2"))
 
 
 async def test_a_detail_without_a_breach_shows_no_flag(app: RiskApp) -> None:
