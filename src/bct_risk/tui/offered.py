@@ -38,11 +38,14 @@ CHANGES: dict[str, dict[str, str]] = {
     },
     "tracker": {
         "add_update": "UPDATE_ACTION",
+        "change_status": "UPDATE_ACTION",
+        "change_due": "UPDATE_ACTION",
+        "change_owner": "UPDATE_ACTION",
         "complete": "UPDATE_ACTION",
         "link_risk": "UPDATE_ACTION",
         "raise_action": "RAISE_ACTION",
     },
-    "committees": {"record_review": "REVIEW"},
+    "committees": {"record_review": "REVIEW", "add_meeting": "MEETINGS"},
     "indicators": {"record": "INDICATORS", "acknowledge": "ACKNOWLEDGE_BREACH"},
 }
 """For each screen, its actions that change the register and the change (a

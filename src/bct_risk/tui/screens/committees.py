@@ -1,8 +1,9 @@
 """Committees and their meetings; at a meeting, the risks the committee leads on, reviewed in
-turn."""
+turn. A meeting is added here as ``bct-risk meetings add`` adds it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
@@ -11,10 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets import Footer, Header, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from bct_risk.domain.errors import ValidationError
+from bct_risk.domain.models import Meeting
 from bct_risk.services import queries
+from bct_risk.services.committees import add_meeting
 from bct_risk.services.context import Context
 from bct_risk.services.meeting_reviews import ReviewAtMeeting, reviews_at
 from bct_risk.services.register_rows import RiskFilter, RiskRow
@@ -22,6 +26,7 @@ from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import palette
 from bct_risk.tui.format import escape, fmt_date
 from bct_risk.tui.services import call_service
+from bct_risk.tui.widgets.form import FormScreen, field
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,78 @@ class MeetingPack:
     risks: list[RiskRow]
     reviews: dict[str, ReviewAtMeeting]
 
+    @property
+    def waiting(self) -> list[int]:
+        """The positions of the risks still without a review at the meeting."""
+        return [i for i, r in enumerate(self.risks) if r.reference not in self.reviews]
+
+
+def read_pack(ctx: Context, committee: str, held: date) -> MeetingPack:
+    """The committee's risks and its reviews at the meeting, as recorded now (work for a
+    thread)."""
+    risks = queries.list_risks(ctx, RiskFilter(committee=committee))
+    return MeetingPack(committee, held, risks, reviews_at(ctx, committee, held))
+
+
+class MeetingFormScreen(FormScreen):
+    """Add a meeting of a committee: its date and title (what ``bct-risk meetings add`` takes)."""
+
+    FIELD_IDS: ClassVar[dict[str, str]] = {
+        "committee": "meeting-committee",
+        "meeting date": "meeting-date",
+        "meeting title": "meeting-title-field",
+    }
+
+    def __init__(self, ctx: Context, bodies: list[tuple[str, str]], committee: str | None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.bodies = bodies
+        """(key, name) of every committee, as the committees list shows them."""
+        self.committee = committee
+        self.added: tuple[str, date] | None = None
+        """The committee (key) and date of the meeting saved."""
+        self.title_text = "Add a meeting"
+
+    def fields(self) -> ComposeResult:
+        keys = {key for key, _ in self.bodies}
+        yield from field(
+            "Committee (required)",
+            Select(
+                [(name, key) for key, name in self.bodies],
+                value=self.committee if self.committee in keys else Select.NULL,
+                prompt="Choose the committee",
+                id="meeting-committee",
+            ),
+        )
+        yield from field(
+            "Date (required), e.g. 2027-03-11 or 11 Mar 2027",
+            Input(id="meeting-date", placeholder="2027-03-11"),
+        )
+        yield from field("Title (blank: the committee's name)", Input(id="meeting-title-field"))
+
+    def on_mount(self) -> None:
+        self.query_one("#meeting-date", Input).focus()
+
+    def build(self) -> Callable[[], Meeting]:
+        committee = self.choice("meeting-committee")
+        if committee is None:
+            raise ValidationError("choose the committee that meets", field="committee")
+        held = self.date_of("meeting-date", "meeting date")
+        if held is None:
+            raise ValidationError("give the date of the meeting", field="meeting date")
+        title, ctx = self.text("meeting-title-field"), self.ctx
+        return lambda: add_meeting(ctx, str(committee), held, title)
+
+    def _saved(self, result: object) -> None:
+        assert isinstance(result, Meeting)
+        self.added = (str(self.choice("meeting-committee")), result.meeting_date)
+        super()._saved(result)
+
+    def done_message(self, result: object) -> str:
+        assert isinstance(result, Meeting)
+        name = dict(self.bodies).get(str(self.choice("meeting-committee")), "committee")
+        return f"Meeting of the {name} on {fmt_date(result.meeting_date)} added"
+
 
 class CommitteesScreen(Screen[None]):
     """Pick a committee, then a meeting; record the committee's review of each risk."""
@@ -43,6 +120,7 @@ class CommitteesScreen(Screen[None]):
         UserAction(
             "pack", "p", "Pack", "Preview the committee's pack for the meeting, and save it"
         ),
+        UserAction("add_meeting", "m", "Meeting", "Add a meeting of the highlighted committee"),
         UserAction("back", "escape", "Back", "Back to the register"),
     )
     BINDINGS = bindings(ACTIONS)
@@ -55,6 +133,8 @@ class CommitteesScreen(Screen[None]):
         self.committee_names: dict[str, str] = {}
         self.meeting_dates: list[date] = []
         self.pack: MeetingPack | None = None
+        self.just_added: date | None = None
+        """A meeting added from this screen, highlighted once its committee's meetings load."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Only the changes the acting person may make are offered.
@@ -101,7 +181,9 @@ class CommitteesScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#committee-list")
     def _committee(self, event: OptionList.OptionHighlighted | OptionList.OptionSelected) -> None:
         key = self.committee_keys[event.option_index]
-        focus = isinstance(event, OptionList.OptionSelected)
+        self._load_meetings(key, focus=isinstance(event, OptionList.OptionSelected))
+
+    def _load_meetings(self, key: str, focus: bool = False) -> None:
         call_service(
             self,
             lambda: [m.meeting_date for m in queries.meetings_of(self.ctx, key)],
@@ -122,6 +204,10 @@ class CommitteesScreen(Screen[None]):
             # The latest meeting held so far: the one a secretariat is writing up.
             held = [i for i, d in enumerate(self.meeting_dates) if d <= today]
             listing.highlighted = held[0] if held else 0
+            added, self.just_added = self.just_added, None
+            if added in self.meeting_dates:  # a meeting just added: highlighted, to choose
+                listing.highlighted = self.meeting_dates.index(added)
+                focus = True
         if focus and self.meeting_dates:
             listing.focus()
 
@@ -137,11 +223,13 @@ class CommitteesScreen(Screen[None]):
             self._load_pack(self.committee, self.meeting_dates[event.option_index], focus=True)
 
     def _load_pack(self, committee: str, held: date, focus: bool = False) -> None:
-        def load() -> MeetingPack:
-            risks = queries.list_risks(self.ctx, RiskFilter(committee=committee))
-            return MeetingPack(committee, held, risks, reviews_at(self.ctx, committee, held))
-
-        call_service(self, load, lambda pack: self._show_pack(pack, focus), group="pack")
+        ctx = self.ctx
+        call_service(
+            self,
+            lambda: read_pack(ctx, committee, held),
+            lambda pack: self._show_pack(pack, focus),
+            group="pack",
+        )
 
     def _show_pack(self, pack: MeetingPack, focus: bool) -> None:
         listing = self.query_one("#meeting-risk-list", OptionList)
@@ -199,32 +287,58 @@ class CommitteesScreen(Screen[None]):
         if row is None or pack is None:
             self.app.notify("Choose a meeting and a risk first", severity="warning")
             return
-        listing = self.query_one("#meeting-risk-list", OptionList)
         existing = pack.reviews.get(row.reference)
 
         def next_one(saved: bool | None) -> None:
-            if not saved:
-                return
-            # The pack was read before these reviews: count the ones saved since as well.
-            reviewed = self.__dict__.setdefault("_reviewed_since", {})
-            done = reviewed.setdefault((pack.committee, pack.meeting_date), set())
-            done.add(row.reference)
-            index = listing.highlighted or 0
-            waiting = [
-                i
-                for i, r in enumerate(pack.risks)
-                if r.reference not in pack.reviews and r.reference not in done
-            ]
-            if not waiting:
-                self.app.notify("Every risk at this meeting has a review", title="Done")
-                return
-            # The next risk without a review, after this one (else the first of them).
-            listing.highlighted = next((i for i in waiting if i > index), waiting[0])
-            self.action_record_review()
+            if saved:
+                # Read again: "done" is what the register records, whoever recorded it.
+                ctx = self.ctx
+                call_service(
+                    self,
+                    lambda: read_pack(ctx, pack.committee, pack.meeting_date),
+                    lambda fresh: self._after_review(fresh, row.reference),
+                    group="next-review",
+                )
 
         self.app.push_screen(
             ReviewScreen(self.ctx, row, pack.committee, pack.meeting_date, existing), next_one
         )
+
+    def _after_review(self, pack: MeetingPack, reviewed: str) -> None:
+        """After a review is saved: the meeting as recorded now, then the next risk without a
+        review (after the one reviewed, else the first), or word that every risk has one."""
+        self._show_pack(pack, focus=False)
+        waiting = pack.waiting
+        if not waiting:
+            self.app.notify("Every risk at this meeting has a review", title="Done")
+            return
+        references = [r.reference for r in pack.risks]
+        index = references.index(reviewed) if reviewed in references else -1
+        listing = self.query_one("#meeting-risk-list", OptionList)
+        listing.highlighted = next((i for i in waiting if i > index), waiting[0])
+        self.action_record_review()
+
+    def action_add_meeting(self) -> None:
+        """Add a meeting of the highlighted committee (another can be chosen on the form)."""
+        if not self.committee_keys:
+            self.app.notify("The committees are still loading", severity="warning")
+            return
+        bodies = [(key, self.committee_names[key]) for key in self.committee_keys]
+        form = MeetingFormScreen(self.ctx, bodies, self.committee)
+
+        def added(saved: bool | None) -> None:
+            if not saved or form.added is None:
+                return
+            key, held = form.added
+            self.just_added = held
+            committees = self.query_one("#committee-list", OptionList)
+            position = self.committee_keys.index(key) if key in self.committee_keys else None
+            if position is not None and committees.highlighted != position:
+                committees.highlighted = position  # its meetings load, the new one highlighted
+            else:
+                self._load_meetings(key, focus=True)
+
+        self.app.push_screen(form, added)
 
     def action_open_risk(self) -> None:
         """Open the highlighted risk."""
