@@ -25,6 +25,39 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@contextmanager
+def translated() -> Iterator[None]:
+    """Database errors of a transaction in the register's words, for :meth:`Context.transaction`
+    and :meth:`Context.unit_of_work` alike.
+
+    A version that changed under the writer, or a unique record added by two writers at the
+    same moment, is a :class:`ConflictError`; a change PostgreSQL's grants or row-level security
+    refuse is a :class:`PermissionDeniedError`. Anything else the database or the disk says (a
+    lock held past the busy timeout, a full disk) passes on unchanged, for the one-line failure
+    the command line and the app give it (:func:`bct_risk.storage.errors.failure`).
+    """
+    try:
+        yield
+    except StaleDataError as exc:
+        raise ConflictError(
+            "someone else saved a change to this record while yours was being saved; "
+            "nothing of yours was written: reload it and make your change again"
+        ) from exc
+    except IntegrityError as exc:
+        # The use cases check uniqueness first; two people adding the same record in the
+        # same moment on PostgreSQL meet here instead.
+        raise ConflictError(
+            "someone else saved the same record at the same moment; nothing of yours was "
+            "written: look at the register and make your change again"
+        ) from exc
+    except DBAPIError as exc:
+        # On PostgreSQL the grants and row-level security stand behind the role checks.
+        if getattr(exc.orig, "sqlstate", None) != "42501":
+            raise
+        reason = str(exc.orig).splitlines()[0]
+        raise PermissionDeniedError(f"the database refused the change: {reason}") from exc
+
+
 @dataclass(frozen=True)
 class Context:
     """What a use case needs. Build one with :func:`open_register`; tests pass a fixed clock."""
@@ -55,27 +88,8 @@ class Context:
         if self.session is not None:
             yield self.session
             return
-        try:
-            with transaction(self.engine) as session:
-                yield session
-        except StaleDataError as exc:
-            raise ConflictError(
-                "someone else saved a change to this record while yours was being saved; "
-                "nothing of yours was written: reload it and make your change again"
-            ) from exc
-        except IntegrityError as exc:
-            # The use cases check uniqueness first; two people adding the same record in the
-            # same moment on PostgreSQL meet here instead.
-            raise ConflictError(
-                "someone else saved the same record at the same moment; nothing of yours was "
-                "written: look at the register and make your change again"
-            ) from exc
-        except DBAPIError as exc:
-            # On PostgreSQL the grants and row-level security stand behind the role checks.
-            if getattr(exc.orig, "sqlstate", None) != "42501":
-                raise
-            reason = str(exc.orig).splitlines()[0]
-            raise PermissionDeniedError(f"the database refused the change: {reason}") from exc
+        with translated(), transaction(self.engine) as session:
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -91,12 +105,13 @@ class Context:
         """Many use cases in one transaction: an import, the seed register, generated data.
 
         The context it yields runs every use case inside one transaction, with the same checks
-        and audit events as when each runs alone; all are committed at the end, or none.
+        and audit events as when each runs alone; all are committed at the end, or none. A
+        database error is translated as :meth:`transaction` translates it (:func:`translated`).
         """
         if self.session is not None:
             yield self
             return
-        with transaction(self.engine) as session:
+        with translated(), transaction(self.engine) as session:
             yield replace(self, session=session)
 
     def acting_as(self, actor: str) -> Context:
