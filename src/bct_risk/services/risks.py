@@ -147,15 +147,25 @@ def create_risk(
 
 
 def update_risk(
-    ctx: Context, reference: str, changes: RiskUpdate, *, expected_version: int | None = None
+    ctx: Context,
+    reference: str,
+    changes: RiskUpdate,
+    *,
+    expected_version: int | None = None,
+    target: Score | None = None,
+    rationale: str | None = None,
 ) -> Risk:
-    """Change a risk's fields; only those set in ``changes`` are touched."""
+    """Change a risk's fields; only those set in ``changes`` are touched. A new ``target``
+    score (with its ``rationale``) is added to the risk's history in the same transaction."""
     given = changes.model_dump(exclude_unset=True)
+    why = required_text(rationale, "rationale for the target score") if target is not None else ""
     with ctx.transaction() as session:
         risk = find_risk(session, reference, lock=True)
         authorize(session, ctx, Change.EDIT_RISK, risk=risk)
         if "appetite" in given and given["appetite"] != risk.appetite:
             authorize(session, ctx, Change.CHANGE_APPETITE, risk=risk)
+        if target is not None:
+            _may_score(session, ctx, risk)
         check_version(risk, expected_version, session)
         before = snapshot(risk)
         for name, value in given.items():
@@ -166,20 +176,21 @@ def update_risk(
             setattr(risk, name, value)
         _resolve_people(session, risk, given.get("owner"), given.get("lead_committee"))
         changed = audit.diff(before, snapshot(risk))
-        if not changed:
-            return risk
-        _touch(risk, ctx)
-        session.add(risk)
-        session.flush()
-        audit.record(
-            session,
-            ctx,
-            entity="risk",
-            entity_id=id_of(risk),
-            action="update",
-            summary=f"Edited {risk.reference}: {', '.join(changed)}",
-            changes=changed,
-        )
+        if changed:
+            _touch(risk, ctx)
+            session.add(risk)
+            session.flush()
+            audit.record(
+                session,
+                ctx,
+                entity="risk",
+                entity_id=id_of(risk),
+                action="update",
+                summary=f"Edited {risk.reference}: {', '.join(changed)}",
+                changes=changed,
+            )
+        if target is not None:
+            _add_assessment(session, ctx, risk, ScoreKind.TARGET, target, why, ctx.today(), None)
         return risk
 
 
@@ -216,9 +227,7 @@ def score_risk(
         )
     with ctx.transaction() as session:
         risk = find_risk(session, reference, lock=True)
-        if risk.status == RiskStatus.CLOSED:
-            raise ValidationError(f"{risk.reference} is closed; reopen it before scoring it")
-        authorize(session, ctx, Change.SCORE, risk=risk)
+        _may_score(session, ctx, risk)
         meeting_id = None
         if meeting is not None:
             meeting_id = find_meeting(session, find_committee(session, meeting[0]), meeting[1]).id
@@ -226,6 +235,13 @@ def score_risk(
             session, ctx, risk, kind, score, why, when, meeting_id,
             by=by, illustrative=illustrative, reschedule=reschedule,
         )  # fmt: skip
+
+
+def _may_score(session: Session, ctx: Context, risk: Risk) -> None:
+    """Refuse a score on a closed risk, or by someone who may not score it."""
+    if risk.status == RiskStatus.CLOSED:
+        raise ValidationError(f"{risk.reference} is closed; reopen it before scoring it")
+    authorize(session, ctx, Change.SCORE, risk=risk)
 
 
 def _add_assessment(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any, ClassVar, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from bct_risk.services.context import Context
 from bct_risk.services.queries import RiskDetail, risk_detail
 from bct_risk.services.validation import parse_date
 from bct_risk.tui.actions import UserAction, bindings
+from bct_risk.tui.format import fmt_date
 from bct_risk.tui.services import call_service
 
 
@@ -45,12 +47,103 @@ _PLAIN_WORDS = (
 """Pydantic's wording of its rules, and the plain words a form shows instead."""
 
 
-def plain_words(message: str) -> str:
+_FIELD_NAME = re.compile(r"(^|; )([a-z][a-z0-9_.]*): ")
+"""A field's name as pydantic and the services put it before a problem (``target_date: ``)."""
+
+
+def plain_words(message: str, labels: dict[str, str] | None = None) -> str:
     """A refusal in the user's words: pydantic's phrases ("String should have at least 1
-    character") replaced by plain ones ("cannot be blank")."""
+    character") replaced by plain ones ("cannot be blank"), and a field's name in the code
+    (``review_frequency_days``) by its label on the form (``labels``), else by words."""
     for pattern, words in _PLAIN_WORDS:
         message = pattern.sub(words, message)
-    return message
+    names = labels or {}
+
+    def field_words(match: re.Match[str]) -> str:
+        name = match.group(2)
+        return f"{match.group(1)}{names.get(name, name.replace('_', ' '))}: "
+
+    return _FIELD_NAME.sub(field_words, message)
+
+
+class PersonLike(Protocol):
+    """What a chooser needs of a person (``bct_risk.domain.models.Person``)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def key(self) -> str | None: ...
+    @property
+    def login(self) -> str | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def job_title(self) -> str: ...
+
+
+def person_label(person: PersonLike) -> str:
+    """A person as a chooser shows them: name and role, so two people of one name differ."""
+    role = (person.job_title or "").strip()
+    if role and role.lower() != person.name.strip().lower():
+        return f"{person.name} — {role}"
+    return person.name
+
+
+def _named_by(text: str, everyone: Sequence[PersonLike]) -> PersonLike | None:
+    """Whom the services' look-up (``lookup.find_person``) takes ``text`` to mean, or None."""
+    wanted = text.strip().lower()
+    for column in ("key", "login", "name", "job_title"):
+        matches = [p for p in everyone if (getattr(p, column) or "").lower() == wanted]
+        if matches:
+            return matches[0] if len(matches) == 1 else None
+    return None
+
+
+def person_handle(person: PersonLike, everyone: Sequence[PersonLike]) -> str | None:
+    """The text that names this person alone to the services: the name where nobody else has
+    it, else the key, login or job title; None when nothing names them alone."""
+    for text in (person.name, person.key, person.login, person.job_title):
+        if text and text.strip() and _named_by(text, everyone) is person:
+            return text
+    return None
+
+
+def person_choices(everyone: Sequence[PersonLike]) -> list[tuple[str, str]]:
+    """(label, value) for a select of people: name and role shown, a value the services read
+    as this person alone; in name order."""
+    choices = []
+    for person in sorted(everyone, key=lambda p: (p.name.lower(), (p.job_title or "").lower())):
+        handle = person_handle(person, everyone)
+        if handle is not None:
+            choices.append((person_label(person), handle))
+    return choices
+
+
+MEETING_PROMPT = "No meeting"
+
+
+def meeting_choices(ctx: Context) -> list[tuple[str, str]]:
+    """(label, value) for a select of the meetings held by today, newest first: a score or a
+    move agreed at a meeting is tied to it (as ``--meeting-committee`` and ``--meeting-date``)."""
+    from bct_risk.services import queries
+
+    today = ctx.today()
+    held: list[tuple[date, str, str]] = []
+    for body in queries.committees(ctx):
+        name = body.key or body.name
+        for meeting in queries.meetings_of(ctx, name):
+            if meeting.meeting_date <= today:
+                held.append((meeting.meeting_date, body.short_name or body.name, name))
+    held.sort(key=lambda m: (m[0], m[1]), reverse=True)
+    return [(f"{fmt_date(d)} — {short}", f"{name}|{d.isoformat()}") for d, short, name in held]
+
+
+def meeting_of(value: Any) -> tuple[str, date] | None:
+    """The meeting a value of :func:`meeting_choices` names (committee, date), or None."""
+    if value is None:
+        return None
+    committee, _, day = str(value).rpartition("|")
+    return committee, date.fromisoformat(day)
 
 
 class FormScreen(ModalScreen[bool]):
@@ -67,6 +160,9 @@ class FormScreen(ModalScreen[bool]):
     BINDINGS = bindings(ACTIONS)
     FIELD_IDS: ClassVar[dict[str, str]] = {}
     """A service error's field → the id of the widget to focus."""
+    FIELD_LABELS: ClassVar[dict[str, str]] = {}
+    """A field's name in the code → how a message names it (``review_frequency_days`` →
+    ``Review interval``); a name not given reads with spaces for underscores."""
 
     title_text = "Form"
 
@@ -141,7 +237,7 @@ class FormScreen(ModalScreen[bool]):
 
     def show_error(self, exc: DomainError) -> None:
         """Show a broken rule beside the form, and focus the field it is about."""
-        text = plain_words(exc.message)
+        text = plain_words(exc.message, self.FIELD_LABELS)
         message = text[:1].upper() + text[1:]
         self.query_one("#form-error", Static).update(message)
         self.app.notify(message, title="Not saved", severity="error", timeout=8)
