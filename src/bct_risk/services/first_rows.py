@@ -6,9 +6,8 @@ a SQLite file already at the newest schema. Anything else (a server, a file not 
 older schema, a matrix file with a mistake, a file that cannot be read) answers None, and the
 app opens the register the usual way, which creates, upgrades or reports as it always does.
 
-The SQL selects the columns of :func:`~bct_risk.services.queries.register_statement` in the same
-order, so :class:`~bct_risk.services.register_rows.RowReader` reads both; tests hold the two to
-the same lines.
+The SQL is the register's own (:mod:`bct_risk.services.register_sql`): its columns, joins and
+order, read by the same :class:`~bct_risk.services.register_rows.RowReader`.
 """
 
 from __future__ import annotations
@@ -25,38 +24,24 @@ from bct_risk.domain.enums import RiskStatus
 from bct_risk.domain.errors import ValidationError
 from bct_risk.domain.scoring import Matrix, load_matrix
 from bct_risk.services.register_rows import RiskRow, RowReader, reference_key
+from bct_risk.services.register_sql import LINE_COLUMNS, LINE_FROM, REFERENCE_ORDER
 from bct_risk.storage.migrate import VERSION_TABLE, head_revisions
 
-FIRST_IDS_SQL = """
-SELECT id FROM (
-    SELECT id, reference, rtrim(reference, '0123456789') AS head FROM risk WHERE status = :status
-)
-ORDER BY head,
-         length(reference) > length(head),
-         length(ltrim(substr(reference, length(head) + 1), '0')),
-         ltrim(substr(reference, length(head) + 1), '0'),
-         reference
+FIRST_IDS_SQL = f"""
+SELECT id FROM risk WHERE status = :status
+ORDER BY {REFERENCE_ORDER}
 LIMIT :limit
 """
-"""The ids of the first ``limit`` risks of a status in the order of
-:func:`~bct_risk.services.register_rows.reference_key`, written out in SQL: the letters, then a
-reference with no number before those with one, then the number (its digits less leading zeros,
-shorter first, so that numbers of any length compare as numbers), then the reference."""
+"""The ids of the first ``limit`` risks of a status in the register's order
+(:data:`~bct_risk.services.register_sql.REFERENCE_ORDER`)."""
 
 FIRST_ROWS_SQL = f"""
-SELECT risk.id, risk.reference, risk.title, coalesce(person.name, '') AS owner,
-       coalesce(nullif(committee.short_name, ''), committee.name, '') AS committee,
-       risk.tier, risk.status, risk.category, risk.appetite, risk.exempt,
-       risk.next_review_date, risk.target_date,
-       risk.inherent_likelihood, risk.inherent_impact,
-       risk.current_likelihood, risk.current_impact, risk.previous_score,
-       risk.target_likelihood, risk.target_impact
-FROM risk
-LEFT OUTER JOIN person ON person.id = risk.owner_id
-LEFT OUTER JOIN committee ON committee.id = risk.lead_committee_id
+SELECT {LINE_COLUMNS}
+FROM {LINE_FROM}
 WHERE risk.id IN ({FIRST_IDS_SQL})
 """
-"""The register's lines for those risks, as ``register_statement`` selects them."""
+"""The register's lines for those risks, as :func:`~bct_risk.services.register_sql.register_sql`
+selects them."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +61,27 @@ def read_first_rows(settings: Settings, limit: int, today: date | None = None) -
     ``today`` (for overdue reviews) is by default the date by the register's clock (UTC), as
     :meth:`~bct_risk.services.context.Context.today` gives it.
     """
+    opened = open_at_head(settings)
+    if opened is None:
+        return None
+    db, matrix = opened
+    try:
+        with closing(db):
+            found = db.execute(
+                FIRST_ROWS_SQL, {"status": RiskStatus.OPEN.value, "limit": limit + 1}
+            ).fetchall()
+    except sqlite3.Error:
+        return None
+    rows = RowReader(matrix, today or datetime.now(UTC).date()).read_all(found)
+    rows.sort(key=lambda r: reference_key(r.reference))
+    return FirstRows(matrix, rows[:limit], complete=len(rows) <= limit)
+
+
+def open_at_head(settings: Settings) -> tuple[sqlite3.Connection, Matrix] | None:
+    """A read-only connection to the register's SQLite file and the matrix it is read by, when
+    the file is there and at the newest schema; None otherwise (a server, a file not made yet,
+    an older schema, a matrix file with a mistake, a file that cannot be read), and the
+    register is opened the usual way."""
     path = sqlite_file(settings.database_url)
     if path is None or not path.is_file():
         return None
@@ -85,18 +91,17 @@ def read_first_rows(settings: Settings, limit: int, today: date | None = None) -
         return None
     try:
         # Read-only: a file that is not there is not made, and nothing is ever written.
-        with closing(sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)) as db:
-            stored = db.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
-            if tuple(sorted(v for (v,) in stored)) != head_revisions():
-                return None
-            found = db.execute(
-                FIRST_ROWS_SQL, {"status": RiskStatus.OPEN.value, "limit": limit + 1}
-            ).fetchall()
+        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
     except sqlite3.Error:
         return None
-    rows = RowReader(matrix, today or datetime.now(UTC).date()).read_all(found)
-    rows.sort(key=lambda r: reference_key(r.reference))
-    return FirstRows(matrix, rows[:limit], complete=len(rows) <= limit)
+    try:
+        stored = db.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
+        if tuple(sorted(v for (v,) in stored)) == head_revisions():
+            return db, matrix
+    except sqlite3.Error:
+        pass
+    db.close()
+    return None
 
 
 def sqlite_file(url: str) -> Path | None:

@@ -50,6 +50,7 @@ from bct_risk.services.register_rows import (
     RowReader,
     collector_paused,
 )
+from bct_risk.services.register_sql import Style, register_sql
 
 # -- the register list ----------------------------------------------------------------------
 
@@ -185,16 +186,31 @@ def list_risks(
     flt = flt or RiskFilter()
     reader = RowReader(ctx.matrix, ctx.today(), flag_unknown=flag_unknown)
     with collector_paused(), ctx.read() as session:
-        stmt = register_statement(ctx, flt, session)
+        connection = session.connection()
+        style: Style = "named" if connection.dialect.name == "sqlite" else "pyformat"
+        committee = find_committee(session, flt.committee) if flt.committee.strip() else None
+        objective = _objective_id(session, flt.objective)
         lines: list[RiskRow] = []
         for part in [None] if ids is None else _batches(sorted(ids)):
-            chosen = stmt if part is None else stmt.where(col(Risk.id).in_(part))
-            result = session.connection().execute(chosen)
+            # The register's SQL as every reader of the list runs it (services.register_sql).
+            sql, params = register_sql(
+                flt, ctx.matrix, ctx.today(), ids=part, style=style,
+                committee_id=committee.id if committee else None, objective_id=objective,
+            )  # fmt: skip
+            result = connection.exec_driver_sql(sql, params)
             # The driver's own tuples, a part at a time: RowReader converts the few typed
             # values itself, which costs a fraction of building a result row per risk.
             lines += reader.read_cursor(result.cursor)
             result.close()
         return lines
+
+
+def _objective_id(session: Session, text: str) -> int | None:
+    if not text.strip():
+        return None
+    from bct_risk.services.assurance import find_objective
+
+    return find_objective(session, text).id
 
 
 def risk_references(ctx: Context, flt: RiskFilter | None = None) -> list[tuple[int, str]]:
