@@ -115,11 +115,12 @@ def test_score_form_refuses_a_blank_rationale(snap_compare: Compare, app_ctx: Co
 
 def test_escalate_form(snap_compare: Compare, app_ctx: Context) -> None:
     async def fill(pilot: Pilot[Any]) -> None:
-        pilot.app.screen.query_one("#destination", Select).value = "Trust Board"
-        pilot.app.screen.query_one("#reason", Input).value = "Deficit beyond the reserves"
+        pilot.app.screen.query_one("#tier", Select).value = "committee"
+        pilot.app.screen.query_one("#committee", Select).value = "Workforce Committee"
+        pilot.app.screen.query_one("#reason", Input).value = "Recruitment below plan"
 
     app = make_app(app_ctx, blink=False)
-    assert snap_compare(app, terminal_size=(100, 30), run_before=steps(open_risk("SR1"), "e", fill))
+    assert snap_compare(app, terminal_size=(100, 30), run_before=steps(open_risk("SR9"), "e", fill))
 
 
 def test_heat_map_cell_chosen(snap_compare: Compare, app_ctx: Context) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.widgets import Input, Select, Static
 
 from bct_risk.domain.enums import CommitteeKind, EscalationDirection, Tier
@@ -17,10 +20,23 @@ from bct_risk.services.escalation import move_risk
 from bct_risk.services.queries import RiskDetail
 from bct_risk.tui.format import escape, fmt_date
 from bct_risk.tui.services import call_service
-from bct_risk.tui.widgets.form import OneRiskForm, field
+from bct_risk.tui.widgets.form import (
+    MEETING_PROMPT,
+    OneRiskForm,
+    field,
+    meeting_choices,
+    meeting_of,
+)
 
-TRUST_BODIES = (CommitteeKind.BOARD, CommitteeKind.BOARD_COMMITTEE, CommitteeKind.EXECUTIVE)
-"""Bodies a risk can be moved to (Council bodies are outside the Trust)."""
+
+@dataclass(frozen=True)
+class Destinations:
+    """What the form offers, loaded off the UI thread."""
+
+    committees: list[tuple[str, str]]
+    """(name, name) of each Board committee a risk on the committee register can be led by."""
+    meetings: list[tuple[str, str]]
+    """The meetings held by today, newest first (see ``form.meeting_choices``)."""
 
 
 def route(detail: RiskDetail) -> str:
@@ -35,9 +51,25 @@ def route(detail: RiskDetail) -> str:
 
 
 class EscalateScreen(OneRiskForm):
-    """Choose the tier or committee and give the reason; the move is recorded with who and when."""
+    """Choose the register tier (and, for the committee register, the committee), the reason,
+    the date and the meeting that decided; the move is recorded with who and when.
 
-    FIELD_IDS: ClassVar[dict[str, str]] = {"to": "destination", "reason": "reason"}
+    The tiers are offered in their order up the route (operational, strategic, committee,
+    board), only those above the risk's tier when escalating and below it when de-escalating.
+    """
+
+    DEFAULT_CSS = """
+    EscalateScreen #committee-field { height: auto; }
+    """
+
+    FIELD_IDS: ClassVar[dict[str, str]] = {
+        "to": "tier",
+        "committee": "committee",
+        "reason": "reason",
+        "decided_on": "decided-on",
+        "decision date": "decided-on",
+        "meeting": "meeting",
+    }
 
     def __init__(self, ctx: Context, detail: RiskDetail, direction: EscalationDirection) -> None:
         super().__init__()
@@ -47,49 +79,98 @@ class EscalateScreen(OneRiskForm):
         verb = "Escalate" if direction == EscalationDirection.ESCALATE else "De-escalate"
         self.title_text = f"{verb} {detail.row.reference} {detail.row.title}"
 
-    def fields(self) -> ComposeResult:
-        yield Static(route(self.detail), id="route", classes="route")
-        yield from field(
-            "To (tier or committee)",
-            Select([], prompt="Choose where the risk goes", id="destination"),
-        )
-        yield from field("Reason (required)", Input(id="reason"))
-        yield from field("Decided on", Input(fmt_date(self.ctx.today()), id="decided-on"))
-
-    def on_mount(self) -> None:
-        self.query_one("#destination", Select).focus()
-        call_service(self, self._destinations, self._offer, group="choices")
-
-    def _destinations(self) -> list[tuple[str, str]]:
+    def tiers(self) -> list[Tier]:
+        """The tiers the risk can move to this way, in their order up the route."""
         here = self.detail.row.tier
         up = self.direction == EscalationDirection.ESCALATE
-        tiers = [t for t in Tier if (t.rank > here.rank if up else t.rank < here.rank)]
-        options = [(f"{t.label} register", t.value) for t in tiers]
-        for body in queries.committees(self.ctx):
-            if body.kind not in TRUST_BODIES or body.name == self.detail.row.lead_committee:
-                continue
-            options.append((body.name, body.name))
-        return options
+        return [t for t in Tier if (t.rank > here.rank if up else t.rank < here.rank)]
 
-    def _offer(self, options: list[tuple[str, str]]) -> None:
-        self.query_one("#destination", Select).set_options(options)
+    def fields(self) -> ComposeResult:
+        yield Static(route(self.detail), id="route", classes="route")
+        tiers = self.tiers()
+        here = self.detail.row.tier.label.lower()
+        up = self.direction == EscalationDirection.ESCALATE
+        none_left = f"None: the {here} register is the {'top' if up else 'lowest'} tier"
+        yield from field(
+            "To the register of tier",
+            Select(
+                [(f"{t.label} register", t.value) for t in tiers],
+                value=tiers[0].value if len(tiers) == 1 else Select.NULL,
+                prompt="Choose the tier" if tiers else none_left,
+                id="tier",
+            ),
+        )
+        lead = self.detail.row.lead_committee
+        with Vertical(id="committee-field"):
+            yield from field(
+                "Lead committee on the committee register",
+                Select(
+                    [],
+                    prompt=f"Keep the lead committee ({lead})" if lead else "Choose a committee",
+                    id="committee",
+                ),
+            )
+        yield from field("Reason (required)", Input(id="reason"))
+        yield from field("Decided on", Input(fmt_date(self.ctx.today()), id="decided-on"))
+        yield from field(
+            "At the meeting (optional)", Select([], prompt=MEETING_PROMPT, id="meeting")
+        )
+
+    def on_mount(self) -> None:
+        self._show_committee()
+        self.query_one("#tier", Select).focus()
+        ctx = self.ctx
+
+        def load() -> Destinations:
+            bodies = [
+                (c.name, c.name)
+                for c in queries.committees(ctx)
+                if c.kind == CommitteeKind.BOARD_COMMITTEE
+            ]
+            return Destinations(bodies, meeting_choices(ctx))
+
+        call_service(self, load, self._offer, group="choices")
+
+    def _offer(self, loaded: Destinations) -> None:
+        self.query_one("#committee", Select).set_options(loaded.committees)
+        self.query_one("#meeting", Select).set_options(loaded.meetings)
+
+    @on(Select.Changed, "#tier")
+    def _tier_chosen(self) -> None:
+        self._show_committee()
+
+    def _show_committee(self) -> None:
+        """The committee is asked for only when the risk goes to the committee register."""
+        self.query_one("#committee-field").display = self.choice("tier") == Tier.COMMITTEE.value
+
+    @on(Select.Changed, "#meeting")
+    def _meeting_chosen(self) -> None:
+        """A move decided at a meeting is dated by it, unless a date was typed."""
+        meeting = meeting_of(self.choice("meeting"))
+        box = self.query_one("#decided-on", Input)
+        if meeting is not None and box.value == fmt_date(self.ctx.today()):
+            box.value = fmt_date(meeting[1])
 
     def build(self) -> Callable[[], Escalation]:
-        to = self.choice("destination")
-        if to is None:
-            raise ValidationError("choose where the risk goes", field="to")
+        tier = self.choice("tier")
+        if tier is None:
+            raise ValidationError("choose the tier the risk goes to", field="to")
+        committee = self.choice("committee") if tier == Tier.COMMITTEE.value else None
+        to = str(committee or tier)
         reason = self.text("reason")
         when = self.date_of("decided-on", "decision date")
+        meeting = meeting_of(self.choice("meeting"))
         ref, version, direction = self.detail.row.reference, self.detail.version, self.direction
 
         def save() -> Escalation:
             return move_risk(
                 self.ctx,
                 ref,
-                to=str(to),
+                to=to,
                 reason=reason,
                 direction=direction,
                 decided_on=when,
+                meeting=meeting,
                 expected_version=version,
             )
 
