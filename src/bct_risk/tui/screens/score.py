@@ -18,7 +18,14 @@ from bct_risk.services.queries import RiskDetail
 from bct_risk.services.risks import score_risk
 from bct_risk.tui.colours import palette
 from bct_risk.tui.format import fmt_date, score_words
-from bct_risk.tui.widgets.form import OneRiskForm, field
+from bct_risk.tui.services import call_service
+from bct_risk.tui.widgets.form import (
+    MEETING_PROMPT,
+    OneRiskForm,
+    field,
+    meeting_choices,
+    meeting_of,
+)
 
 
 class ScoreScreen(OneRiskForm):
@@ -29,6 +36,7 @@ class ScoreScreen(OneRiskForm):
         "assessed_on": "assessed-on",
         "likelihood": "likelihood",
         "impact": "impact",
+        "meeting": "meeting",
     }
 
     def __init__(self, ctx: Context, detail: RiskDetail) -> None:
@@ -76,6 +84,9 @@ class ScoreScreen(OneRiskForm):
         yield Static(id="score-indicators")  # the risk's indicators (screens.indicators)
         yield from field("Rationale (required)", Input(id="rationale"))
         yield from field("Assessment date", Input(fmt_date(self.ctx.today()), id="assessed-on"))
+        yield from field(
+            "Agreed at the meeting (optional)", Select([], prompt=MEETING_PROMPT, id="meeting")
+        )
 
     def on_mount(self) -> None:
         from bct_risk.tui.screens.indicators import show_risk_indicators
@@ -85,6 +96,19 @@ class ScoreScreen(OneRiskForm):
         )
         self._preview()
         self.query_one("#likelihood", Select).focus()
+        ctx = self.ctx
+        call_service(self, lambda: meeting_choices(ctx), self._offer_meetings, group="choices")
+
+    def _offer_meetings(self, meetings: list[tuple[str, str]]) -> None:
+        self.query_one("#meeting", Select).set_options(meetings)
+
+    @on(Select.Changed, "#meeting")
+    def _meeting_chosen(self) -> None:
+        """A score agreed at a meeting is dated by it, unless a date was typed."""
+        meeting = meeting_of(self.choice("meeting"))
+        box = self.query_one("#assessed-on", Input)
+        if meeting is not None and box.value == fmt_date(self.ctx.today()):
+            box.value = fmt_date(meeting[1])
 
     @on(Select.Changed)
     def _changed(self, event: Select.Changed) -> None:
@@ -124,6 +148,7 @@ class ScoreScreen(OneRiskForm):
         kind = ScoreKind(self.choice("kind"))
         rationale = self.text("rationale")
         when = self.date_of("assessed-on", "assessment date")
+        meeting = meeting_of(self.choice("meeting"))
         ref = self.detail.row.reference
 
         def save() -> Assessment:
@@ -135,6 +160,7 @@ class ScoreScreen(OneRiskForm):
                 rationale=rationale,
                 kind=kind,
                 assessed_on=when,
+                meeting=meeting,
             )
 
         return save
