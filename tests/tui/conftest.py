@@ -33,6 +33,17 @@ def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def own_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's home folder is one of its own (no Documents folder in it), so a paper saved
+    by a bare name never lands in the user's."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_CONFIG_HOME", "XDG_DOCUMENTS_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
 @pytest.fixture
 def app_ctx(seeded_db_path: Path) -> Iterator[Context]:
     """The context the app works through (the seed register, 23 Nov 2026, acting as 'tester')."""

@@ -27,6 +27,14 @@ DECEMBER = date(2026, 12, 10)
 DEFAULT_NAME = "pack-finance-and-resources-2026-12-10.md"
 
 
+@pytest.fixture
+def documents(own_home: Path) -> Path:
+    """The user's documents folder (in the test's own home), where papers go by default."""
+    folder = own_home / "Documents"
+    folder.mkdir()
+    return folder
+
+
 def headings(markdown: str) -> list[str]:
     """The headings a Markdown text has, as a renderer titles them."""
     return [re.sub(r"^#+\s*", "", line) for line in markdown.splitlines() if line.startswith("#")]
@@ -57,9 +65,8 @@ def form_error(app: RiskApp) -> str:
 
 
 async def test_pack_preview_shows_its_headings_and_saves_what_the_cli_writes(
-    app: RiskApp, app_ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: RiskApp, app_ctx: Context, documents: Path
 ) -> None:
-    monkeypatch.chdir(tmp_path)
     expected = render_pack(app_ctx.matrix, committee_pack(app_ctx, "fr", DECEMBER))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -74,18 +81,17 @@ async def test_pack_preview_shows_its_headings_and_saves_what_the_cli_writes(
         assert screen.query_one("#paper").scroll_y > 0
         await press(pilot, "s")
         assert isinstance(app.screen, SaveScreen)
-        # The name offered says what the paper is; a bare name is saved in the current folder.
+        # The name offered says what the paper is; a bare name is saved in the documents folder.
         assert app.screen.query_one("#file-name", Input).value == DEFAULT_NAME
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, PaperScreen)
-        assert f"Saved to {tmp_path / DEFAULT_NAME}" in notices(app)
-    assert (tmp_path / DEFAULT_NAME).read_text("utf-8") == expected
+        assert f"Saved to {documents / DEFAULT_NAME}" in notices(app)
+    assert (documents / DEFAULT_NAME).read_text("utf-8") == expected
 
 
 async def test_public_marking_renders_and_saves_the_public_paper(
-    app: RiskApp, app_ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: RiskApp, app_ctx: Context, documents: Path
 ) -> None:
-    monkeypatch.chdir(tmp_path)
     public = render_pack(app_ctx.matrix, committee_pack(app_ctx, "fr", DECEMBER, public=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -98,7 +104,7 @@ async def test_public_marking_renders_and_saves_the_public_paper(
         name = app.screen.query_one("#file-name", Input).value
         assert name == "pack-finance-and-resources-2026-12-10-public.md"
         await press(pilot, "ctrl+s")
-    assert (tmp_path / name).read_text("utf-8") == public
+    assert (documents / name).read_text("utf-8") == public
 
 
 async def test_register_paper_is_the_register_as_filtered(
@@ -172,14 +178,11 @@ async def test_an_existing_file_is_kept_until_the_user_confirms(
 async def test_a_file_that_cannot_be_written_says_why(
     app: RiskApp,
     app_ctx: Context,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    documents: Path,
     name: str,
     message: str,
 ) -> None:
-    papers = tmp_path / "papers"
-    papers.mkdir()
-    monkeypatch.chdir(papers)
+    papers = documents
     unchanged = fingerprint(app_ctx)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

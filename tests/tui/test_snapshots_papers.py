@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList
 
 from bct_risk.services.context import Context
 from bct_risk.tui.app import make_app
+from bct_risk.tui.settings import AppSettings, save_settings
 from tests.tui.conftest import settle
 from tests.tui.test_snapshots import steps
 
@@ -54,11 +55,10 @@ def test_pack_preview_public_80x24(snap_compare: Compare, app_ctx: Context) -> N
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)
 
 
-def test_save_paper_dialog(
-    snap_compare: Compare, app_ctx: Context, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The dialog names the current folder: one every machine has, so the snapshot is stable.
-    monkeypatch.chdir("/tmp")
+def test_save_paper_dialog(snap_compare: Compare, app_ctx: Context, own_settings: Path) -> None:
+    # The dialog names the folder a paper was saved in last: one every machine has, so the
+    # snapshot is stable.
+    save_settings(AppSettings(paper_folder="/tmp"), own_settings)
     app = make_app(app_ctx, blink=False)
     assert snap_compare(app, terminal_size=(100, 30), run_before=steps("4", fr_meeting, "p", "s"))
 

@@ -1,7 +1,7 @@
 """What the app remembers for each user between runs: the theme, the register's sort and the
-columns hidden, and keys remapped by the user. Kept as a small TOML file in the platform's
-config folder (``~/.config/bct-risk/app.toml`` on Linux), or where ``BCT_RISK_APP_CONFIG``
-says. A search is not remembered.
+columns hidden, the folder a paper was last saved in, and keys remapped by the user. Kept as a
+small TOML file in the platform's config folder (``~/.config/bct-risk/app.toml`` on Linux), or
+where ``BCT_RISK_APP_CONFIG`` says. A search is not remembered.
 
 The file may be edited by hand; ``[keys]`` maps an action's binding id to the keys that run it::
 
@@ -9,6 +9,7 @@ The file may be edited by hand; ``[keys]`` maps an action's binding id to the ke
     sort_column = "current"
     sort_descending = true
     hidden_columns = ["inherent"]
+    paper_folder = "/home/me/Documents/Committee papers"
 
     [keys]
     "bct-risk.show_tracker" = "ctrl+t"
@@ -49,6 +50,8 @@ class AppSettings:
     sort_descending: bool = False
     hidden_columns: tuple[str, ...] = ()
     """Register columns the user hid."""
+    paper_folder: str = ""
+    """The folder a paper was last saved in (blank: none yet)."""
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id → keys, as Textual's keymap takes them."""
     problem: str = ""
@@ -69,6 +72,7 @@ def load_settings(path: Path | None = None) -> AppSettings:
             sort_column=str(data.get("sort_column", "reference")),
             sort_descending=bool(data.get("sort_descending", False)),
             hidden_columns=tuple(str(h) for h in hidden) if isinstance(hidden, list) else (),
+            paper_folder=str(data.get("paper_folder", "")),
             keys={str(k): str(v) for k, v in keys.items()} if isinstance(keys, dict) else {},
         )
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -90,6 +94,7 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> None:
         f"sort_column = {_toml(settings.sort_column)}",
         f"sort_descending = {_toml(settings.sort_descending)}",
         f"hidden_columns = {_toml(list(settings.hidden_columns))}",
+        f"paper_folder = {_toml(settings.paper_folder)}",
         "",
         "[keys]",
         *(f"{_toml(k)} = {_toml(v)}" for k, v in sorted(settings.keys.items())),
@@ -110,3 +115,20 @@ def changed(settings: AppSettings, **values: object) -> AppSettings:
     with contextlib.suppress(OSError):
         save_settings(new)
     return new
+
+
+def papers_folder(settings: AppSettings) -> Path:
+    """Where a paper is saved unless the user names another folder: the folder used last, else
+    the user's documents folder (platformdirs; ``~/Documents``), else their home. Only a folder
+    that exists is offered: none is made for the user."""
+    if settings.paper_folder:
+        last = Path(settings.paper_folder).expanduser()
+        if last.is_dir():
+            return last
+    from platformdirs import user_documents_path
+
+    home = Path.home()
+    for folder in (user_documents_path(), home / "Documents"):
+        if folder.is_dir():
+            return folder
+    return home

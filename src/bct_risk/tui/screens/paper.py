@@ -1,5 +1,8 @@
 """A paper previewed as it will read: the register as filtered, or a committee's pack for a
-meeting; public or confidential; saved to a file the user names, never over one by surprise."""
+meeting; public or confidential; saved to a file the user names, never over one by surprise.
+
+A bare file name is saved in the folder a paper was last saved in, else the user's documents
+folder (see :func:`bct_risk.tui.settings.papers_folder`); the folder is remembered."""
 
 from __future__ import annotations
 
@@ -138,7 +141,11 @@ class PaperScreen(Screen[None]):
         if self.paper is None:
             self.app.notify("The paper is still being prepared", severity="warning")
             return
-        self.app.push_screen(SaveScreen(self.paper))
+        from bct_risk.tui.settings import AppSettings, papers_folder
+
+        settings = getattr(self.app, "settings", None)
+        folder = papers_folder(settings if isinstance(settings, AppSettings) else AppSettings())
+        self.app.push_screen(SaveScreen(self.paper, folder))
 
     def action_back(self) -> None:
         """Close the paper."""
@@ -158,14 +165,16 @@ class SaveScreen(FormScreen):
 
     FIELD_IDS: ClassVar[dict[str, str]] = {"output": "file-name"}
 
-    def __init__(self, paper: Paper) -> None:
+    def __init__(self, paper: Paper, folder: Path) -> None:
         super().__init__()
         self.paper = paper
+        self.folder = folder
+        """Where a bare file name is saved."""
         self.title_text = f"Save {paper.title}"
 
     def fields(self) -> ComposeResult:
         yield from field(
-            f"File name (in {Path.cwd()}) or a full path",
+            f"File name (in {self.folder}) or a full path",
             Input(self.paper.file_name, id="file-name"),
         )
 
@@ -173,12 +182,12 @@ class SaveScreen(FormScreen):
         self.query_one("#file-name", Input).focus()
 
     def target(self) -> Path:
-        """The file the user named; a bare name is in the current folder."""
+        """The file the user named; a bare name (or a relative path) is in the folder offered."""
         name = self.text("file-name").strip()
         if not name:
             raise ValidationError("give a file name to save the paper to", field="output")
         path = Path(name).expanduser()
-        return path if path.is_absolute() else Path.cwd() / path
+        return path if path.is_absolute() else self.folder / path
 
     def build(self) -> Callable[[], Saved]:
         path, text = self.target(), self.paper.text
@@ -187,6 +196,9 @@ class SaveScreen(FormScreen):
     def _saved(self, result: object) -> None:
         assert isinstance(result, Saved)
         if result.written:
+            remember = getattr(self.app, "remember", None)
+            if remember is not None and str(result.path.parent) != str(self.folder):
+                remember(paper_folder=str(result.path.parent))  # offered again next time
             self.app.notify(f"Saved to {result.path}", title="Saved")
             self.dismiss(True)
             return
