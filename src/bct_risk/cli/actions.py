@@ -232,3 +232,108 @@ def control_add_command(
         assurance_line=line,
     )
     done(f"Added control #{control.id} to {reference.upper()}")
+
+
+# -- a control after it is added: edit, re-grade, retire, restore (services.controls) ------------
+
+
+@control_app.command("edit")
+def control_edit_command(
+    ctx: typer.Context,
+    control_id: Annotated[int, typer.Argument(help="Control number (shown by bct-risk show).")],
+    description: Annotated[str | None, typer.Option(help="The control, reworded.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Who runs it ('' for nobody).")] = None,
+    key: Annotated[
+        bool | None, typer.Option("--key/--not-key", help="Whether it is a key control.")
+    ] = None,
+    line: Annotated[int | None, typer.Option(help="Line of assurance 1-3.")] = None,
+    no_line: Annotated[
+        bool, typer.Option("--no-line", help="Clear the line of assurance.")
+    ] = False,
+    level: Annotated[
+        str | None,
+        typer.Option(help="Assurance level: substantial, reasonable, limited, none or 'clear'."),
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="The document it comes from.")] = None,
+) -> None:
+    """Change a control: its text, owner, key flag, line and level of assurance, or source."""
+    from bct_risk.domain.enums import Assurance
+    from bct_risk.domain.errors import ValidationError
+    from bct_risk.services import controls
+
+    if line is not None and no_line:
+        raise ValidationError("give --line or --no-line, not both")
+    chosen_level: Assurance | None = controls.KEEP
+    if level is not None and level.strip().lower() != "clear":
+        chosen_level = parse_choice(Assurance, level)
+        if chosen_level is None:
+            raise ValidationError("an assurance level is required (or 'clear')")
+    elif level is not None:
+        chosen_level = None
+    if (description, owner, key, line, level, source) == (None,) * 6 and not no_line:
+        raise ValidationError(
+            "give --description, --owner, --key/--not-key, --line, --no-line, --level or --source"
+        )
+    controls.edit_control(
+        register(ctx),
+        control_id,
+        description=description,
+        owner=controls.KEEP if owner is None else owner,
+        key_control=key,
+        assurance_line=None if no_line else (controls.KEEP if line is None else line),
+        assurance_level=chosen_level,
+        source=source,
+    )
+    done(f"Edited control {control_id}")
+
+
+@control_app.command("grade")
+def control_grade_command(
+    ctx: typer.Context,
+    control_id: Annotated[int, typer.Argument(help="Control number.")],
+    effectiveness: Annotated[
+        str, typer.Option(help="effective, partially_effective, ineffective, not_assessed.")
+    ],
+    note: Annotated[str, typer.Option(help="Why: the evidence for the new grade.")],
+) -> None:
+    """Re-grade a control's effectiveness, with the reason (kept in the audit trail)."""
+    from bct_risk.domain.errors import ValidationError
+    from bct_risk.services import controls
+
+    grade = parse_choice(Effectiveness, effectiveness)
+    if grade is None:
+        raise ValidationError("an effectiveness is required")
+    controls.grade_control(register(ctx), control_id, effectiveness=grade, note=note)
+    done(f"Control {control_id} graded {grade.label.lower()}")
+
+
+@control_app.command("retire")
+def control_retire_command(
+    ctx: typer.Context,
+    control_id: Annotated[int, typer.Argument(help="Control number.")],
+    reason: Annotated[str, typer.Option(help="Why it is no longer in place.")],
+    on: Annotated[
+        str | None, typer.Option("--date", help="The day it stopped (default today).")
+    ] = None,
+) -> None:
+    """Retire a control no longer in place: it stays in the history, leaves the lists."""
+    from bct_risk.services import controls
+
+    retired = controls.retire_control(
+        register(ctx), control_id, reason=reason, on=to_date(on, "retirement date")
+    )
+    assert retired.retired_on is not None
+    done(f"Retired control {control_id} from {fmt_date(retired.retired_on)}")
+
+
+@control_app.command("restore")
+def control_restore_command(
+    ctx: typer.Context,
+    control_id: Annotated[int, typer.Argument(help="Control number.")],
+    reason: Annotated[str, typer.Option(help="Why it is in place again.")],
+) -> None:
+    """Bring a retired control back into the register's current controls."""
+    from bct_risk.services import controls
+
+    controls.restore_control(register(ctx), control_id, reason=reason)
+    done(f"Restored control {control_id}")

@@ -284,6 +284,9 @@ class Control(Versioned, SQLModel, table=True):
     """A control the risk relies on: its assurance is tested for gaps (see ``domain.gaps``)."""
     source: str = Field(default="", max_length=300)
     illustrative: bool = False
+    retired_on: date | None = None
+    """The day the control stopped being in place: it leaves the lists, papers and gap checks."""
+    retired_reason: str = Field(default="", sa_column_kwargs={"server_default": ""})
     version: int = 1
     created_at: datetime
     updated_at: datetime

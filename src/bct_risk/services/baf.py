@@ -420,6 +420,8 @@ def _controls(
     if cut is not None:
         recorded = recorded.where(col(Control.created_at) <= cut)
     for c in session.exec(recorded):
+        if c.retired_on is not None and c.retired_on <= as_at:
+            continue  # no longer in place (services.controls)
         owner = people.get(c.owner_id) if c.owner_id else None
         found[c.risk_id].append(
             ControlState(

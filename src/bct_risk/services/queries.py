@@ -253,6 +253,10 @@ class ControlView:
     key_control: bool = True
     assurance: list[SourceView] = field(default_factory=list)
     """Its sources of assurance (evidence, from whom, when, line, positive), oldest first."""
+    version: int = 1
+    retired_on: date | None = None
+    """The day it was retired (services.controls): no longer in place."""
+    retired_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -349,6 +353,8 @@ class RiskDetail:
     audit: list[AuditView]
     objectives: list[str] = field(default_factory=list)
     """The strategic objectives the risk threatens."""
+    retired_controls: list[ControlView] = field(default_factory=list)
+    """Controls no longer in place, kept with the day and the reason they were retired."""
     source_reference: str | None = None
     """The reference an imported register gave the risk, where it is held under another."""
     title_derived: bool = False
@@ -405,9 +411,14 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
                 assurance_level=c.assurance_level.label if c.assurance_level else "",
                 key_control=c.key_control,
                 assurance=sources.get(c.id or 0, []),
+                version=c.version,
+                retired_on=c.retired_on,
+                retired_reason=c.retired_reason,
             )
             for c in rows_of_controls
         ]
+        retired = [c for c in controls if c.retired_on is not None]
+        controls = [c for c in controls if c.retired_on is None]
         actions = _actions(ctx, session, people, meetings, [col(Action.risk_id) == rid])
         reviews = [
             ReviewView(
@@ -463,6 +474,7 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
             version=risk.version,
             history=history,
             controls=controls,
+            retired_controls=retired,
             further_actions=[a for a in actions if a.kind == ActionKind.FURTHER_ACTION],
             tracker_items=[a for a in actions if a.kind == ActionKind.TRACKER],
             reviews=reviews,

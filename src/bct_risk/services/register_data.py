@@ -208,7 +208,7 @@ _RECORD_CONTROLS = (
         col(Control.assurance_level),
         col(Control.key_control),
     )
-    .where(_of_ids(col(Control.risk_id)))
+    .where(_of_ids(col(Control.risk_id)), col(Control.retired_on).is_(None))  # in place only
     .order_by(col(Control.id))
 )
 _RECORD_ACTIONS = (

@@ -199,6 +199,7 @@ _CONTROLS = (
         col(Control.illustrative),
     )
     .where(_of_ids(col(Control.risk_id)))
+    .where(sa.or_(col(Control.retired_on).is_(None), col(Control.retired_on) > sa.bindparam("day")))
     .order_by(col(Control.id))
 )
 # Tracker items are told apart in Python, not in SQL: with "kind = ?" in the WHERE clause,
@@ -283,7 +284,9 @@ def load_sections(
         recorded = Recorded(session, cut)
         undone = recorded.undone("risk", ids["ids"])
     controls: dict[int, list[SectionControl]] = {r.id: [] for r in rows}
-    for rid, text, owner_id, effectiveness, illustrative in _fetch(session, _CONTROLS, ids):
+    for rid, text, owner_id, effectiveness, illustrative in _fetch(
+        session, _CONTROLS, {**ids, "day": today}
+    ):
         controls[rid].append(
             SectionControl(
                 text, people.get(owner_id, ""), _EFFECTIVENESS[effectiveness], bool(illustrative)
