@@ -18,6 +18,13 @@ def main() -> None:
     """Entry point of the ``bct-risk`` script."""
     options = app_options(sys.argv[1:])
     if options is None:
+        if "list" in sys.argv[1:]:
+            # Read plainly when it can be (see bct_risk.cli.plain): no Typer, no SQLAlchemy.
+            from bct_risk.cli.plain import run_plain
+
+            code = run_plain(sys.argv[1:])
+            if code is not None:
+                raise SystemExit(code)
         from bct_risk.cli.app import app
 
         app()

@@ -8,28 +8,27 @@ SQLAlchemy), so its first frame comes sooner.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import fields, is_dataclass
-from datetime import date, datetime
-from enum import Enum
+from datetime import date
 from importlib import import_module
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 from typer.main import get_group
 
 from bct_risk.cli.launch import failure_of, guarded, open_settings, start_app
+from bct_risk.cli.values import fmt_date as fmt_date
+from bct_risk.cli.values import jsonable as jsonable
+from bct_risk.cli.values import parse_choice as parse_choice
+from bct_risk.cli.values import print_json as print_json
 from bct_risk.config import Settings
 from bct_risk.domain.errors import ValidationError
 
 if TYPE_CHECKING:
-    from bct_risk.domain.enums import Labelled
     from bct_risk.domain.scoring import Score
     from bct_risk.services.context import Context
-
-ChoiceT = TypeVar("ChoiceT", bound="Labelled")
 
 console = Console(highlight=False, markup=False, emoji=False)
 """Standard output. Markup is off: text is printed as written, so a title holding [brackets],
@@ -78,6 +77,60 @@ COMMAND_MODULES: dict[str, str] = {
 """Each command (in the order help lists them) and the module of ``bct_risk.cli`` defining it."""
 
 
+COMMAND_HELP: dict[str, str] = {
+    "pack": (
+        "Write a committee's pack for a meeting: the register as at its cut-off, changes since "
+        "the previous meeting, actions and the committee's risks."
+    ),
+    "import": "Import a risk register or an action log; all or nothing, with every problem by row.",
+    "backup": "Copy the SQLite register to a new file, consistently, even while the app is open.",
+    "restore": "Replace the SQLite register with a backup, once the backup has passed every check.",
+    "committees": "List the committees.",
+    "review": "Record a committee's review of a risk at a meeting (the score at the time is kept).",
+    "init": "Create the database (or bring it to the newest schema) and load the seed register.",
+    "upgrade": "Bring the database to the newest schema (Alembic migrations).",
+    "seed": "Load the seed register from seeds/ (records already present are left alone).",
+    "demo-data": (
+        "Fill the database with a realistic demonstration register (for trying the app, and bench)."
+    ),
+    "list": "List the risks on the register (open ones unless --all).",
+    "show": "Show one risk: scores, history, controls, actions, reviews, escalations, audit trail.",
+    "history": "Show the audit trail of a risk: every change, who made it and when.",
+    "add": "Add a risk to the register, with its first scores if given.",
+    "edit": "Change a risk's fields.",
+    "score": "Score a risk: adds an assessment to its history (nothing is overwritten).",
+    "escalate": "Escalate a risk up the tiers, to a committee or to the Board.",
+    "deescalate": "De-escalate a risk down the tiers.",
+    "close": "Close a risk with a reason; its history is kept.",
+    "reopen": "Reopen a closed risk with a reason.",
+    "link": "Link two risks that bear on each other.",
+    "export": "Export the register as Markdown, Word, HTML, CSV or JSON.",
+    "papers": "Papers as issued (their SHA-256) and meetings' papers.",
+    "diff": (
+        "New, closed and reopened risks, every rescoring in order, escalations and "
+        "de-escalations, and actions raised, completed and overdue, from one day to another (as "
+        "recorded by the end of the second)."
+    ),
+    "actions": "Further actions and the action tracker: list, add, raise, update, complete.",
+    "control": "Controls in place on a risk.",
+    "people": "People of the register: list, add, give a login or a role.",
+    "audit": "The audit trail: check that no event was changed or removed.",
+    "meetings": "Committee meetings: list and add.",
+    "kpi": (
+        "Key risk indicators: the contract KPIs, their targets and tolerances, and the risks they"
+        " warn about."
+    ),
+    "check": "Run the data-quality checks; exit 1 when a check marked blocking finds anything.",
+    "objectives": "Strategic objectives and the risks that threaten them.",
+    "assurance": "Sources of assurance on controls, and their assurance level.",
+    "scenario": "Scenarios: risks that could materialise together.",
+    "exempt": "Record why an exempt (confidential) risk is left out of public papers.",
+}
+"""The first paragraph of each command's help, as ``bct-risk --help`` lists it: help lists the
+commands from this, without importing their modules (and SQLAlchemy with them). A test holds it
+to the commands' own help."""
+
+
 class RegisterGroup(TyperGroup):
     """The root command: loads each command's module when first needed, and turns any failure
     into one line on standard error and its exit code (1 refused, 3 the register cannot be used,
@@ -98,13 +151,29 @@ class RegisterGroup(TyperGroup):
         self._commands = commands
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if self._stand_ins and cmd_name not in self._commands:
+            return TyperCommand(name=cmd_name, help=COMMAND_HELP[cmd_name])
         if cmd_name not in self._commands:
             module = COMMAND_MODULES.get(cmd_name)
             self._load(*([module] if module else COMMAND_MODULES.values()))
         return self._commands.get(cmd_name)
 
     def list_commands(self, ctx: Any) -> list[str]:
+        if self._stand_ins:
+            return list(COMMAND_HELP)
         return list(self.commands)
+
+    _stand_ins = False
+    """Whether help is listing the commands from :data:`COMMAND_HELP`."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands in help, each with the start of its help, written as Typer writes
+        them, from :data:`COMMAND_HELP` unless every command's module is loaded already."""
+        self._stand_ins = set(COMMAND_MODULES.values()) - self._loaded != set()
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._stand_ins = False
 
     def _load(self, *modules: str) -> None:
         wanted = set(modules) - self._loaded
@@ -199,16 +268,6 @@ def settings_of(ctx: typer.Context) -> Settings:
     return settings
 
 
-def parse_choice(kind: type[ChoiceT], text: str | None) -> ChoiceT | None:
-    """A vocabulary value typed by a user (any case, spaces or hyphens), or None when blank."""
-    if text is None or not text.strip():
-        return None
-    try:
-        return kind.parse(text)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
-
-
 def to_date(value: str | None, what: str) -> date | None:
     """A typed date, or None when not given (an empty or blank one is refused, not ignored)."""
     from bct_risk.services.validation import parse_date
@@ -225,40 +284,6 @@ def to_score(likelihood: int | None, impact: int | None, what: str) -> Score | N
     if likelihood is None or impact is None:
         raise ValidationError(f"give both likelihood and impact for the {what} score")
     return Score(likelihood, impact)
-
-
-def jsonable(value: Any) -> Any:
-    """Dataclasses, named tuples, dates and vocabularies as JSON-ready values."""
-    from bct_risk.domain.scoring import Score
-
-    if isinstance(value, Score):
-        return {"likelihood": value.likelihood, "impact": value.impact, "score": value.value}
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
-    # A named tuple (a register line) by its fields' names, as a dataclass is, not as a list.
-    if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return {name: jsonable(v) for name, v in zip(value._fields, value, strict=True)}
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def print_json(value: Any) -> None:
-    """Print a value as indented JSON on standard output."""
-    import json
-
-    print(json.dumps(jsonable(value), indent=2, ensure_ascii=False))
-
-
-def fmt_date(value: date | None) -> str:
-    """A date as papers print it: 23 Nov 2026."""
-    return value.strftime("%d %b %Y").lstrip("0") if value else ""
 
 
 def done(message: str) -> None:

@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bct_risk.cli.app import parse_choice
-from bct_risk.domain.enums import RiskStatus, Tier
-from bct_risk.services.register_rows import RiskFilter
+from bct_risk.cli.values import risk_filter as risk_filter
 
 AllOption = Annotated[bool, typer.Option("--all", help="Closed risks too.")]
 StatusOption = Annotated[
@@ -32,31 +30,3 @@ AboveAppetiteOption = Annotated[
 OverdueOption = Annotated[
     bool, typer.Option("--overdue", help="Only risks whose review is overdue.")
 ]
-
-
-def risk_filter(
-    *,
-    all_: bool,
-    status: str | None,
-    search: str,
-    owner: str,
-    committee: str,
-    band: str,
-    tier: str | None,
-    category: str,
-    above_appetite: bool,
-    overdue: bool,
-) -> RiskFilter:
-    """The filter the options describe; a bad status or tier is a clear error."""
-    return RiskFilter(
-        text=search,
-        include_closed=all_,
-        status=parse_choice(RiskStatus, status),
-        owner=owner,
-        committee=committee,
-        band=band,
-        tier=parse_choice(Tier, tier),
-        category=category,
-        above_appetite=above_appetite,
-        review_overdue=overdue,
-    )
