@@ -33,6 +33,23 @@ POSTGRES_URL = os.environ.get("BCT_RISK_TEST_POSTGRES_URL", "")
 """An administrative URL of a PostgreSQL server for the register fixtures, or empty for SQLite."""
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, keep only the tests a server changes: those that take a register
+    fixture (``database``, ``seeded_database``, ``blank_database``, ``ctx``, ``seeded_ctx``, all
+    through ``postgres``) or are marked ``postgres``. The others (pure rules, SQLite files, the
+    app on its SQLite file) would run the same a second time; the SQLite pass has run them."""
+    if not POSTGRES_URL:
+        return
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        on_server = "postgres" in getattr(item, "fixturenames", ())
+        (kept if on_server or item.get_closest_marker("postgres") else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def app_settings_of_the_test(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test (nor any app it starts in a subprocess) reads or writes the user's own app

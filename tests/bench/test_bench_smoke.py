@@ -133,6 +133,7 @@ POSTGRES_FIGURES = {
 }
 
 
+@pytest.mark.postgres
 def test_bench_measures_a_postgresql_register_when_a_server_is_given(tmp_path: Path) -> None:
     server = os.environ.get("BCT_RISK_TEST_POSTGRES_URL", "")
     if not server:
