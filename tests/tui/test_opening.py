@@ -23,6 +23,7 @@ from bct_risk.tui.screens.detail import DetailScreen
 from bct_risk.tui.screens.heatmap import HeatMapScreen
 from bct_risk.tui.screens.opening import OPENING, OpeningScreen
 from bct_risk.tui.screens.register import RegisterScreen
+from bct_risk.tui.screens.welcome import WelcomeScreen
 from bct_risk.tui.widgets.risk_table import RiskTable, RowPainter
 from tests.conftest import make_context
 from tests.tui.conftest import press, screen_text, settle
@@ -213,6 +214,9 @@ async def test_where_the_first_rows_cannot_be_read_the_register_opens_as_usual(
     app = open_app(lambda: make_context(db_path), lambda limit: None, blink=False)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
+        # A register without a risk: the welcome over it, and the register below, empty.
+        assert isinstance(app.screen, WelcomeScreen)
+        await press(pilot, "escape")
         assert isinstance(app.screen, RegisterScreen)
         assert "0 shown" in screen_text(app)
     app.ctx.engine.dispose()

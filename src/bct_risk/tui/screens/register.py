@@ -340,6 +340,10 @@ class RegisterScreen(Screen[None]):
         order = loaded.order if loaded.sorted_by == by else None
         self._order = order if order is not None else sort_order(loaded.rows, *by)
         await self._show_rows()
+        if not loaded.rows and loaded.complete and self._ctx is not None:
+            from bct_risk.tui.screens.welcome import welcome_if_empty
+
+            welcome_if_empty(self)  # a register with no risk at all opens on the ways in
 
     async def _show_rows(self) -> None:
         """Show the loaded rows that match the search, in the chosen order."""
