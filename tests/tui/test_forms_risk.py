@@ -10,10 +10,11 @@ from sqlmodel import select
 from textual.widgets import Checkbox, Input, Select, Static
 
 from bct_risk.domain.enums import ScoreKind
-from bct_risk.domain.models import Person, Risk
+from bct_risk.domain.models import Person, Risk, RiskUpdate
 from bct_risk.domain.scoring import Score
 from bct_risk.services import queries
 from bct_risk.services.context import Context
+from bct_risk.services.risks import update_risk
 from bct_risk.tui.app import RiskApp
 from bct_risk.tui.screens.detail import DetailScreen
 from bct_risk.tui.screens.risk_form import RiskFormScreen
@@ -252,3 +253,33 @@ async def test_editing_a_risk_owned_by_a_shared_name_keeps_the_owner(
     assert owner_key(app_ctx, "KR1920-2") == "ceo_2018"
     detail = queries.risk_detail(app_ctx, "KR1920-2")
     assert detail.description == "Held by the Chief Executive of the time"
+
+
+async def test_a_reload_keeps_their_exempt_flag_target_and_interval(
+    app: RiskApp, app_ctx: Context
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_edit_form(app, pilot, "SR9")
+        update_risk(
+            app_ctx.acting_as("colleague"),
+            "SR9",
+            RiskUpdate(exempt=True, review_frequency_days=30, target_date=date(2027, 9, 30)),
+        )
+        put(app, description="Savings plan agreed")
+        await press(pilot, "ctrl+s")
+        assert "Press ctrl+r" in error(app)
+        await press(pilot, "ctrl+r")
+        # Their values fill the fields the user left alone; what was typed stays.
+        assert app.screen.query_one("#exempt", Checkbox).value is True
+        assert app.screen.query_one("#review-days", Input).value == "30"
+        assert app.screen.query_one("#target-date", Input).value == "30 Sep 2027"
+        assert app.screen.query_one("#description", Input).value == "Savings plan agreed"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, DetailScreen), error(app)
+    detail = queries.risk_detail(app_ctx, "SR9")
+    assert (detail.description, detail.row.exempt, detail.review_frequency_days) == (
+        "Savings plan agreed",
+        True,
+        30,
+    )
+    assert detail.row.target_date == date(2027, 9, 30)

@@ -46,7 +46,7 @@ class Choices:
 
 def score_pair(kind: str, label: str, matrix: Any, now: Score | None) -> Iterable[Widget]:
     """A likelihood and an impact chosen side by side, for one kind of score."""
-    yield Label(f"{label} score: likelihood and impact", classes="field-label")
+    yield Label(f"{label}: likelihood and impact", classes="field-label")
     with Horizontal(classes="score-pair"):
         yield Select(
             [(f"{v} {matrix.likelihood_label(v)}", v) for v in SCALE],
@@ -151,13 +151,13 @@ class RiskFormScreen(OneRiskForm):
         matrix = self.ctx.matrix
         if d is None:
             for kind, label in FIRST_SCORES:
-                yield from score_pair(kind, f"{label} (optional)", matrix, None)
+                yield from score_pair(kind, f"{label} score (optional)", matrix, None)
             yield from field(
                 "Rationale for the first scores",
                 Input("Initial assessment", id="rationale"),
             )
         else:
-            yield from score_pair("target", "Target", matrix, d.row.target)
+            yield from score_pair("target", "Target score", matrix, d.row.target)
             yield from field(
                 "Why the target score changed (required when it changes)",
                 Input(id="rationale"),
