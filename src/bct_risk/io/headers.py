@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bct_risk.domain.errors import ValidationError
 from bct_risk.io.synonyms import (
     ACTION_FIELDS,
@@ -109,6 +107,8 @@ class MappingFile:
 
 def load_mapping(path: Path) -> MappingFile:
     """Read a mapping file (YAML); a bad one is refused with what is wrong."""
+    import yaml  # imported when a mapping is used, not by every import
+
     try:
         data = yaml.safe_load(path.read_text("utf-8")) or {}
     except OSError as exc:
@@ -199,6 +199,8 @@ def save_mapping(mapping: MappingFile, path: Path) -> None:
     text = (
         "# A mapping for bct-risk import --mapping: column (header, letter or position) → field.\n"
     )
+    import yaml
+
     text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     try:
         path.write_text(text, "utf-8")

@@ -211,12 +211,14 @@ def _tracked(
 
 
 def _filled_columns(rows: list[tuple[int, list[Any]]]) -> set[int]:
-    found: set[int] = set()
-    for _, cells in rows:
-        if cells and cells[0] == SECTION:
-            continue
-        found.update(i for i, c in enumerate(cells) if not values.is_blank(c))
-    return found
+    """The columns with a value in any row (each looked at down to its first value)."""
+    data = [cells for _, cells in rows if not (cells and cells[0] == SECTION)]
+    width = max((len(cells) for cells in data), default=0)
+    return {
+        index
+        for index in range(width)
+        if any(index < len(cells) and not values.is_blank(cells[index]) for cells in data)
+    }
 
 
 def _free_text_columns(headers: list[Any], rows: list[tuple[int, list[Any]]]) -> set[int]:

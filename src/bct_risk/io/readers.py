@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bct_risk.domain.errors import ValidationError
 from bct_risk.io.workbook import Sheet, read_workbook
 
@@ -32,6 +30,8 @@ NATIVE_HISTORY = (
     "history",
     "escalations",
     "reviews",
+    "illustrative",
+    "closures",
 )
 """The fields of this product's own export that are a risk's history, not columns: read by
 :mod:`bct_risk.io.history`."""
@@ -207,6 +207,8 @@ def use_sheet(table: Table, sheet: Sheet) -> None:
 
 
 def _read_records(path: Path, text: str, kind: str, encoding: str) -> Table:
+    import yaml  # only for JSON and YAML files: a CSV import does without it
+
     try:
         data: Any = json.loads(text) if kind == "json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
@@ -231,6 +233,8 @@ def _read_records(path: Path, text: str, kind: str, encoding: str) -> Table:
         if native:
             record = dict(record)
             history[index] = {k: record.pop(k) for k in NATIVE_HISTORY if k in record}
+            # Their flags and sources of assurance: read by io.history as well.
+            history[index].update(parts={k: record.get(k) for k in ("controls", "further_actions")})
         flat = _flatten(record)
         flat_records.append(flat)
         keys.extend(k for k in flat if k not in keys)
@@ -241,6 +245,8 @@ def _read_records(path: Path, text: str, kind: str, encoding: str) -> Table:
         " (bct-risk register export)" if native else ""
     )
     table = Table(path, kind, description, rows, unit="record", header_row=0, native=native)
+    if native:  # the committees and meetings the risks name (record 0: the file as a whole)
+        history[0] = {k: data[k] for k in ("committees", "meetings") if k in data}
     table.history = history
     return table
 

@@ -32,6 +32,15 @@ def _parse_choice(kind: type[LabelledT], text: str, extra: dict[str, str]) -> La
     return kind.parse(extra.get(key, key))
 
 
+_SCORE_NAMES = {
+    kind.value: {part: f"{kind.value}_{part}" for part in ("likelihood", "impact", "score")}
+    for kind in ScoreKind
+}
+"""Each score's fields: inherent → inherent_likelihood, inherent_impact, inherent_score."""
+
+_UNREAD = object()
+"""A cell value not read yet in its column."""
+
 _TREATMENTS = {
     "reduce": "treat",
     "mitigate": "treat",
@@ -221,21 +230,39 @@ class RiskRowReader(RowReader):
         if column is None:
             return None
         axis = name.split("_")[-1]
-        return self.read(  # type: ignore[no-any-return]
-            name,
-            lambda v: values.parse_level(
-                v, axis, self.matrix, column.scale, words=column.words, stretch=column.stretch
-            ),
-        )
+        known = self.levels.setdefault(name, {})
+
+        def parse(value: Any) -> Level | None:
+            # A column holds few distinct values: each is read once (or refused once).
+            try:
+                key = (type(value), value)
+                found = known.get(key, _UNREAD)
+            except TypeError:  # a list or other unhashable cell: read it as it comes
+                key, found = None, _UNREAD
+            if found is _UNREAD:
+                try:
+                    found = values.parse_level(
+                        value, axis, self.matrix, column.scale, words=column.words,
+                        stretch=column.stretch,
+                    )  # fmt: skip
+                except CellError as exc:
+                    found = exc
+                if key is not None:
+                    known[key] = found
+            if isinstance(found, CellError):
+                raise CellError(str(found))
+            return found  # type: ignore[no-any-return]
+
+        return self.read(name, parse)  # type: ignore[no-any-return]
 
     def score(self, kind: str) -> ScoreIn | None:
-        names = {p: f"{kind}_{p}" for p in ("likelihood", "impact", "score")}
+        names = _SCORE_NAMES[kind]
         if not any(n in self.by_field for n in names.values()):
             return None
-        before = len(self.plan.errors)
+        before = self.errors
         likelihood, impact = self.level(names["likelihood"]), self.level(names["impact"])
         stated = self.read(names["score"], values.parse_score)
-        if len(self.plan.errors) > before:
+        if self.errors > before:
             return None
         written_parts = []
         for part in ("likelihood", "impact", "score"):

@@ -47,18 +47,30 @@ class RowReader:
         self.today = today
         self.section = ""
         """The section heading the rows below it fall under ("Design stage")."""
+        self.errors = 0
+        """How many errors the rows read so far gave."""
+        self.levels: dict[str, dict[Any, Any]] = {}
+        """Each score column's values read so far, with what each was read as."""
 
     # -- cells -----------------------------------------------------------------------------
 
     def raw(self, name: str) -> Any:
         column = self.by_field.get(name)
-        if column is None or column.index >= len(self.cells):
+        if column is None:
             return None
-        value = self.cells[column.index]
+        index, cells = column.index, self.cells
+        if index >= len(cells):
+            return None
+        value = cells[index]
         # This product's CSV keeps a cell a spreadsheet would run as a formula as text by a
         # leading apostrophe (``export.data.csv_cell``): read back as it was written.
-        neutralised = isinstance(value, str) and value[:1] == "'" and value[1:2] in NEUTRALISED
-        if neutralised and self.native and self.plan.unit == "row":
+        if (
+            self.native
+            and isinstance(value, str)
+            and value[:1] == "'"
+            and value[1:2] in NEUTRALISED
+            and self.plan.unit == "row"
+        ):
             return value[1:]
         return value
 
@@ -77,6 +89,8 @@ class RowReader:
         return values.keep_text(raw)
 
     def problem(self, severity: str, message: str, name: str | None = None) -> None:
+        if severity == ERROR:
+            self.errors += 1
         column = self.by_field[name].header if name and name in self.by_field else None
         self.plan.problems.append(Problem(severity, message, self.row, column, self.plan.unit))
 
@@ -117,7 +131,12 @@ class RowReader:
                 )
             )
             return True
-        filled = [c for c in cells if not values.is_blank(c)]
+        filled = []  # the first two cells with a value: none, one alone, or more
+        for cell in cells:
+            if not values.is_blank(cell):
+                filled.append(cell)
+                if len(filled) == 2:
+                    break
         if not filled:
             self.plan.rows_skipped += 1
             return True

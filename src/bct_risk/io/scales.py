@@ -72,14 +72,17 @@ def detect(
     """
     lines: list[str] = []
     words_by_axis: dict[str, set[str]] = {"likelihood": set(), "impact": set()}
+    numbers_of: dict[tuple[type, Any], float | None] = {}
+    """Each distinct cell's number: a score column holds few distinct values."""
     for column in columns:
         axis = _axis(column)
         if axis is None or not column.used:
             continue
         cells = _cells(column, rows)
-        numbers = [n for n in (_number(c) for c in cells) if n is not None]
-        for cell in cells:
-            if _number(cell) is None:
+        read = [_number_of(c, numbers_of) for c in cells]
+        numbers = [n for n in read if n is not None]
+        for cell, number in zip(cells, read, strict=True):
+            if number is None:
                 key = word_key(cell)
                 if key:
                     words_by_axis[axis].add(key)
@@ -98,6 +101,18 @@ def detect(
             if _axis(column) == axis and column.used:
                 column.words = levels
     return lines
+
+
+def _number_of(cell: Any, known: dict[tuple[type, Any], float | None]) -> float | None:
+    """:func:`_number`, each distinct value worked out once."""
+    try:
+        key = (type(cell), cell)
+        if key in known:
+            return known[key]
+    except TypeError:  # a cell that cannot be a key (a list)
+        return _number(cell)
+    found = known[key] = _number(cell)
+    return found
 
 
 def _number(cell: Any) -> float | None:

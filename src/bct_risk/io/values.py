@@ -23,6 +23,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters (NUL and the like) that no register means: dropped from text."""
 _ALNUM = re.compile(r"[^\W_]")
 _BULLET_SPLIT = re.compile(rf"[{BULLETS}]|(?:^|\n)\s*[-*]\s+")
+_BULLET = re.compile(rf"[{BULLETS}]")
+_LEADING_BULLET = re.compile(rf"^[{BULLETS}]\s*|^[-*]\s+")
+_INNER_BULLET = re.compile(rf"\s*[{BULLETS}]\s*")
+_UNCLEAN = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00a0{BULLETS}]")
+"""What :func:`clean_text` does more with than collapse spaces: control characters, no-break
+spaces and bullets."""
+_LEADING_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:\s*[-–:)]\s*\D.*)?")
 
 
 class CellError(ValueError):
@@ -35,9 +42,12 @@ def clean_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = _CONTROL.sub("", str(value)).replace("\u00a0", " ")
+    text = value if type(value) is str else str(value)
+    if _UNCLEAN.search(text) is None:  # most cells: nothing but spaces to collapse
+        return " ".join(text.split())
+    text = _CONTROL.sub("", text).replace("\u00a0", " ")
     if _HAS_BULLET.search(text):
-        text = re.sub(rf"[{BULLETS}]", " ", text)
+        text = _BULLET.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -58,7 +68,8 @@ def keep_text(value: Any, wrapped: bool | None = None) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = _CONTROL.sub("", str(value)).replace("\u00a0", " ")
-    if "\n" not in text and "\r" not in text and not _HAS_BULLET.search(text):
+    if not _is_multiline(text) and not _HAS_BULLET.search(text):
+        # One line (line breaks only around it): what the loop below would make of it.
         plain = " ".join(text.split())
         return "- " + plain[2:].strip() if plain.startswith(("- ", "* ")) else plain
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -67,10 +78,10 @@ def keep_text(value: Any, wrapped: bool | None = None) -> str:
     lines: list[str] = []
     for line in text.split("\n"):
         stripped = " ".join(line.split())
-        bullet = re.match(rf"^[{BULLETS}]\s*|^[-*]\s+", stripped)
+        bullet = _LEADING_BULLET.match(stripped)
         if bullet:
             stripped = "- " + stripped[bullet.end() :].strip()
-        stripped = re.sub(rf"\s*[{BULLETS}]\s*", "\n- ", stripped).strip()
+        stripped = _INNER_BULLET.sub("\n- ", stripped).strip()
         if stripped.startswith("\n"):
             stripped = stripped.lstrip("\n")
         if not stripped:
@@ -94,12 +105,21 @@ def keep_text(value: Any, wrapped: bool | None = None) -> str:
     return "\n".join(lines)
 
 
+def _is_multiline(text: str) -> bool:
+    """Whether text has a line break between two of its lines (not only before or after)."""
+    if "\n" not in text and "\r" not in text:
+        return False
+    inner = text.strip()
+    return "\n" in inner or "\r" in inner
+
+
 def is_blank(value: Any) -> bool:
     """Empty, spaces, or only punctuation (divider rows such as ``-----`` or ``====``)."""
     if value is None:
         return True
     if isinstance(value, str):
-        return _ALNUM.search(value) is None
+        # A letter or digit first is not blank ([^\W_] is what str.isalnum() accepts).
+        return not value[:1].isalnum() and _ALNUM.search(value) is None
     if isinstance(value, int | float | date):
         return False
     return _ALNUM.search(str(value)) is None
@@ -113,7 +133,8 @@ def bullet_items(value: Any) -> list[str]:
         return []
     raw = str(value).replace("\u00a0", " ")
     parts = _BULLET_SPLIT.split(raw)
-    wrapped = is_wrapped(raw)
+    # Whether the cell is a PDF's wrapped lines matters only to an item of several lines.
+    wrapped = is_wrapped(raw) if any(_is_multiline(p) for p in parts) else False
     return [t for t in (keep_text(p, wrapped) for p in parts) if t]
 
 
@@ -181,7 +202,9 @@ def number_in(value: Any) -> float | None:
     if isinstance(value, int | float):
         return float(value)
     text = clean_text(value)
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)(?:\s*[-–:)]\s*\D.*)?", text)
+    if text.isascii() and text.isdigit():  # "4": what the pattern below reads, sooner
+        return float(text)
+    match = _LEADING_NUMBER.fullmatch(text)
     if match is None:
         match = _TRAILING_NUMBER.search(text)
     return float(match.group(1)) if match else None

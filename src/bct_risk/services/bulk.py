@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bct_risk.domain.enums import (
@@ -61,7 +61,7 @@ from bct_risk.services import audit, audit_chain
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
 from bct_risk.services.latest import refresh_latest_scores
-from bct_risk.services.lookup import find_committee, find_or_add_person, find_person, find_risk
+from bct_risk.services.lookup import People, find_committee, find_risk
 from bct_risk.services.permissions import Change, authorize
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
@@ -326,38 +326,71 @@ class _Writer:
         self.now, self.today = ctx.now(), ctx.today()
         self.counts = ImportCounts()
         self.people: dict[str, int] = {}
+        """Each name met (stripped, lower case) → the person it was taken to mean."""
+        self._everyone: People | None = None
         self.committees: dict[str, Committee] = {}
         self.meetings: dict[tuple[int, date], int] = {}
+        self.waiting: list[dict[str, Any]] | None = None
+        """Audit events of what the batch adds before its risks, written with theirs."""
 
     def problem(self, severity: str, message: str, row: int, column: str | None = None) -> None:
         self.batch.problems.append(BatchProblem(severity, message, row, column))
 
     # -- people and committees -------------------------------------------------------------
 
+    @property
+    def everyone(self) -> People:
+        """The register's people, read once for the batch (with those it adds)."""
+        if self._everyone is None:
+            self._everyone = People.of(self.session)
+        return self._everyone
+
     def person_id(self, name: str | None, row: int) -> int | None:
+        """The person a name means (:func:`~bct_risk.services.lookup.find_person`'s rules);
+        someone new where nobody has that name."""
         if not name:
             return None
         key = name.strip().lower()
         if key in self.people:
             return self.people[key]
         try:
-            person = find_person(self.session, name)
+            person = self.everyone.find(name)
         except NotFoundError:
-            person = find_or_add_person(self.session, name, self.now)
-            person.source = f"{self.batch.name} {self.batch.unit} {row}"
+            person = Person(
+                name=name.strip(),
+                created_at=self.now,
+                source=f"{self.batch.name} {self.batch.unit} {row}",
+            )
             self.session.add(person)
             self.session.flush()
-            audit.record(
-                self.session,
-                self.ctx,
-                entity="person",
-                entity_id=id_of(person),
-                action="import",
-                summary=f"Added {person.name} (named in an import)",
-            )
+            self.everyone.add(person)
+            self.record("person", id_of(person), f"Added {person.name} (named in an import)")
             self.counts.people.append(person.name)
         self.people[key] = id_of(person)
         return self.people[key]
+
+    def record(self, entity: str, entity_id: int, summary: str) -> None:
+        """The audit event of a person, committee or meeting the batch adds.
+
+        While risks are written it waits, in order, to be sealed onto the chain with the risks'
+        own events (see :meth:`write_events`); otherwise it is recorded at once.
+        """
+        if self.waiting is not None:
+            self.waiting.append(self.event(entity, entity_id, None, summary, {}))
+            return
+        audit.record(
+            self.session, self.ctx, entity=entity, entity_id=entity_id, action="import",
+            summary=summary,
+        )  # fmt: skip
+
+    def write_events(self, events: list[dict[str, Any]]) -> None:
+        """Seal and insert the events waiting (:meth:`record`), then ``events``, in order."""
+        rows, self.waiting = [*(self.waiting or []), *events], None
+        if rows:
+            self.session.flush()
+            self.session.connection().execute(
+                _table(AuditEvent).insert(), seal_batch(self.session, rows)
+            )
 
     def committee(self, name: str) -> Committee:
         """A committee by name; one the register does not know yet is added."""
@@ -378,14 +411,7 @@ class _Writer:
             )
             self.session.add(found)
             self.session.flush()
-            audit.record(
-                self.session,
-                self.ctx,
-                entity="committee",
-                entity_id=id_of(found),
-                action="import",
-                summary=f"Added the {found.name} (for an import)",
-            )
+            self.record("committee", id_of(found), f"Added the {found.name} (for an import)")
             self.counts.committees.append(found.name)
         self.committees[key] = found
         return found
@@ -407,14 +433,10 @@ class _Writer:
             )
             self.session.add(meeting)
             self.session.flush()
-            audit.record(
-                self.session,
-                self.ctx,
-                entity="meeting",
-                entity_id=id_of(meeting),
-                action="import",
-                summary=f"Added the meeting of the {committee.name} "
-                f"on {when.isoformat()} (for an import)",
+            self.record(
+                "meeting",
+                id_of(meeting),
+                f"Added the meeting of the {committee.name} on {when.isoformat()} (for an import)",
             )
             self.counts.meetings.append(f"{committee.name} {when.isoformat()}")
         self.meetings[key] = id_of(meeting)
@@ -439,6 +461,7 @@ class _Writer:
         prefix = self.batch.prefix = reference_prefix(self.batch.register, self.batch.name)
         counter = 0
         chosen: list[tuple[RiskIn, dict[str, Any]]] = []
+        self.waiting = []
         for item in self.batch.risks:
             key = _title_key(item.title)
             same = (item.source, key) in sources or (
@@ -483,6 +506,7 @@ class _Writer:
                 self.problem(ERROR, exc.message, item.row)
         if chosen:
             self.insert_risks(chosen)
+        self.write_events([])
 
     def owner(self, item: RiskIn) -> tuple[int | None, str]:
         """The risk owner (matched by name or login only) and the owner's role as written.
@@ -496,15 +520,7 @@ class _Writer:
         key = name.strip().lower()
         if key in self.people:
             return self.people[key], ""
-        found = self.session.exec(
-            select(Person).where(
-                or_(
-                    func.lower(Person.name) == key,
-                    func.lower(Person.login) == key,
-                    func.lower(Person.key) == key,
-                )
-            )
-        ).all()
+        found = self.everyone.named(name)
         if len(found) == 1:
             self.people[key] = id_of(found[0])
             return self.people[key], ""
@@ -651,8 +667,7 @@ class _Writer:
                 connection.execute(_table(model).insert(), rows)
         if any(updates):
             self.insert_updates(ids, updates)
-        if events:
-            connection.execute(_table(AuditEvent).insert(), seal_batch(self.session, events))
+        self.write_events(events)
         refresh_latest_scores(self.session, ids)
         self.counts.assessments += len(assessments)
         self.counts.controls += len(controls)

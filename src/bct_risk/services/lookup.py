@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from bct_risk.domain.errors import NotFoundError, ValidationError
@@ -39,13 +40,26 @@ def find_risk(session: Session, reference: str, *, lock: bool = False) -> Risk:
     return risk
 
 
-def find_person(session: Session, text: str) -> Person:
-    """A person by key, login, name or job title (any case)."""
+PERSON_FIELDS = ("key", "login", "name", "job_title")
+"""What a person is found by, in this order: the first of these that names exactly one person
+wins; one that names several is ambiguous (the name must be given)."""
+
+
+def _wanted(text: str) -> str:
     wanted = text.strip().lower()
     if not wanted:
         raise ValidationError("a person's name is required", field="owner")
-    for column in (Person.key, Person.login, Person.name, Person.job_title):
-        matches = list(session.exec(select(Person).where(func.lower(column) == wanted)))
+    return wanted
+
+
+def _lowered(value: str | None) -> str | None:
+    return value.lower() if value is not None else None
+
+
+def _pick_person(text: str, matching: Callable[[str], Sequence[Person]]) -> Person:
+    """The person ``text`` means, given who matches it by each of :data:`PERSON_FIELDS`."""
+    for field in PERSON_FIELDS:
+        matches = matching(field)
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
@@ -54,15 +68,52 @@ def find_person(session: Session, text: str) -> Person:
     raise NotFoundError(f"no person is called '{text.strip()}'", field="owner")
 
 
-def find_or_add_person(session: Session, text: str, created_at: datetime) -> Person:
-    """A person by name; a new person where nobody has that name (for imports)."""
-    try:
-        return find_person(session, text)
-    except NotFoundError:
-        person = Person(name=text.strip(), created_at=created_at)
-        session.add(person)
-        session.flush()
-        return person
+def find_person(session: Session, text: str) -> Person:
+    """A person by key, login, name or job title (any case), in that order."""
+    wanted = _wanted(text)
+    columns = [func.lower(getattr(Person, field)) == wanted for field in PERSON_FIELDS]
+    candidates = list(session.exec(select(Person).where(or_(*columns)).order_by(col(Person.id))))
+    return _pick_person(
+        text,
+        lambda field: [p for p in candidates if _lowered(getattr(p, field)) == wanted],
+    )
+
+
+class People:
+    """Every person of the register, read once, found by the rules of :func:`find_person`.
+
+    For work on many rows (an import): one query for all, not several for each name.
+    """
+
+    def __init__(self, people: Iterable[Person]) -> None:
+        self._by: dict[str, dict[str, list[Person]]] = {field: {} for field in PERSON_FIELDS}
+        for person in people:
+            self.add(person)
+
+    @classmethod
+    def of(cls, session: Session) -> People:
+        """Everyone on the register."""
+        return cls(session.exec(select(Person).order_by(col(Person.id))))
+
+    def add(self, person: Person) -> None:
+        """Someone added since the people were read."""
+        for field, index in self._by.items():
+            value = _lowered(getattr(person, field))
+            if value is not None:
+                index.setdefault(value, []).append(person)
+
+    def find(self, text: str) -> Person:
+        """As :func:`find_person`: a person by key, login, name or job title (any case)."""
+        wanted = _wanted(text)
+        return _pick_person(text, lambda field: self._by[field].get(wanted, []))
+
+    def named(self, text: str) -> list[Person]:
+        """Everyone whose name, login or key is ``text`` (any case; never a job title)."""
+        wanted = text.strip().lower()
+        found = {
+            id(p): p for field in ("name", "login", "key") for p in self._by[field].get(wanted, [])
+        }
+        return sorted(found.values(), key=lambda p: p.id or 0)
 
 
 def find_committee(session: Session, text: str) -> Committee:
