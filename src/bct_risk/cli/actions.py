@@ -78,7 +78,11 @@ def list_command(
         bool, typer.Option("--all", help="Complete and cancelled actions too.")
     ] = False,
     committee: Annotated[
-        str, typer.Option(help="Actions raised at this committee's meetings.")
+        str,
+        typer.Option(
+            help="This committee's actions: raised at its meetings, or further actions on "
+            "the risks it oversees."
+        ),
     ] = "",
     meeting: Annotated[
         str | None, typer.Option(help="Actions raised at the meeting on this date.")
@@ -86,9 +90,13 @@ def list_command(
     owner: Annotated[str, typer.Option(help="Owner (partial name).")] = "",
     risk: Annotated[str, typer.Option(help="Actions on or linked to this risk.")] = "",
     kind: Annotated[str | None, typer.Option(help="further_action or tracker.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Only actions at this status: open, in_progress, complete, cancelled."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List actions still to be done (or all with --all)."""
+    """List actions still to be done (or all with --all, or those at one --status)."""
     rows = list_actions(
         register(ctx),
         ActionFilter(
@@ -99,6 +107,7 @@ def list_command(
             risk=risk,
             overdue_only=overdue,
             include_closed=all_,
+            status=parse_choice(ActionStatus, status),
         ),
     )
     if as_json:
@@ -110,10 +119,18 @@ def list_command(
 @actions_app.command("overdue")
 def overdue_command(
     ctx: typer.Context,
+    committee: Annotated[
+        str,
+        typer.Option(
+            help="This committee's actions (as its pack counts them): raised at its meetings, "
+            "or further actions on the risks it oversees."
+        ),
+    ] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List overdue actions: still open, past their due date."""
-    rows = list_actions(register(ctx), ActionFilter(overdue_only=True))
+    """List overdue actions: open or in progress, past their due date (the rule the app and
+    the committee pack count by)."""
+    rows = list_actions(register(ctx), ActionFilter(overdue_only=True, committee=committee))
     if as_json:
         print_json(rows)
     else:
@@ -175,15 +192,21 @@ def update_command(
         str | None, typer.Option("--date", help="Date of the update (default today).")
     ] = None,
     status: Annotated[
-        str | None, typer.Option(help="open, in_progress, complete or cancelled.")
+        str | None,
+        typer.Option(
+            help="in_progress, complete, cancelled, or open (or reopen) to reopen it; "
+            "cancelling or reopening needs a --note giving the reason."
+        ),
     ] = None,
     due: Annotated[str | None, typer.Option(help="New due date.")] = None,
     owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
     risk: Annotated[str | None, typer.Option(help="Link to this risk ('' to unlink).")] = None,
 ) -> None:
-    """Append a progress update to an action, or change its status, due date, owner or risk."""
+    """Append a progress update to an action, or change its status (start, complete, cancel,
+    reopen), due date, owner or risk."""
     reg = register(ctx)
-    new_status = parse_choice(ActionStatus, status)
+    reopen = status is not None and status.strip().lower() in ("reopen", "reopened")
+    new_status = ActionStatus.OPEN if reopen else parse_choice(ActionStatus, status)
     due_date = to_date(due, "due date")
     if note is None and new_status is None and due_date is None and owner is None and risk is None:
         raise typer.BadParameter("give --note, --status, --due, --owner or --risk")
@@ -197,7 +220,10 @@ def update_command(
         note=note,
         note_date=to_date(on, "update date"),
     )
-    done(f"Updated action #{action_id}")
+    now = ""
+    if new_status is not None:
+        now = ": reopened" if reopen else f": {new_status.label.lower()}"
+    done(f"Updated action #{action_id}{now}")
 
 
 @actions_app.command("complete")

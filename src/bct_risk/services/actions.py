@@ -293,6 +293,8 @@ def update_action(
         action = find_action(session, action_id, lock=True)
         _authorize_action(session, ctx, action)
         _check_version(action, expected_version)
+        if status is not None and text is None:
+            _check_reason(action, status)
         if due_date is not None:
             _check_due(action.raised_on, due_date)
         owner_id = action.owner_id
@@ -352,6 +354,23 @@ def _check_version(action: Action, expected: int | None) -> None:
             f"action #{action.id} was changed by someone else after you opened it "
             f"(version {action.version}, yours {expected}); reload it and make your change again"
         )
+
+
+def _check_reason(action: Action, status: ActionStatus) -> None:
+    """Cancelling an action, or reopening a complete or cancelled one, needs a reason: the
+    note that goes with the change."""
+    was = ActionStatus(action.status)
+    if status == was:
+        return
+    if status == ActionStatus.CANCELLED:
+        doing = "cancelling"
+    elif status.is_live and not was.is_live:
+        doing = "reopening"
+    else:
+        return
+    raise ValidationError(
+        f"{doing} action #{action.id} needs a reason: give it as the note", field="note"
+    )
 
 
 def _record_changes(session: Session, ctx: Context, action: Action, before: dict[str, Any]) -> bool:

@@ -42,7 +42,7 @@ from bct_risk.domain.scoring import (
 from bct_risk.services.audit import events_for_risk
 from bct_risk.services.baf import SourceView, objectives_of, sources_of
 from bct_risk.services.context import Context
-from bct_risk.services.lookup import find_committee, find_risk
+from bct_risk.services.lookup import find_action, find_committee, find_risk
 from bct_risk.services.register_rows import (
     SCORES,
     RiskFilter,
@@ -522,12 +522,39 @@ class ActionFilter:
     owner: str = ""
     risk: str = ""
     overdue_only: bool = False
+    """Only overdue actions (:func:`~bct_risk.domain.scoring.action_overdue`: still to be
+    done, past their due date), the rule the app and the committee pack count by."""
     include_closed: bool = False
     """Complete and cancelled actions too."""
+    status: ActionStatus | None = None
+    """Only actions at this status (whatever ``include_closed`` says)."""
+
+
+def committee_risks(session: Session, committee: Committee) -> set[str]:
+    """The references of the risks whose further actions are a committee's: its open risks as
+    its pack counts them (those it oversees, and exempt risks routed to it), by the pack's
+    own rule."""
+    from bct_risk.services.pack import _covers
+
+    found: set[str] = set()
+    for reference, tier, lead, exempt in session.execute(
+        sa.select(
+            col(Risk.reference), col(Risk.tier), col(Risk.lead_committee_id), col(Risk.exempt)
+        ).where(col(Risk.status) == RiskStatus.OPEN)
+    ):
+        inside, own = _covers(committee, tier, lead)
+        if own or (inside and exempt):
+            found.add(reference)
+    return found
 
 
 def list_actions(ctx: Context, flt: ActionFilter | None = None) -> list[ActionView]:
-    """Actions with their updates, oldest meeting first."""
+    """Actions with their updates, oldest meeting first.
+
+    A committee's actions are the tracker actions raised at its meetings and the further
+    actions on the risks it oversees (:func:`committee_risks`): those its pack lists, so
+    the two count the same overdue.
+    """
     flt = flt or ActionFilter()
     with ctx.read() as session:
         people = {p.id: p.name for p in session.exec(select(Person))}
@@ -537,29 +564,55 @@ def list_actions(ctx: Context, flt: ActionFilter | None = None) -> list[ActionVi
             for m in session.exec(select(Meeting))
         }
         where: list[Any] = []
+        overseen: set[str] | None = None
         if flt.kind is not None:
             where.append(col(Action.kind) == flt.kind)
-        if not flt.include_closed:
-            where.append(col(Action.status).in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
+        live = [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
+        if flt.status is not None:
+            where.append(col(Action.status) == flt.status)
+        elif not flt.include_closed:
+            where.append(col(Action.status).in_(live))
         if flt.overdue_only:
             where.append(col(Action.due_date) < ctx.today())
+            where.append(col(Action.status).in_(live))
         if flt.committee.strip():
             body = find_committee(session, flt.committee)
             ids = [
                 m.id
                 for m in session.exec(select(Meeting).where(col(Meeting.committee_id) == body.id))
             ]
-            where.append(col(Action.meeting_id).in_(ids))
+            overseen = committee_risks(session, body)
+            further = col(Action.kind) == ActionKind.FURTHER_ACTION
+            where.append(sa.or_(col(Action.meeting_id).in_(ids), further))
         if flt.meeting_date is not None:
             ids = [k for k, (_, d) in meetings.items() if d == flt.meeting_date]
             where.append(col(Action.meeting_id).in_(ids))
         if flt.risk.strip():
             where.append(col(Action.risk_id) == find_risk(session, flt.risk).id)
         actions = _actions(ctx, session, people, meetings, where)
+    if overseen is not None:
+        # Of the further actions, those on the committee's risks (a register's worth of
+        # references would pass a database's limit on parameters, so this is done here).
+        actions = [
+            a for a in actions if a.kind == ActionKind.TRACKER or a.risk_reference in overseen
+        ]
     if flt.owner.strip():
         wanted = flt.owner.strip().lower()
         actions = [a for a in actions if wanted in a.owner.lower()]
     return actions
+
+
+def action_view(ctx: Context, action_id: int) -> ActionView:
+    """One action as the lists show it (its newest version), by its number."""
+    with ctx.read() as session:
+        find_action(session, action_id)
+        people = {p.id: p.name for p in session.exec(select(Person))}
+        committees = {c.id: (c.short_name or c.name) for c in session.exec(select(Committee))}
+        meetings = {
+            m.id: (committees.get(m.committee_id, ""), m.meeting_date)
+            for m in session.exec(select(Meeting))
+        }
+        return _actions(ctx, session, people, meetings, [col(Action.id) == action_id])[0]
 
 
 def _batches(ids: list[int], size: int = 500) -> list[list[int]]:
