@@ -97,12 +97,9 @@ def test_seeded_history_is_recorded_on_its_own_dates(seeded_ctx: Context) -> Non
         assert {u.author for u in session.exec(select(ActionUpdate))} == {"imported"}
         sr9 = session.exec(select(Risk).where(Risk.reference == "SR9")).one()
         assert sr9.created_at.date() < date(2026, 1, 1)
+        # A title is stored for good: "(next meeting)" would be wrong once the date has passed.
         titles = [m.title for m in session.exec(select(Meeting))]
-        past = [
-            m.title for m in session.exec(select(Meeting)) if m.meeting_date < seeded_ctx.today()
-        ]
-        assert not any("(next meeting)" in t for t in past)
-        assert any("(next meeting)" in t for t in titles)
+        assert titles and not any("next meeting" in t for t in titles)
 
 
 def test_the_december_2020_key_risks_and_unfolded_words(seeded_ctx: Context) -> None:
@@ -113,3 +110,31 @@ def test_the_december_2020_key_risks_and_unfolded_words(seeded_ctx: Context) -> 
     texts = " ".join(queries.risk_detail(seeded_ctx, r).description for r in refs)
     for folded in ("city- wide", "co- produce", "post- Eclipse"):
         assert folded not in texts
+
+
+def test_notes_on_the_source_are_not_updates_and_invented_wording_cites_nothing(
+    seeded_ctx: Context,
+) -> None:
+    from sqlmodel import select
+
+    from bct_risk.domain.enums import ActionKind
+    from bct_risk.domain.models import Action, ActionUpdate, Risk
+
+    with seeded_ctx.read() as session:
+        texts = [u.text for u in session.exec(select(ActionUpdate))]
+        tracker = list(session.exec(select(Action).where(Action.kind == ActionKind.TRACKER)))
+        strategic = list(
+            session.exec(
+                select(Action.source)
+                .join(Risk, Risk.id == Action.risk_id)
+                .where(Risk.reference.startswith("SR"))  # type: ignore[union-attr]
+            )
+        )
+    for editorial in ("CAVEAT", "misaligned", "action notes", "cannot be met as asked"):
+        assert not any(editorial in text for text in texts), editorial
+    noted = [a for a in tracker if "Note:" in a.source]
+    assert len(noted) == 8
+    assert all(len(a.source) <= 300 for a in tracker)
+    row3 = next(a for a in tracker if a.description == "WSoA Action Plan and Progress.")
+    assert str(row3.completed_on) == "2020-10-28"
+    assert strategic.count("illustrative") == 8

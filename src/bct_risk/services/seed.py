@@ -267,15 +267,11 @@ class _Loader:
         ).first()
         if exists:
             return
-        title = str(record.get("title", "") or "")
-        if when < self.ctx.today():
-            # A meeting that has taken place is no longer the next one.
-            title = title.replace(" (next meeting)", "").replace("(next meeting)", "").strip()
         add_meeting(
             self.ctx,
             key,
             when,
-            title,
+            str(record.get("title", "") or ""),
             source=str(record.get("source", "")),
             illustrative=bool(record.get("illustrative", False)),
         )
@@ -405,10 +401,12 @@ class _Loader:
         )
 
     def as_recorded(self, item: dict[str, Any], raised: date) -> AsRecorded:
-        """How a seeded action stands: complete on the day of its last update."""
+        """How a seeded action stands: complete on its `completed_on`, else its last update."""
         status = ActionStatus(ActionStatus.parse(item.get("status", "open")))
         updates = item.get("updates") or []
         last = max((_date(u["date"], "update date") for u in updates), default=raised)
+        if item.get("completed_on"):
+            last = _date(item["completed_on"], "completed_on")
         return AsRecorded(
             status=status,
             completed_on=last if status == ActionStatus.COMPLETE else None,
