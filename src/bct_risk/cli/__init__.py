@@ -3,7 +3,8 @@
 Each command's module is imported when the command is run or help lists it (see
 :class:`bct_risk.cli.app.RegisterGroup`), and with no command the terminal app starts before
 Typer reads the command line (see :mod:`bct_risk.cli.launch`): its first frame needs neither the
-commands, nor SQLAlchemy, nor pydantic.
+commands, nor SQLAlchemy, nor pydantic. ``list`` on a SQLite file is read with ``sqlite3`` alone
+where it can be (see :mod:`bct_risk.cli.plain`), before Typer too.
 """
 
 from __future__ import annotations

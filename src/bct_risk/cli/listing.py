@@ -25,6 +25,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import IO, Any
 
 from bct_risk.domain.errors import ValidationError
@@ -291,12 +292,23 @@ def _write_wrapped(
         out.write(line(part) + "\n")
 
 
+# A register's cells take few values (25 scores, a few words, a few hundred dates): each text
+# is made once and looked up after, which is most of the time of listing a large register.
+
+
+@cache
 def _date(value: Any) -> str:
     return value.strftime("%d %b %Y").lstrip("0") if value else ""
 
 
+@cache
 def _score(score: Any) -> str:
     return "–" if score is None else str(score.value)
+
+
+@cache
+def _label(word: Any) -> str:
+    return str(word.label)
 
 
 def register_columns() -> list[Column]:
@@ -307,24 +319,35 @@ def register_columns() -> list[Column]:
     and status.
     """
 
+    @cache
+    def current_text(score: Any, band: str) -> str:
+        return f"{score.value} {band}" if score is not None else "–"
+
     def current(row: Any) -> str:
-        return f"{row.current.value} {row.band}" if row.current is not None else "–"
+        return current_text(row.current, row.band)
+
+    @cache
+    def direction_text(travel: Any) -> str:
+        return "NEW" if travel.value == "NEW" else f"{travel.value} {travel.label}"
 
     def direction(row: Any) -> str:
-        return (
-            "NEW"
-            if row.direction.value == "NEW"
-            else f"{row.direction.value} {row.direction.label}"
-        )
+        return direction_text(row.direction)
+
+    @cache
+    def appetite_text(level: Any, above: bool) -> str:
+        if level is None:
+            return ""
+        return f"{level.label}, above" if above else str(level.label)
 
     def appetite(row: Any) -> str:
-        if row.appetite is None:
-            return ""
-        return f"{row.appetite.label}, above" if row.above_appetite else row.appetite.label
+        return appetite_text(row.appetite, row.above_appetite)
+
+    @cache
+    def review_text(day: Any, overdue: bool) -> str:
+        return f"{_date(day)} overdue" if overdue else _date(day)
 
     def review(row: Any) -> str:
-        day = _date(row.next_review_date)
-        return f"{day} overdue" if row.review_overdue else day
+        return review_text(row.next_review_date, row.review_overdue)
 
     return [
         Column("Ref", lambda r: r.reference, 4, keep=1, grow=True),
@@ -337,5 +360,5 @@ def register_columns() -> list[Column]:
         Column("Direction", direction, 7, keep=1),
         Column("Appetite", appetite, 10, keep=4),
         Column("Next review", review, 11, keep=1),
-        Column("Status", lambda r: r.status.label, 6, keep=8),
+        Column("Status", lambda r: _label(r.status), 6, keep=8),
     ]

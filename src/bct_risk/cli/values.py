@@ -15,12 +15,11 @@ from enum import Enum
 from json.encoder import encode_basestring
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from bct_risk.domain.enums import RiskStatus, Tier
 from bct_risk.domain.errors import ValidationError
-from bct_risk.services.register_rows import RiskFilter
 
 if TYPE_CHECKING:
     from bct_risk.domain.enums import Labelled
+    from bct_risk.services.register_rows import RiskFilter
 
 ChoiceT = TypeVar("ChoiceT", bound="Labelled")
 
@@ -50,6 +49,10 @@ def risk_filter(
 ) -> RiskFilter:
     """The filter the register's filter options describe; a bad status or tier is a clear
     error."""
+    # Imported here: help and the commands that take no filter do without them.
+    from bct_risk.domain.enums import RiskStatus, Tier
+    from bct_risk.services.register_rows import RiskFilter
+
     return RiskFilter(
         text=search,
         include_closed=all_,
