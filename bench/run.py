@@ -525,12 +525,22 @@ def timed_in_rounds(
 
 
 def compiled_sql(ctx: Any, flt: Any) -> str:
-    """The register's own SELECT for a filter, as plain SQL text for sqlite3."""
-    from bct_risk.services.queries import register_statement
+    """The register's own SELECT for a filter (naming no committee or objective), the text
+    ``list`` runs (``services.register_sql``), its parameters written in: plain SQL text for
+    sqlite3, on one line."""
+    from bct_risk.services.register_sql import register_sql
 
-    with ctx.transaction() as session:
-        stmt = register_statement(ctx, flt, session)
-    return str(stmt.compile(ctx.engine, compile_kwargs={"literal_binds": True}))
+    sql, params = register_sql(flt, ctx.matrix, ctx.today())
+
+    def literal(match: re.Match[str]) -> str:
+        value = params[match.group(1)]
+        if value is None:
+            return "NULL"
+        if isinstance(value, bool | int):
+            return str(int(value))
+        return "'" + str(value).replace("'", "''") + "'"
+
+    return " ".join(re.sub(r":(\w+)", literal, sql).split())
 
 
 def data_figures(run: Run, size: str, database: Path, runs: int) -> None:
@@ -1406,6 +1416,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="Rounds of each side-by-side comparison (default: --runs, at least 3; 1 with "
         "--quick).",
     )
+    parser.add_argument(
+        "--commands-only",
+        action="store_true",
+        help="Only the side-by-side comparisons of the commands that should feel instant "
+        "(list --json against sqlite3, --help, show, list, score against the interpreter) at "
+        "the --side-by-side sizes (default M), --rounds rounds (default 5).",
+    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--plain-paper", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1436,6 +1453,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             paper_figures(run, size, database, max(1, args.runs), args.paper_timeout)
         budgets(run)
         run.budgets = [b for b in run.budgets if "export" in b.text]
+        return report(run, args.results)
+    if args.commands_only:
+        commands_only(run, args)
         return report(run, args.results)
     print(f"Floors and the empty app (timeout {args.timeout:.0f} s) …", flush=True)
     floors = [floor_session(args.timeout, args.quick) for _ in range(args.runs)]
@@ -1475,6 +1495,22 @@ def side_by_side(run: Run, args: argparse.Namespace, sizes: list[str]) -> None:
         sidebyside.measure(
             side, size, database, args.workdir, rounds, args.timeout, size in args.paper_sizes
         )
+    side.load_end = os.getloadavg()
+    sidebyside.goals(side, run.get)
+    run.side_by_side = side
+
+
+def commands_only(run: Run, args: argparse.Namespace) -> None:
+    """``--commands-only``: the commands' side-by-side comparisons and their goals alone."""
+    import sidebyside
+
+    wanted = args.side_by_side.strip().upper() or "M"
+    side_sizes = [s.strip() for s in wanted.split(",") if s.strip() and s.strip() != "NONE"]
+    rounds = args.rounds or 5
+    side = sidebyside.SideBySide(load_start=os.getloadavg())
+    for size in side_sizes:
+        database = ensure_database(args.workdir, size)
+        sidebyside.measure_commands(side, size, database, args.workdir, rounds, args.timeout)
     side.load_end = os.getloadavg()
     sidebyside.goals(side, run.get)
     run.side_by_side = side

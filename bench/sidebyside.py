@@ -36,7 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -574,8 +574,9 @@ def app_rows(reg: Register, timeout: float) -> tuple[float, float]:
     return on_screen(app(reg.database), reg.first_title[:TITLE_CHARS], timeout, b"\x11")
 
 
-def outputs(reg: Register, rounds: int) -> list[Comparison]:
-    """``list --json`` and the CSV and JSON exports against ``sqlite3`` writing the same."""
+def outputs(reg: Register, rounds: int, only: Collection[str] = ()) -> list[Comparison]:
+    """``list --json`` and the CSV and JSON exports against ``sqlite3`` writing the same (with
+    ``only``, those of them named)."""
     found = []
     f = reg.folder
     cases = [
@@ -620,6 +621,8 @@ def outputs(reg: Register, rounds: int) -> list[Comparison]:
     ]
     env = runner().child_env()
     for what, argv, out, alt_argv, alt_out, kind, ignore in cases:
+        if only and what not in only:
+            continue
         writes_itself = "-o" in argv
         comparison = Comparison(what, reg.size, Contender("bct-risk"), [Contender("sqlite3")])
 
@@ -1046,6 +1049,26 @@ def as_json(side: SideBySide) -> dict[str, Any]:
             for g in side.goals
         ],
     }
+
+
+def measure_commands(
+    side: SideBySide, size: str, database: Path, workdir: Path, rounds: int, timeout: float
+) -> None:
+    """The commands that should feel instant, alone (``run.py --commands-only``): ``list
+    --json`` against ``sqlite3`` with its memory growth, and ``--help``, ``show``, ``list`` and
+    ``score`` against the interpreter."""
+    reg = prepare(size, database, workdir)
+    print(f"Commands side by side at {size} ({rounds} rounds, alternated) …", flush=True)
+    empty = workdir / "empty.sqlite"
+    if not empty.exists():
+        runner()._open(empty).engine.dispose()
+    if not side.growth_base:
+        side.growth_base = empty_memory(empty, reg)
+    for comparison in [
+        *outputs(reg, rounds, only={"list --json"}),
+        *commands(reg, rounds, timeout),
+    ]:
+        side.add(comparison)
 
 
 def measure(
