@@ -3,11 +3,12 @@ and a refusal to mix demonstration risks into a register that already holds risk
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from bct_risk.cli.app import app
@@ -17,10 +18,13 @@ from bct_risk.services.context import Context
 from bct_risk.services.demo import SIZES, DemoSize, generate, size_named
 from bct_risk.services.queries import heat_map, list_risks, risk_detail
 from bct_risk.services.register_rows import RiskFilter
-from tests.conftest import make_context
+from tests.conftest import FROZEN_NOW, make_context
 from tests.helpers import fingerprint
 
 pytestmark = pytest.mark.bench
+
+RISK = SQLModel.metadata.tables["risk"]
+AUDIT = SQLModel.metadata.tables["auditevent"]
 
 TINY = DemoSize(risks=30, actions=300, assessments=150, reviews=8)
 
@@ -119,12 +123,12 @@ def test_generated_events_are_sealed_onto_the_audit_trail(seeded_ctx: Context) -
     create_risk(seeded_ctx, RiskCreate(reference="SR90", title="Added after the generator"))
     chain = verify_register(seeded_ctx)
     assert chain.intact, chain.describe()
-    # An event for every person, committee, meeting, risk, tracker item and review added.
+    # An event for every person, committee, meeting, risk (its history, further actions and
+    # reviews told in it, as the batch door tells them) and tracker item added.
     added = (
         report.people + report.committees + report.risks
         + count(seeded_ctx, "meeting") - meetings
         + count(seeded_ctx, "action", "WHERE kind = 'tracker'") - trackers
-        + report.reviews
     )  # fmt: skip
     assert chain.events == events + added + 1
     assert count(seeded_ctx, "auditevent", "WHERE entity = 'risk' AND action = 'import'") >= 30
@@ -191,11 +195,20 @@ def test_every_record_is_marked_illustrative_and_audited(ctx: Context) -> None:
         assert count(ctx, table, "WHERE NOT illustrative") == 0, table
     assert count(ctx, "control", "WHERE assurance_line IS NULL") == 0
     assert count(ctx, "risk", "WHERE source <> 'demo-data'") == 0
-    # The batch door's event for every risk; one for every tracker item and review.
+    with ctx.engine.connect() as conn:
+        marks = conn.execute(sa.select(RISK.c.illustrative)).scalars().all()
+        told = conn.execute(
+            sa.select(AUDIT.c.changes).where(AUDIT.c.entity == "risk", AUDIT.c.action == "import")
+        ).scalars()
+        reviews = sum(int(changes.get("reviews", 0)) for changes in told)
+    assert marks == [["all"]] * 30
+    # The batch door's event for every risk, telling its history and reviews; one for every
+    # tracker item; none written by the generator itself.
     assert count(ctx, "auditevent", "WHERE entity = 'risk' AND action = 'import'") == 30
+    assert reviews == report.reviews == count(ctx, "committeereview")
     trackers = count(ctx, "action", "WHERE kind = 'tracker'")
-    assert count(ctx, "auditevent", "WHERE entity = 'action'") == trackers > 0
-    assert count(ctx, "auditevent", "WHERE entity = 'review'") == report.reviews
+    assert count(ctx, "auditevent", "WHERE entity = 'action' AND action = 'import'") == trackers
+    assert trackers > 0
     # Each risk's current score is its latest assessment's.
     with ctx.engine.connect() as conn:
         stale = conn.execute(
@@ -206,3 +219,37 @@ def test_every_record_is_marked_illustrative_and_audited(ctx: Context) -> None:
             )
         ).scalar_one()
     assert stale == 0
+
+
+def test_each_risk_is_raised_on_its_own_day_and_scored_from_then(ctx: Context) -> None:
+    generate(ctx, TINY, seed=6)
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT r.created_at, min(a.assessed_on), max(a.assessed_on) FROM risk r"
+                " JOIN assessment a ON a.risk_id = r.id GROUP BY r.id, r.created_at"
+            )
+        ).all()
+    assert len(rows) == 30
+    for created, first, last in rows:
+        raised = created if isinstance(created, datetime) else datetime.fromisoformat(created)
+        first, last = (d if isinstance(d, date) else date.fromisoformat(d) for d in (first, last))
+        assert raised.date() == first <= last <= FROZEN_NOW.date()
+
+
+def test_nothing_is_written_to_a_table_but_through_the_door() -> None:
+    """The generator reads the register, and writes only through the use cases and the batch
+    door: no INSERT, UPDATE or DELETE of its own."""
+    import ast
+    import inspect
+
+    from bct_risk.services import demo
+
+    tree = ast.parse(inspect.getsource(demo))
+    writes = [
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr in {"insert", "update", "delete", "executemany", "exec_driver_sql"}
+    ]
+    assert writes == []

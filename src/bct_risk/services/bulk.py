@@ -61,7 +61,7 @@ from bct_risk.services import audit, audit_chain
 from bct_risk.services.audit import id_of
 from bct_risk.services.context import Context
 from bct_risk.services.latest import refresh_latest_scores
-from bct_risk.services.lookup import People, find_committee, find_risk
+from bct_risk.services.lookup import People, find_committee, find_risk, normalise_reference
 from bct_risk.services.permissions import Change, authorize
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
@@ -301,6 +301,9 @@ class Batch:
     problems: list[BatchProblem] = field(default_factory=list)
     prefix: str = ""
     """The prefix given to references the register already holds."""
+    illustrative: bool = False
+    """Every record is illustrative (a demonstration register): each risk's every value, each
+    assessment, control, action and review is marked so, and the papers say so."""
 
 
 def add_batch(ctx: Context, batch: Batch, *, check_permission: bool = True) -> ImportCounts:
@@ -562,7 +565,8 @@ class _Writer:
             "target_date": item.target_date,
             "review_frequency_days": item.review_frequency_days,
             "next_review_date": next_review, "exempt": item.exempt, "source": item.source,
-            "illustrative": [], "version": 1, "created_at": self.on(item.created_on),
+            "illustrative": ["all"] if self.marked else [], "version": 1,
+            "created_at": self.on(item.created_on),
             "updated_at": self.now,
         }  # fmt: skip
 
@@ -620,7 +624,7 @@ class _Writer:
                     "risk_id": rid, "kind": kind, "likelihood": score.likelihood,
                     "impact": score.impact, "score": score.value,
                     "assessed_on": item.assessed_on or self.today, "rationale": why,
-                    "assessed_by": self.ctx.actor, "meeting_id": None, "illustrative": False,
+                    "assessed_by": self.ctx.actor, "meeting_id": None, "illustrative": self.marked,
                     "created_at": self.now,
                 })  # fmt: skip
             for control in item.controls:
@@ -631,7 +635,7 @@ class _Writer:
                     "assurance_line": control.assurance_line,
                     "assurance_level": control.assurance_level,
                     "key_control": control.key_control,
-                    "source": item.source, "illustrative": False, "version": 1,
+                    "source": item.source, "illustrative": self.marked, "version": 1,
                     "created_at": self.now, "updated_at": self.now,
                 })  # fmt: skip
             for further in item.further_actions:
@@ -651,7 +655,7 @@ class _Writer:
                     "due_date": further.due_date, "status": further.status,
                     "completed_on": further.completed_on
                     or (self.today if further.status == ActionStatus.COMPLETE else None),
-                    "source": item.source, "illustrative": False, "version": 1,
+                    "source": item.source, "illustrative": self.marked, "version": 1,
                     "created_at": self.on(further.recorded_on), "updated_at": self.now,
                 })  # fmt: skip
                 updates.append(further.updates)
@@ -682,6 +686,11 @@ class _Writer:
             return self.now
         return min(self.now, datetime.combine(day, time(9), tzinfo=UTC))
 
+    @property
+    def marked(self) -> bool:
+        """Whether the batch's records are marked illustrative (:attr:`Batch.illustrative`)."""
+        return self.batch.illustrative
+
     def history_rows(self, item: RiskIn, rid: int, past: _Past) -> None:
         """The rows of a risk's history: assessments, escalations and committee reviews."""
         for a in item.history:
@@ -690,7 +699,7 @@ class _Writer:
                 "impact": a.impact, "score": a.likelihood * a.impact,
                 "assessed_on": a.assessed_on, "rationale": a.rationale,
                 "assessed_by": a.assessed_by, "meeting_id": self.meeting_of(a.meeting),
-                "illustrative": False, "created_at": self.on(a.recorded_on or a.assessed_on),
+                "illustrative": self.marked, "created_at": self.on(a.recorded_on or a.assessed_on),
             })  # fmt: skip
         for e in item.escalations:
             past.escalations.append({
@@ -700,7 +709,7 @@ class _Writer:
                 "to_committee_id": self.committee_id(e.to_committee),
                 "reason": e.reason, "decision": e.decision, "decided_on": e.decided_on,
                 "decided_by": e.decided_by, "meeting_id": self.meeting_of(e.meeting),
-                "illustrative": False, "created_at": self.on(e.recorded_on or e.decided_on),
+                "illustrative": self.marked, "created_at": self.on(e.recorded_on or e.decided_on),
             })  # fmt: skip
         for r in item.reviews:
             scored = r.likelihood is not None and r.impact is not None
@@ -709,7 +718,7 @@ class _Writer:
                 "outcome": r.outcome, "assurance": r.assurance, "comments": r.comments,
                 "likelihood": r.likelihood, "impact": r.impact,
                 "score": (r.likelihood or 0) * (r.impact or 0) if scored else None,
-                "recorded_by": r.recorded_by, "illustrative": False, "version": 1,
+                "recorded_by": r.recorded_by, "illustrative": self.marked, "version": 1,
                 "created_at": self.on(r.recorded_on or r.meeting_date), "updated_at": self.now,
             })  # fmt: skip
 
@@ -772,13 +781,62 @@ class _Writer:
     # -- action logs -----------------------------------------------------------------------
 
     def actions(self) -> None:
+        """The batch's tracker actions: each one checked, then all written a chunk at a time.
+
+        Each chunk is one INSERT of the actions (their ids read back in order), one of their
+        updates and one of their audit events, sealed onto the chain in order: the same rows
+        and events as one action at a time, without a round trip for each.
+        """
+        risks = self.risk_ids([item.risk for item in self.batch.actions if item.risk])
+        chosen: list[tuple[TrackerIn, dict[str, Any]]] = []
+        again: list[tuple[TrackerIn, int]] = []
+        """Actions the batch holds twice (same meeting, same words): the first one's index."""
+        first: dict[tuple[int, str], int] = {}
         for item in self.batch.actions:
             try:
-                self.action(item)
+                row = self.action_row(item, risks)
             except DomainError as exc:
                 self.problem(ERROR, exc.message, item.rows[0])
+                continue
+            if row is None:
+                continue
+            key = (int(row["meeting_id"]), item.description.lower())
+            if not self.batch.allow_duplicates and key in first:
+                again.append((item, first[key]))
+                continue
+            first[key] = len(chosen)
+            chosen.append((item, row))
+        ids: list[int] = []
+        for start in range(0, len(chosen), ACTIONS_PER_INSERT):
+            ids.extend(self.insert_actions(chosen[start : start + ACTIONS_PER_INSERT]))
+        for item, index in again:
+            self.matched_action(item, ids[index])
 
-    def action(self, item: TrackerIn) -> None:
+    def risk_ids(self, references: list[str]) -> dict[str, int]:
+        """The ids of the risks named, by normalised reference, read a chunk at a time: as
+        written first (the reference's index), then without case for those not found."""
+        wanted = {normalise_reference(r): r.strip() for r in references if r.strip()}
+        table = _table(Risk)
+        found: dict[str, int] = {}
+        as_written = sorted(set(wanted.values()))
+        self.read_risk_ids(table.c.reference, as_written, found)
+        self.read_risk_ids(func.upper(table.c.reference), sorted(set(wanted) - set(found)), found)
+        return found
+
+    def read_risk_ids(self, column: Any, keys: list[str], found: dict[str, int]) -> None:
+        table = _table(Risk)
+        connection = self.session.connection()
+        for start in range(0, len(keys), 500):
+            rows = connection.execute(
+                sa.select(table.c.reference, table.c.id).where(
+                    column.in_(keys[start : start + 500])
+                )
+            )
+            found.update((normalise_reference(str(ref)), int(rid)) for ref, rid in rows)
+
+    def action_row(self, item: TrackerIn, risks: dict[str, int]) -> dict[str, Any] | None:
+        """The action's columns, its committee, meeting, risk and owner found (or added) first;
+        None when the register already holds it (a note says so)."""
         committee = self.committee(item.committee)
         meeting_id = self.meeting_id(committee, item.meeting_date)
         if not self.batch.allow_duplicates:
@@ -789,53 +847,97 @@ class _Writer:
                 )
             ).first()
             if same is not None:
-                self.problem(
-                    NOTE,
-                    f"already in the register (action #{same} at the same "
-                    "meeting); not imported again",
-                    item.rows[0],
-                )
-                self.counts.matched.append(f"#{same}")
-                return
-        risk_id = find_risk(self.session, item.risk).id if item.risk else None
-        action = Action(
-            kind=ActionKind.TRACKER,
-            risk_id=risk_id,
-            meeting_id=meeting_id,
-            agenda_item=item.agenda_item,
-            description=item.description,
-            owner_id=self.person_id(item.owner, item.rows[0]),
-            raised_on=item.meeting_date,
-            due_date=item.due_date,
-            status=item.status,
-            completed_on=item.completed_on,
-            source=item.source,
-            created_at=self.now,
-            updated_at=self.now,
-        )
-        self.session.add(action)
-        self.session.flush()
-        audit.record(
-            self.session,
-            self.ctx,
-            entity="action",
-            entity_id=id_of(action),
-            risk_id=risk_id,
-            action="import",
-            summary=f"Imported tracker action #{action.id} from {item.source}",
-        )
-        self.counts.tracker_actions += 1
-        for when, text in item.updates:
-            self.session.add(
-                ActionUpdate(
-                    action_id=id_of(action),
-                    update_date=when,
-                    text=text,
-                    author=self.ctx.actor,
-                    created_at=self.now,
-                )
+                self.matched_action(item, int(same))
+                return None
+        if item.due_date is not None and item.due_date < item.meeting_date:
+            raise ValidationError(
+                f"due date {item.due_date.isoformat()} is before the meeting of "
+                f"{item.meeting_date.isoformat()} that raised the action",
+                field="due_date",
             )
-            self.counts.updates += 1
+        risk_id = None
+        if item.risk:
+            risk_id = risks.get(normalise_reference(item.risk))
+            if risk_id is None:  # not found: the lookup's own words say so
+                risk_id = id_of(find_risk(self.session, item.risk))
+        return {
+            "kind": ActionKind.TRACKER, "risk_id": risk_id, "meeting_id": meeting_id,
+            "agenda_item": item.agenda_item, "description": item.description,
+            "owner_id": self.person_id(item.owner, item.rows[0]),
+            "raised_on": item.meeting_date, "due_date": item.due_date, "status": item.status,
+            "completed_on": item.completed_on, "source": item.source,
+            "illustrative": self.marked, "version": 1, "created_at": self.now,
+            "updated_at": self.now,
+        }  # fmt: skip
+
+    def matched_action(self, item: TrackerIn, same: int) -> None:
+        self.problem(
+            NOTE,
+            f"already in the register (action #{same} at the same meeting); not imported again",
+            item.rows[0],
+        )
+        self.counts.matched.append(f"#{same}")
+
+    def insert_actions(self, chosen: list[tuple[TrackerIn, dict[str, Any]]]) -> list[int]:
+        """Insert tracker actions, their updates and their audit events; their new ids
+        (:func:`new_ids`)."""
+        if not chosen:
+            return []
+        self.session.flush()
+        connection = self.session.connection()
+        table = _table(Action)
+        ids = new_ids(connection, table, len(chosen))
+        for (_, row), aid in zip(chosen, ids, strict=True):
+            row["id"] = aid
+        connection.execute(table.insert(), [row for _, row in chosen])
+        updates: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for (item, row), aid in zip(chosen, ids, strict=True):
+            events.append(
+                self.event(
+                    "action", aid, row["risk_id"], f"Imported tracker action #{aid} from "
+                    f"{item.source}", {},
+                )
+            )  # fmt: skip
+            updates.extend(
+                {"action_id": aid, "update_date": when, "text": text, "author": self.ctx.actor,
+                 "created_at": self.now}
+                for when, text in item.updates
+            )  # fmt: skip
+        if updates:
+            connection.execute(_table(ActionUpdate).insert(), updates)
+        connection.execute(_table(AuditEvent).insert(), seal_batch(self.session, events))
+        self.counts.tracker_actions += len(ids)
+        self.counts.updates += len(updates)
+        return ids
+
+
+ACTIONS_PER_INSERT = 10_000
+"""Tracker actions per INSERT: few statements, and memory flat for a large log."""
+
+
+def new_ids(connection: sa.Connection, table: sa.Table, count: int) -> list[int]:
+    """Ids for ``count`` new rows of a table, the ones the database would give them.
+
+    On PostgreSQL they are taken from the table's sequence; on SQLite the transaction holds the
+    write lock, so the next ids are those after the largest (as SQLite itself numbers new rows).
+    Rows inserted with them need no ids read back: one plain many-row INSERT.
+    """
+    if count <= 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        return [
+            int(value)
+            for value in connection.execute(
+                sa.text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"table": table.name, "n": count},
+            ).scalars()
+        ]
+    start = int(connection.execute(sa.select(func.max(table.c.id))).scalar_one() or 0) + 1
+    return list(range(start, start + count))
 
 
 @dataclass

@@ -7,19 +7,19 @@ vocabulary, risk owners, lead committees, tiers, appetites, score histories, con
 actions and action-tracker items, updates, meetings and committee reviews.
 
 The same seed and the same "today" always give the same register, so benchmark figures can be
-compared between runs. It is written through the register's write door, in one unit of work:
-people, committees and meetings through their use cases; the risks with their scores, controls
-and further actions through the batch door (:func:`bct_risk.services.bulk.add_batch`:
-permission, validation, audit events). What those cannot take at this volume is written to the
-tables in the same transaction, many rows a statement (see :class:`_Generator`).
+compared between runs. Every record goes through the register's write door, in one unit of
+work: people, committees and meetings through their use cases; the risks with their histories
+of scores, controls, further actions and their notes, committee reviews, and the action-tracker
+items with their notes, through the batch door (:func:`bct_risk.services.bulk.add_batch`:
+permission, validation, the audit events), marked illustrative. Nothing here writes to a table.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +27,6 @@ from sqlmodel import Session, SQLModel
 
 import bct_risk.domain.models  # noqa: F401  (defines the tables in SQLModel.metadata)
 from bct_risk.domain.enums import (
-    ActionKind,
     ActionStatus,
     Appetite,
     Assurance,
@@ -41,37 +40,32 @@ from bct_risk.domain.enums import (
     Treatment,
 )
 from bct_risk.domain.errors import ConflictError, ValidationError
-from bct_risk.services import audit_chain
 from bct_risk.services.audit import id_of
 from bct_risk.services.bulk import (
     ERROR,
+    AssessmentIn,
     Batch,
     ControlIn,
     FurtherActionIn,
     ImportCounts,
+    ReviewIn,
     RiskIn,
-    ScoreIn,
+    TrackerIn,
+    UpdateIn,
     add_batch,
 )
 from bct_risk.services.committees import add_committee, add_meeting
 from bct_risk.services.context import Context
-from bct_risk.services.latest import refresh_latest_scores
 from bct_risk.services.people import add_person
 from bct_risk.services.permissions import Change, authorize
 
 RISK = SQLModel.metadata.tables["risk"]
-ASSESSMENT = SQLModel.metadata.tables["assessment"]
-CONTROL = SQLModel.metadata.tables["control"]
-ACTION = SQLModel.metadata.tables["action"]
-ACTIONUPDATE = SQLModel.metadata.tables["actionupdate"]
-COMMITTEEREVIEW = SQLModel.metadata.tables["committeereview"]
-AUDITEVENT = SQLModel.metadata.tables["auditevent"]
 PERSON = SQLModel.metadata.tables["person"]
 COMMITTEE = SQLModel.metadata.tables["committee"]
 MEETING = SQLModel.metadata.tables["meeting"]
 
 CHUNK = 20_000
-"""Rows per executemany: large enough to be fast, small enough to keep memory flat at size L."""
+"""Action-tracker items per call of the batch door: few calls, memory flat at size L."""
 
 DEMO_SOURCE = "demo-data"
 """The ``source`` of every generated record, so demonstration data is never mistaken for real."""
@@ -394,42 +388,33 @@ def generate(
         return _Generator(work, session, size, random.Random(seed), say).run()
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _RiskSeed:
     """What later records need to know about a generated risk."""
 
     reference: str
-    owner: str
-    """The risk owner's key."""
     committee_id: int
-    created: date
-    id: int = 0
-    """The risk's id, once written."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Meeting:
-    id: int
     committee_id: int
     committee: str
-    """The committee's key."""
+    """The committee's name, as the batch door finds it."""
     day: date
 
 
 class _Generator:
-    """Builds one demonstration register and writes it through the use cases and batch door.
+    """Builds one demonstration register and writes it through the use cases and the batch door.
 
     People, committees and meetings go through their use cases (``add_person``,
-    ``add_committee``, ``add_meeting``); risks with their inherent, target and first current
-    scores, controls and further actions through :func:`bct_risk.services.bulk.add_batch`; all in
-    the caller's one unit of work. What those cannot take, or not at this volume, is written to
-    the tables in the same transaction: the earlier current scores (then the latest copied onto
-    the risks), the progress notes on further actions, the action-tracker items with their notes
-    and the committee reviews (the batch door's tracker path and the review use case write one
-    record and one audit event a statement: minutes at size M), each item and review with its
-    audit event sealed by :func:`bct_risk.services.audit_chain.seal_events`; and the values that
-    mark what the batch door wrote as demonstration data (illustrative, each control's line of
-    assurance, the date each risk was raised).
+    ``add_committee``, ``add_meeting``). Every other record goes through
+    :func:`bct_risk.services.bulk.add_batch`, :data:`RISKS_PER_BATCH` risks a call: each risk
+    with its history of scores, its controls, its further actions with their progress notes and
+    its committee reviews; then the action-tracker items with their notes, :data:`CHUNK` a
+    call. The batch door checks permission, validates, writes and records the audit events; the
+    batches are marked illustrative (:attr:`bct_risk.services.bulk.Batch.illustrative`). All of
+    it in the caller's one unit of work.
     """
 
     def __init__(
@@ -447,69 +432,62 @@ class _Generator:
         self.rng = rng
         self.say = say
         self.today = ctx.today()
-        self.now = ctx.now()
         self.actor = ctx.actor
         self.people_added = 0
         self.committees_added = 0
-        self.counts = {"assessments": 0, "controls": 0, "actions": 0, "updates": 0}
+        self.counts = ImportCounts()
 
     def _next_id(self, table: Any) -> int:
         return int(self.conn.execute(sa.select(sa.func.max(table.c.id))).scalar_one() or 0) + 1
 
-    def _insert(self, table: Any, rows: Iterable[dict[str, Any]]) -> int:
-        count = 0
-        chunk: list[dict[str, Any]] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= CHUNK:
-                self.conn.execute(table.insert(), chunk)
-                count += len(chunk)
-                chunk = []
-        if chunk:
-            self.conn.execute(table.insert(), chunk)
-            count += len(chunk)
-        return count
-
-    def _add(self, batch: Batch) -> ImportCounts:
+    def _add(self, batch: Batch) -> None:
         counts = add_batch(self.ctx, batch)
         errors = [p for p in batch.problems if p.severity == ERROR]
         if errors:  # generated records are valid: a refusal here is a fault, not bad input
             raise ValidationError(f"demonstration data refused: {errors[0].message}")
-        return counts
+        for name in ("assessments", "controls", "further_actions", "tracker_actions"):
+            setattr(self.counts, name, getattr(self.counts, name) + getattr(counts, name))
+        self.counts.updates += counts.updates
+        self.counts.reviews += counts.reviews
 
     def run(self) -> DemoReport:
         people = self._people()
         committees = self._committees()
         meetings = self._meetings(committees)
+        held: dict[int, list[_Meeting]] = {}
+        for meeting in meetings:
+            if meeting.day <= self.today:
+                held.setdefault(meeting.committee_id, []).append(meeting)
         self.say("risks")
         first = self._next_id(RISK)
         further, trackers = self._plan()
         risks: list[_RiskSeed] = []
         for start in range(0, self.size.risks, RISKS_PER_BATCH):
             end = min(self.size.risks, start + RISKS_PER_BATCH)
-            risks.extend(self._risks(first, start, end, further, people, committees))
+            risks.extend(self._risks(first, start, end, further, people, committees, held))
         self.say("action-tracker items")
-        self._trackers(trackers, risks, people, meetings)
-        self.say("committee reviews")
-        reviews = self._reviews(risks, meetings)
+        past = [m for m in meetings if m.day <= self.today] or meetings
+        for start in range(0, len(trackers), CHUNK):  # a chunk at a time: memory flat at L
+            self._trackers(start, trackers[start : start + CHUNK], risks, people, past)
         return DemoReport(
             people=self.people_added,
             committees=self.committees_added,
             meetings=len(meetings),
             risks=len(risks),
-            assessments=self.counts["assessments"],
-            controls=self.counts["controls"],
-            actions=self.counts["actions"],
-            updates=self.counts["updates"],
-            reviews=reviews,
+            assessments=self.counts.assessments,
+            controls=self.counts.controls,
+            actions=self.counts.further_actions + self.counts.tracker_actions,
+            updates=self.counts.updates,
+            reviews=self.counts.reviews,
         )
 
     # -- people, committees, meetings -----------------------------------------------------------
 
-    def _people(self) -> list[tuple[int, str]]:
+    def _people(self) -> list[str]:
         """About one risk owner per 30 risks (at least 40): heads of service, managers, leads.
 
-        Each has a key (``demo-0001``...), by which a second run finds them again.
+        Each has a key (``demo-0001``...), by which a second run finds them again, and by which
+        the batch door finds them as owners. Gives the keys.
         """
         table = PERSON
         wanted = max(40, min(3_000, self.size.risks // 30))
@@ -533,33 +511,34 @@ class _Generator:
                     illustrative=True,
                 )
                 self.people_added += 1
-        found = self.conn.execute(
-            sa.select(table.c.id, table.c.key).where(table.c.key.in_(keys)).order_by(table.c.key)
-        ).all()
-        return [(pid, key) for pid, key in found]
+        return keys
 
-    def _committees(self) -> dict[str, int]:
-        """Lead committees by key: existing ones (found by key or name) reused, others added."""
+    def _committees(self) -> dict[str, tuple[int, str]]:
+        """Lead committees by key, with their ids and names: existing ones (found by key or
+        name) reused, others added."""
         table = COMMITTEE
-        ids: dict[str, int] = {}
+        found: dict[str, tuple[int, str]] = {}
         for key, name, short, kind in COMMITTEES:
-            found = self.conn.execute(
-                sa.select(table.c.id).where(sa.or_(table.c.key == key, table.c.name == name))
+            row = self.conn.execute(
+                sa.select(table.c.id, table.c.name).where(
+                    sa.or_(table.c.key == key, table.c.name == name)
+                )
             ).first()
-            if found is None:
+            if row is None:
                 body = add_committee(
                     self.ctx, name, kind=kind, key=key, short_name=short, source=DEMO_SOURCE
                 )
-                ids[key] = id_of(body)
+                found[key] = (id_of(body), name)
                 self.committees_added += 1
             else:
-                ids[key] = int(found[0])
-        return ids
+                found[key] = (int(row[0]), str(row[1]))
+        return found
 
-    def _meetings(self, committees: dict[str, int]) -> list[_Meeting]:
+    def _meetings(self, committees: dict[str, tuple[int, str]]) -> list[_Meeting]:
         """Quarterly meetings of every committee over four years up to a year ahead."""
         table = MEETING
-        keys = {cid: key for key, cid in committees.items()}
+        keys = {cid: key for key, (cid, _name) in committees.items()}
+        names = {cid: name for cid, name in committees.values()}
         first_year = self.today.year - 3
         wanted = [
             (cid, date(year, month, 10 + (cid % 10)))
@@ -568,17 +547,17 @@ class _Generator:
             for month in (3, 6, 9, 12)
         ]
 
-        def held() -> set[tuple[int, int, date]]:
+        def held() -> set[tuple[int, date]]:
             return {
-                (int(mid), int(cid), day if isinstance(day, date) else date.fromisoformat(day))
-                for mid, cid, day in self.conn.execute(
-                    sa.select(table.c.id, table.c.committee_id, table.c.meeting_date).where(
+                (int(cid), day if isinstance(day, date) else date.fromisoformat(day))
+                for cid, day in self.conn.execute(
+                    sa.select(table.c.committee_id, table.c.meeting_date).where(
                         table.c.committee_id.in_(list(keys))
                     )
                 )
             }
 
-        have = {(cid, day) for _mid, cid, day in held()}
+        have = held()
         for cid, day in wanted:
             if (cid, day) not in have:
                 add_meeting(
@@ -589,7 +568,7 @@ class _Generator:
                     source=DEMO_SOURCE,
                     illustrative=True,
                 )
-        return [_Meeting(mid, cid, keys[cid], day) for mid, cid, day in sorted(held())]
+        return [_Meeting(cid, names[cid], day) for cid, day in sorted(held())]
 
     # -- risks ----------------------------------------------------------------------------------
 
@@ -618,15 +597,16 @@ class _Generator:
         start: int,
         end: int,
         further: list[int],
-        people: list[tuple[int, str]],
-        committees: dict[str, int],
+        people: list[str],
+        committees: dict[str, tuple[int, str]],
+        held: dict[int, list[_Meeting]],
     ) -> list[_RiskSeed]:
-        """Risks ``start`` to ``end`` with their scores, controls and further actions."""
+        """Risks ``start`` to ``end`` with their scores, controls, further actions and reviews,
+        through the batch door."""
         rng = self.rng
         categories = list(CATEGORIES)
         seeds: list[_RiskSeed] = []
         items: list[RiskIn] = []
-        history: list[list[dict[str, Any]]] = []
         for n in range(start, end):
             code, service, _senior = DIRECTORATES[rng.randrange(len(DIRECTORATES))]
             category = categories[rng.randrange(len(categories))]
@@ -640,12 +620,11 @@ class _Generator:
             closed = rng.random() < 0.12
             created = self.today - timedelta(days=rng.randrange(60, 1_400))
             appetite = rng.choices(APPETITES, APPETITE_WEIGHTS)[0]
-            owner = people[rng.randrange(len(people))][1]
+            owner = people[rng.randrange(len(people))]
             cause, effect = rng.choice(causes), rng.choice(effects)
-            seed = _RiskSeed(f"{code}{first + n}", owner, committees[committee_key], created)
+            committee_id, committee_name = committees[committee_key]
+            seed = _RiskSeed(f"{code}{first + n}", committee_id)
             seeds.append(seed)
-            scores, earlier = self._assessments(n, created)
-            history.append(earlier)
             items.append(
                 RiskIn(
                     row=n + 1,
@@ -663,39 +642,39 @@ class _Generator:
                     next_review_date=self.today + timedelta(days=rng.randrange(-90, 120)),
                     exempt=rng.random() < 0.03,
                     owner=owner,
-                    lead_committee=committee_key,
+                    lead_committee=committee_name,
                     status=RiskStatus.CLOSED if closed else RiskStatus.OPEN,
                     closed_reason="Target score reached and sustained" if closed else None,
-                    scores=scores,
-                    assessed_on=created,
+                    created_on=created,
+                    history=self._assessments(n, created),
                     controls=[
                         ControlIn(
                             description=rng.choice(CONTROL_TEXTS),
                             owner=owner,
                             effectiveness=rng.choice(tuple(Effectiveness)),
+                            assurance_line=rng.randint(1, 3),
                         )
                         for _ in range(2)
                     ],
                     further_actions=[self._further(owner) for _ in range(further[n])],
                 )
             )
-        counts = self._add(
-            Batch(name=DEMO_SOURCE, unit="record", risks=items, allow_duplicates=True, native=True)
+        self._reviews(start, end, items, seeds, held)
+        self._add(
+            Batch(
+                name=DEMO_SOURCE,
+                unit="record",
+                risks=items,
+                allow_duplicates=True,
+                native=True,
+                illustrative=True,
+            )
         )
-        self.counts["assessments"] += counts.assessments
-        self.counts["controls"] += counts.controls
-        self.counts["actions"] += counts.further_actions
-        self._written(seeds, history)
         return seeds
 
-    def _assessments(
-        self, index: int, created: date
-    ) -> tuple[dict[ScoreKind, ScoreIn], list[dict[str, Any]]]:
-        """Inherent, target and a first current score when raised; then earlier currents.
-
-        The first three go through the batch door with the risk; the rest (the history, the
-        latest of them the risk's current score) are returned as rows.
-        """
+    def _assessments(self, index: int, created: date) -> list[AssessmentIn]:
+        """Inherent, target and a first current score when raised; then later current scores,
+        the latest of them the risk's current score."""
         rng = self.rng
         extra = self.size.assessments - 3 * self.size.risks
         per_risk, remainder = divmod(extra, self.size.risks)
@@ -707,96 +686,44 @@ class _Generator:
         # Scores drift towards the target as controls take hold, sometimes back up.
         cl = max(1, min(5, il + rng.choice((-1, 0, 0, 1)) - 1))
         ci = max(1, min(5, ii + rng.choice((-1, 0, 0, 0, 1))))
-        scores = {
-            ScoreKind.INHERENT: ScoreIn(il, ii, "Initial assessment"),
-            ScoreKind.TARGET: ScoreIn(tl, ti, "Target agreed"),
-            ScoreKind.CURRENT: ScoreIn(cl, ci, "First assessment"),
-        }
-        earlier: list[dict[str, Any]] = []
+        history = [
+            AssessmentIn(kind, likelihood, impact, created, why, self.actor)
+            for kind, likelihood, impact, why in (
+                (ScoreKind.INHERENT, il, ii, "Initial assessment"),
+                (ScoreKind.TARGET, tl, ti, "Target agreed"),
+                (ScoreKind.CURRENT, cl, ci, "First assessment"),
+            )
+        ]
         for offset in days:
             cl = max(1, min(5, cl + rng.choice((-1, 0, 0, 1))))
             ci = max(1, min(5, ci + rng.choice((-1, 0, 0, 0, 1))))
-            earlier.append(
-                {
-                    "kind": ScoreKind.CURRENT.value,
-                    "likelihood": cl,
-                    "impact": ci,
-                    "score": cl * ci,
-                    "assessed_on": created + timedelta(days=offset),
-                    "rationale": rng.choice(RATIONALES),
-                    "assessed_by": self.actor,
-                    "meeting_id": None,
-                    "illustrative": True,
-                    "created_at": self.now,
-                }
+            history.append(
+                AssessmentIn(
+                    ScoreKind.CURRENT,
+                    cl,
+                    ci,
+                    created + timedelta(days=offset),
+                    rng.choice(RATIONALES),
+                    self.actor,
+                )
             )
-        return scores, earlier
+        return history
 
     def _further(self, owner: str) -> FurtherActionIn:
+        """A further action; about one in five with a progress note."""
         rng = self.rng
         raised = self.today - timedelta(days=rng.randrange(1, 700))
-        return FurtherActionIn(
+        action = FurtherActionIn(
             description=rng.choice(ACTION_TEXTS).format(n=rng.randrange(5, 60)),
             owner=owner,
             raised_on=raised,
             due_date=raised + timedelta(days=rng.randrange(14, 240)),
             status=rng.choices(ACTION_STATUSES, ACTION_STATUS_WEIGHTS)[0],
         )
-
-    def _written(self, seeds: list[_RiskSeed], history: list[list[dict[str, Any]]]) -> None:
-        """What the batch door cannot take, for the risks it has just written.
-
-        The risks' ids are read back by reference; then the earlier current scores (and the
-        latest copied onto the risks), a progress note on about one further action in five,
-        the date each risk was raised, and the demonstration marks: every value illustrative,
-        each control's line of assurance.
-        """
-        rng = self.rng
-        found = self.conn.execute(
-            sa.select(RISK.c.reference, RISK.c.id).where(
-                RISK.c.reference.in_([s.reference for s in seeds])
-            )
-        )
-        by_reference = {str(reference): int(rid) for reference, rid in found}
-        for seed in seeds:
-            seed.id = int(by_reference[seed.reference])
-        ids = [seed.id for seed in seeds]
-        rows = [
-            {**row, "risk_id": seed.id}
-            for seed, earlier in zip(seeds, history, strict=True)
-            for row in earlier
-        ]
-        self.counts["assessments"] += self._insert(ASSESSMENT, rows)
-        refresh_latest_scores(self.conn, ids)
-        created = {seed.id: seed.created for seed in seeds}
-        self.conn.execute(
-            sa.update(RISK)
-            .where(RISK.c.id == sa.bindparam("rid"))
-            .values(illustrative=["all"], created_at=sa.bindparam("raised")),
-            [
-                {"rid": rid, "raised": datetime.combine(day, self.now.timetz())}
-                for rid, day in created.items()
-            ],
-        )
-        for table in (ASSESSMENT, CONTROL, ACTION):
-            self.conn.execute(
-                sa.update(table).where(table.c.risk_id.in_(ids)).values(illustrative=True)
-            )
-        controls = self.conn.execute(
-            sa.select(CONTROL.c.id).where(CONTROL.c.risk_id.in_(ids)).order_by(CONTROL.c.id)
-        ).scalars()
-        self.conn.execute(
-            sa.update(CONTROL)
-            .where(CONTROL.c.id == sa.bindparam("cid"))
-            .values(assurance_line=sa.bindparam("line")),
-            [{"cid": cid, "line": rng.randint(1, 3)} for cid in controls],
-        )
-        actions = self.conn.execute(
-            sa.select(ACTION.c.id).where(ACTION.c.risk_id.in_(ids)).order_by(ACTION.c.id)
-        ).scalars()
-        self.counts["updates"] += self._insert(
-            ACTIONUPDATE, (self._update(int(aid)) for aid in actions if rng.random() < 0.2)
-        )
+        if rng.random() < 0.2:
+            day, text = self._note()
+            action.updates.append(UpdateIn(day, text, self.actor))
+        return action
 
     def _note(self) -> tuple[date, str]:
         """A dated progress note."""
@@ -804,177 +731,86 @@ class _Generator:
             UPDATE_TEXTS
         )
 
-    def _update(self, action_id: int) -> dict[str, Any]:
-        """A progress note on an action, as a row."""
-        day, text = self._note()
-        return {
-            "action_id": action_id,
-            "update_date": day,
-            "text": text,
-            "author": self.actor,
-            "created_at": self.now,
-        }
+    def _reviews(
+        self,
+        start: int,
+        end: int,
+        items: list[RiskIn],
+        seeds: list[_RiskSeed],
+        held: dict[int, list[_Meeting]],
+    ) -> None:
+        """This batch's share of the committee reviews, each of a risk at one of its lead
+        committee's past meetings (one per risk and meeting)."""
+        rng = self.rng
+        total, wanted = self.size.risks, self.size.reviews
+        share = wanted * end // total - wanted * start // total
+        done: set[tuple[int, date]] = set()
+        attempts = 0
+        while len(done) < share and attempts < share * 20:
+            attempts += 1
+            index = rng.randrange(len(items))
+            meetings = held.get(seeds[index].committee_id)
+            if not meetings:
+                continue
+            meeting = meetings[rng.randrange(len(meetings))]
+            if (index, meeting.day) in done:
+                continue
+            done.add((index, meeting.day))
+            likelihood, impact = rng.randint(1, 5), rng.randint(1, 5)
+            items[index].reviews.append(
+                ReviewIn(
+                    committee=meeting.committee,
+                    meeting_date=meeting.day,
+                    outcome=rng.choices(tuple(ReviewOutcome), (60, 20, 8, 4, 4, 4))[0],
+                    recorded_by=self.actor,
+                    assurance=rng.choice(tuple(Assurance)),
+                    comments="The committee noted the controls and the actions under way.",
+                    likelihood=likelihood,
+                    impact=impact,
+                )
+            )
 
-    # -- action tracker, reviews ----------------------------------------------------------------
+    # -- action tracker -------------------------------------------------------------------------
 
     def _trackers(
         self,
-        plan: list[int],
-        risks: Sequence[_RiskSeed],
-        people: list[tuple[int, str]],
-        meetings: list[_Meeting],
-    ) -> None:
-        """Action-tracker items raised at past meetings, about one in five with an update.
-
-        Written to the tables, many rows a statement, each with its audit event sealed onto the
-        chain (:func:`bct_risk.services.audit_chain.seal_events`): the batch door adds a tracker
-        item one statement and one sealed event at a time, minutes for the 30,000 of size M.
-        """
-        if not plan:
-            return
-        past = [m for m in meetings if m.day <= self.today] or meetings
-        first = self._next_id(ACTION)
-        for start in range(0, len(plan), CHUNK):  # a chunk at a time: memory stays flat at L
-            self._tracker_chunk(first, start, plan[start : start + CHUNK], risks, people, past)
-        self._sync_sequence("action")
-
-    def _tracker_chunk(
-        self,
-        first: int,
         start: int,
         plan: list[int],
         risks: Sequence[_RiskSeed],
-        people: list[tuple[int, str]],
+        people: list[str],
         past: list[_Meeting],
     ) -> None:
-        """Tracker items ``start`` onwards, their notes and their sealed audit events."""
+        """Action-tracker items ``start`` onwards, raised at past meetings, about one in five
+        with a progress note, through the batch door."""
         rng = self.rng
-        actions: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
+        items: list[TrackerIn] = []
         for n, index in enumerate(plan, start):
             meeting = past[rng.randrange(len(past))]
             status = rng.choices(ACTION_STATUSES, ACTION_STATUS_WEIGHTS)[0]
             due = meeting.day + timedelta(days=rng.randrange(14, 240))
-            risk_id = risks[index].id if index >= 0 else None
-            aid = first + n
-            actions.append(
-                {
-                    "id": aid,
-                    "kind": ActionKind.TRACKER.value,
-                    "risk_id": risk_id,
-                    "meeting_id": meeting.id,
-                    "agenda_item": "Risk register update",
-                    "description": rng.choice(ACTION_TEXTS).format(n=rng.randrange(5, 60)),
-                    "owner_id": people[rng.randrange(len(people))][0],
-                    "raised_on": meeting.day,
-                    "due_date": due,
-                    "status": status.value,
-                    "completed_on": min(due, self.today)
-                    if status is ActionStatus.COMPLETE
-                    else None,
-                    "source": DEMO_SOURCE,
-                    "illustrative": True,
-                    "version": 1,
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
+            item = TrackerIn(
+                rows=[n + 1],
+                source=DEMO_SOURCE,
+                committee=meeting.committee,
+                meeting_date=meeting.day,
+                description=rng.choice(ACTION_TEXTS).format(n=rng.randrange(5, 60)),
+                agenda_item="Risk register update",
+                owner=people[rng.randrange(len(people))],
+                due_date=due,
+                status=status,
+                completed_on=min(due, self.today) if status is ActionStatus.COMPLETE else None,
+                risk=risks[index].reference if index >= 0 else None,
             )
             if rng.random() < 0.2:
-                updates.append(self._update(aid))
-            events.append(
-                {
-                    "at": self.now,
-                    "actor": self.actor,
-                    "entity": "action",
-                    "entity_id": aid,
-                    "risk_id": risk_id,
-                    "action": "create",
-                    "summary": f"Raised tracker action #{aid} at the {meeting.committee} "
-                    f"meeting on {meeting.day.isoformat()} (demonstration register)",
-                    "changes": {},
-                }
+                item.updates.append(self._note())
+            items.append(item)
+        self._add(
+            Batch(
+                name=DEMO_SOURCE,
+                unit="record",
+                actions=items,
+                allow_duplicates=True,
+                native=True,
+                illustrative=True,
             )
-        self.counts["actions"] += self._insert(ACTION, actions)
-        self.counts["updates"] += self._insert(ACTIONUPDATE, updates)
-        self._insert(AUDITEVENT, audit_chain.seal_events(self.session, events))
-
-    def _sync_sequence(self, table: str) -> None:
-        # Ids were given explicitly (updates and events refer to them before they exist), so on
-        # PostgreSQL the table's sequence must catch up for rows added later.
-        if self.conn.dialect.name == "postgresql":
-            self.conn.execute(
-                sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                    f" (SELECT max(id) FROM {table}))"
-                )
-            )
-
-    def _reviews(self, risks: Sequence[_RiskSeed], meetings: list[_Meeting]) -> int:
-        """Reviews of risks at their lead committee's past meetings (one per risk and meeting).
-
-        Written to the table with their audit events sealed onto the chain, as the tracker
-        items are: the review use case takes about 45 ms a review on a register of size M.
-        """
-        rng = self.rng
-        by_committee: dict[int, list[_Meeting]] = {}
-        for meeting in meetings:
-            if meeting.day <= self.today:
-                by_committee.setdefault(meeting.committee_id, []).append(meeting)
-        first = self._next_id(COMMITTEEREVIEW)
-        done: set[tuple[int, int]] = set()
-        rows: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
-        attempts = 0
-        while len(done) < self.size.reviews and attempts < self.size.reviews * 20:
-            attempts += 1
-            risk = risks[rng.randrange(len(risks))]
-            held = by_committee.get(risk.committee_id)
-            if not held:
-                continue
-            meeting = held[rng.randrange(len(held))]
-            if (meeting.id, risk.id) in done:
-                continue
-            done.add((meeting.id, risk.id))
-            lk, im = rng.randint(1, 5), rng.randint(1, 5)
-            outcome = rng.choices(tuple(ReviewOutcome), (60, 20, 8, 4, 4, 4))[0]
-            assurance = rng.choice(tuple(Assurance))
-            review: dict[str, Any] = {
-                "outcome": outcome.value,
-                "assurance": assurance.value,
-                "comments": "The committee noted the controls and the actions under way.",
-                "likelihood": lk,
-                "impact": im,
-                "score": lk * im,
-            }
-            rid = first + len(rows)
-            events.append(
-                {
-                    "at": self.now,
-                    "actor": self.actor,
-                    "entity": "review",
-                    "entity_id": rid,
-                    "risk_id": risk.id,
-                    "action": "review",
-                    "summary": f"Review of {risk.reference} at {meeting.day.isoformat()}: "
-                    f"{outcome.label}, {assurance.label.lower()} assurance",
-                    "changes": dict(review),
-                }
-            )
-            rows.append(
-                {
-                    **review,
-                    "id": rid,
-                    "meeting_id": meeting.id,
-                    "risk_id": risk.id,
-                    "recorded_by": self.actor,
-                    "illustrative": True,
-                    "version": 1,
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
-            )
-        count = self._insert(COMMITTEEREVIEW, rows)
-        self._sync_sequence("committeereview")
-        self._insert(AUDITEVENT, audit_chain.seal_events(self.session, events))
-        return count
+        )

@@ -104,8 +104,9 @@ def check_rows(table: str, rows: Sequence[Mapping[str, Any]], columns: Container
         values = [v for row in rows for v in row.values()]
     else:
         values = [row[key] for row in rows for key in row if key in columns]
-    texts = [v for v in values if isinstance(v, str)]
-    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+    # Exact types: an enum member is the program's own word, and True is not a number here.
+    texts = [v for v in values if v.__class__ is str]
+    numbers = [v for v in values if v.__class__ is int]
     bad_text = bool(texts) and CONTROL.search("\n".join(texts)) is not None
     bad_number = bool(numbers) and not (min(numbers) >= INT_MIN and max(numbers) <= INT_MAX)
     if not (bad_text or bad_number):
