@@ -24,7 +24,7 @@ from bct_risk.services.risks import create_risk, update_risk
 from bct_risk.services.validation import validate
 from bct_risk.tui.format import fmt_date
 from bct_risk.tui.services import call_service
-from bct_risk.tui.widgets.form import OneRiskForm, field, person_choices, person_handle
+from bct_risk.tui.widgets.form import OneRiskForm, field, person_choices, person_handles
 
 FIRST_SCORES = (("inherent", "Inherent"), ("current", "Current"), ("target", "Target"))
 """The scores a new risk may be given as it is added (as ``bct-risk add`` offers)."""
@@ -187,21 +187,15 @@ class RiskFormScreen(OneRiskForm):
 
         def choices() -> Choices:
             everyone = queries.people(ctx)
+            handles = person_handles(everyone)
             owner = None
             if detail is not None:
                 with ctx.read() as session:
                     owner_id = find_risk(session, detail.row.reference).owner_id
-                person = next((p for p in everyone if p.id == owner_id), None)
-                owner = person_handle(person, everyone) if person else None
-            offered = person_choices(everyone)
-            handles = {h for _, h in offered}
-            names = {}
-            for p in everyone:
-                handle = person_handle(p, everyone)
-                if handle in handles:
-                    names[handle] = p.name
+                owner = next((h for p, h in handles if p.id == owner_id), None)
+            names = {h: p.name for p, h in handles if h is not None}
             bodies = [(c.name, c.short_name or c.name) for c in queries.committees(ctx)]
-            return Choices(offered, names, owner, bodies)
+            return Choices(person_choices(everyone), names, owner, bodies)
 
         call_service(self, choices, self._offer, group="choices")
 

@@ -89,34 +89,43 @@ def person_label(person: PersonLike) -> str:
     return person.name
 
 
-def _named_by(text: str, everyone: Sequence[PersonLike]) -> PersonLike | None:
-    """Whom the services' look-up (``lookup.find_person``) takes ``text`` to mean, or None."""
-    wanted = text.strip().lower()
-    for column in ("key", "login", "name", "job_title"):
-        matches = [p for p in everyone if (getattr(p, column) or "").lower() == wanted]
-        if matches:
-            return matches[0] if len(matches) == 1 else None
-    return None
+_LOOKUP_ORDER = ("key", "login", "name", "job_title")
+"""The columns the services' look-up (``lookup.find_person``) reads a person's text against."""
 
 
-def person_handle(person: PersonLike, everyone: Sequence[PersonLike]) -> str | None:
-    """The text that names this person alone to the services: the name where nobody else has
-    it, else the key, login or job title; None when nothing names them alone."""
-    for text in (person.name, person.key, person.login, person.job_title):
-        if text and text.strip() and _named_by(text, everyone) is person:
-            return text
-    return None
+def person_handles(everyone: Sequence[PersonLike]) -> list[tuple[PersonLike, str | None]]:
+    """Each person with the text that names them alone to the services (as
+    ``lookup.find_person`` reads it): the name where nobody else has it, else the key, login
+    or job title; None when nothing names them alone."""
+    columns: dict[str, dict[str, list[PersonLike]]] = {c: {} for c in _LOOKUP_ORDER}
+    for person in everyone:
+        for column, found in columns.items():
+            value = (getattr(person, column) or "").lower()
+            if value:
+                found.setdefault(value, []).append(person)
+
+    def named_by(text: str) -> PersonLike | None:
+        wanted = text.strip().lower()
+        for column in _LOOKUP_ORDER:
+            matches = columns[column].get(wanted, [])
+            if matches:
+                return matches[0] if len(matches) == 1 else None
+        return None
+
+    handles: list[tuple[PersonLike, str | None]] = []
+    for person in everyone:
+        texts = (person.name, person.key, person.login, person.job_title)
+        handle = next((t for t in texts if t and t.strip() and named_by(t) is person), None)
+        handles.append((person, handle))
+    return handles
 
 
 def person_choices(everyone: Sequence[PersonLike]) -> list[tuple[str, str]]:
     """(label, value) for a select of people: name and role shown, a value the services read
     as this person alone; in name order."""
-    choices = []
-    for person in sorted(everyone, key=lambda p: (p.name.lower(), (p.job_title or "").lower())):
-        handle = person_handle(person, everyone)
-        if handle is not None:
-            choices.append((person_label(person), handle))
-    return choices
+    named = [(p, h) for p, h in person_handles(everyone) if h is not None]
+    named.sort(key=lambda ph: (ph[0].name.lower(), (ph[0].job_title or "").lower()))
+    return [(person_label(p), h) for p, h in named]
 
 
 MEETING_PROMPT = "No meeting"
