@@ -4,10 +4,10 @@ Run: ``.venv/bin/python bench/import_rows.py [--rows N] [--runs N] [--keep DIR]`
 register of that many rows (:func:`register_rows`: reference, title, a two-paragraph
 description, a risk owner among 333 people, a lead committee among five, inherent, current and
 target likelihood and impact, two bulleted controls, two bulleted further actions) as CSV and as
-XLSX, then imports each into a new SQLite register with the real command line
-(``bct-risk --database FILE import FILE``), each run a fresh process, and prints the process's
-CPU seconds (user + system: the machine may be shared, so not wall time) and its peak memory,
-taken from the child's resource usage as ``/usr/bin/time -v`` reports them.
+XLSX, then imports each with the real command line (``bct-risk --database FILE import FILE``),
+each run a fresh process on a copy of a new, empty register (made once), and prints the
+process's CPU seconds (user + system: the machine may be shared, so not wall time) and its peak
+memory, from the child's resource usage as ``/usr/bin/time -v`` reports them.
 
 The rows are the same on every run (no randomness), so a figure taken before a change and one
 taken after import the same register.
@@ -19,6 +19,7 @@ import argparse
 import csv
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -95,11 +96,22 @@ def write_files(folder: Path, count: int) -> tuple[Path, Path]:
     return csv_path, xlsx_path
 
 
+BCT_RISK = str(Path(sys.executable).with_name("bct-risk"))
+
+
+def empty_register(folder: Path) -> Path:
+    """A new, empty register, made once: each import starts from a copy of it."""
+    path = folder / "empty.sqlite"
+    if not path.exists():
+        subprocess.run([BCT_RISK, "--database", str(path), "list"], check=True,
+                       capture_output=True)  # fmt: skip
+    return path
+
+
 def import_once(path: Path, database: Path) -> tuple[float, float]:
     """CPU seconds (user + system) and peak memory (MB) of one ``bct-risk import``."""
-    database.unlink(missing_ok=True)
-    command = [str(Path(sys.executable).with_name("bct-risk")), "--database", str(database),
-               "import", str(path)]  # fmt: skip
+    shutil.copy(empty_register(database.parent), database)
+    command = [BCT_RISK, "--database", str(database), "import", str(path)]
     # A fork of its own, waited for with wait4, so the usage is this import's alone.
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child

@@ -256,9 +256,27 @@ class RiskRowReader(RowReader):
         return self.read(name, parse)  # type: ignore[no-any-return]
 
     def score(self, kind: str) -> ScoreIn | None:
+        """A score from its likelihood, impact and score cells; cells read before without a
+        word to say are not read again (a register repeats the same few)."""
         names = _SCORE_NAMES[kind]
         if not any(n in self.by_field for n in names.values()):
             return None
+        try:
+            key: Any = (kind, *((type(v), v) for v in map(self.raw, names.values())))
+            known = self.scored.get(key, _UNREAD)
+        except TypeError:  # a cell that cannot be a key (a list)
+            key, known = None, _UNREAD
+        if known is not _UNREAD:
+            return ScoreIn(*known) if known is not None else None
+        told = len(self.plan.problems)
+        found = self.read_score(kind, names)
+        if key is not None and len(self.plan.problems) == told:
+            self.scored[key] = (
+                (found.likelihood, found.impact, found.written) if found is not None else None
+            )
+        return found
+
+    def read_score(self, kind: str, names: dict[str, str]) -> ScoreIn | None:
         before = self.errors
         likelihood, impact = self.level(names["likelihood"]), self.level(names["impact"])
         stated = self.read(names["score"], values.parse_score)

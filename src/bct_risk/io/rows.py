@@ -51,6 +51,8 @@ class RowReader:
         """How many errors the rows read so far gave."""
         self.levels: dict[str, dict[Any, Any]] = {}
         """Each score column's values read so far, with what each was read as."""
+        self.scored: dict[Any, Any] = {}
+        """Score cells read so far with nothing to say: their likelihood, impact and text."""
 
     # -- cells -----------------------------------------------------------------------------
 
