@@ -116,6 +116,8 @@ HISTORY_KEYS = [
     "history",
     "escalations",
     "reviews",
+    "illustrative",
+    "closures",
 ]
 
 
@@ -123,6 +125,7 @@ def test_json_has_the_same_keys_plus_controls_and_actions(seeded_ctx: Context) -
     document = json.loads(register_json(register_records(seeded_ctx)))
     assert document["format"] == "bct-risk register"
     assert document["version"] == 1
+    assert list(document) == ["format", "version", "risks", "committees", "meetings"]
     csv_rows = {r["reference"]: r for r in _csv_rows(register_csv(register_records(seeded_ctx)))}
     for risk in document["risks"]:
         assert list(risk) == [*EXPECTED_COLUMNS, "controls", "further_actions", *HISTORY_KEYS]
@@ -148,6 +151,7 @@ def test_json_has_the_same_keys_plus_controls_and_actions(seeded_ctx: Context) -
         assert set(action) == {
             "description", "owner", "raised_on", "due_date", "status",  # the first version
             "completed_on", "recorded_on", "updates",  # added
+            "illustrative",  # added later
         }  # fmt: skip
         ActionStatus(action["status"])
     assert sr9["exempt"] is False and sr9["current_likelihood"] == 5

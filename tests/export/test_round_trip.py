@@ -10,6 +10,7 @@ wrong is refused, with the risk and the field named, and nothing written.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from bct_risk.domain.models import RiskCreate
 from bct_risk.domain.scoring import Score
 from bct_risk.export.data import register_csv, register_json
 from bct_risk.io.importer import import_file
-from bct_risk.services import actions, escalation, risks
+from bct_risk.services import actions, assurance, escalation, risks
 from bct_risk.services.as_at import register_as_at
 from bct_risk.services.context import Context
 from bct_risk.services.papers import register_records
@@ -94,7 +95,8 @@ def _further_action(ctx: Context, reference: str) -> int:
 
 def _changed_since_the_seeds(ctx: Context) -> None:
     """What a register goes through after the seeds: two rescorings of one risk (one
-    back-dated), a closure on its own day, an escalation, action updates and a completion."""
+    back-dated), a closure on its own day, a back-dated closure later reopened, a seeded closed
+    risk reopened, an escalation, action updates, a completion and a source of assurance."""
     risks.score_risk(
         ctx, "SR3", likelihood=5, impact=5, rationale="Contacts up 12%",
         assessed_on=date(2026, 11, 2),
@@ -109,6 +111,15 @@ def _changed_since_the_seeds(ctx: Context) -> None:
     actions.add_update(ctx, action, text="Costed options drafted", update_date=date(2026, 11, 5))
     actions.add_update(ctx, action, text="Options\nto the Board\n\nin December")
     actions.complete_action(ctx, _further_action(ctx, "SR1"), note="Done")
+    risks.close_risk(ctx, "SR5", reason="Inspection passed", closed_on=date(2026, 11, 19))
+    risks.reopen_risk(ctx, "SR5", reason="Joint inspection announced")
+    risks.reopen_risk(ctx, "KR2021-7", reason="Eclipse upgrade under way")
+    control = risk_detail(ctx, "SR9").controls[0].id
+    assurance.add_assurance_source(
+        ctx, control, evidence="Internal audit of budget setting", line=3,
+        received_on=date(2026, 10, 1), provider="Internal audit", positive=False,
+        link="https://example.org/audit",
+    )  # fmt: skip
 
 
 def _lines(ctx: Context, day: date, *, reviews: bool = True) -> list[tuple[Any, ...]]:
@@ -177,6 +188,49 @@ def test_a_closed_risk_stays_closed_on_its_own_day(
         before, on = _statuses(context, date(2020, 3, 30)), _statuses(context, date(2020, 3, 31))
         assert (before["KR1920-1"], on["KR1920-1"]) == (RiskStatus.OPEN, RiskStatus.CLOSED)
         assert _statuses(context, date(2026, 11, 22))["SR8"] == RiskStatus.OPEN
+
+
+def test_closures_later_reopened_and_illustrative_values_come_back(
+    seeded_ctx: Context, ctx: Context, tmp_path: Path
+) -> None:
+    """A closure later reopened is kept (the audit trail's close and reopen, on their days),
+    with which values are illustrative, sources of assurance, committees' short names and
+    meetings' titles: the register rebuilt from the JSON reads the same."""
+    _changed_since_the_seeds(seeded_ctx)
+    exported = _rebuilt(seeded_ctx, ctx, tmp_path)
+    document = json.loads(exported)
+    sr5 = next(r for r in document["risks"] if r["reference"] == "SR5")
+    assert [(c["action"], c["on"]) for c in sr5["closures"]] == [
+        ("close", "2026-11-19"),
+        ("reopen", "2026-11-23"),
+    ]
+    assert sr5["illustrative"] and sr5["history"][0]["illustrative"] is True
+    kr = next(r for r in document["risks"] if r["reference"] == "KR2021-7")
+    assert [c["action"] for c in kr["closures"]] == ["close", "reopen"]
+    assert kr["closures"][-1]["closed_reason"]
+    short = {c["name"]: c["short_name"] for c in document["committees"]}
+    assert short["Finance and Resources Committee"] == "Finance and Resources"
+    assert any(m["title"] for m in document["meetings"])
+    for reference in ("SR5", "KR2021-7", "SR9"):
+        rebuilt, original = risk_detail(ctx, reference), risk_detail(seeded_ctx, reference)
+        assert rebuilt.row.status == original.row.status == RiskStatus.OPEN or reference == "SR9"
+        assert rebuilt.row.lead_committee == original.row.lead_committee
+        assert [(c.description, [replace(a, id=0) for a in c.assurance])
+                for c in rebuilt.controls] == [
+            (c.description, [replace(a, id=0) for a in c.assurance]) for c in original.controls
+        ]  # fmt: skip
+    marks = {r.reference: r for r in register_records(ctx, EVERYTHING)}
+    for record in register_records(seeded_ctx, EVERYTHING):
+        back = marks[record.reference]
+        assert back.illustrative == record.illustrative, record.reference
+        assert [c.illustrative for c in back.controls] == [c.illustrative for c in record.controls]
+        assert [a.illustrative for a in back.further_actions] == [
+            a.illustrative for a in record.further_actions
+        ]
+    for context in (ctx, seeded_ctx):
+        assert _statuses(context, date(2026, 11, 22))["SR5"] == RiskStatus.OPEN
+        assert _statuses(context, date(2021, 3, 31))["KR2021-7"] == RiskStatus.CLOSED
+        assert _statuses(context, date(2026, 11, 23))["KR2021-7"] == RiskStatus.OPEN
 
 
 def test_two_rescorings_keep_their_order_and_the_direction_of_travel(
@@ -282,6 +336,19 @@ def _swap_first_two(risk: dict[str, Any]) -> None:
             "not a date",
         ),
         (_set("controls[0].assurance_line", 4), "controls", "1, 2 or 3"),
+        (_set("closures", [{"action": "archive"}]), "closures[0].action", "close, reopen"),
+        (
+            _set("closures", [{"action": "close", "on": "2026-11-01", "reason": "x"}]),
+            "closures[0].recorded_on",
+            "date is required",
+        ),
+        (_set("illustrative", "scores"), "illustrative", "list"),
+        (_set("history[0].illustrative", "yes"), "history[0].illustrative", "true or false"),
+        (
+            _set("controls[0].assurance", [{"evidence": "Audit", "line": 4}]),
+            "controls[0].assurance[0].line",
+            "1, 2 or 3",
+        ),
     ],
 )
 def test_bad_history_is_refused_with_where_and_nothing_written(
@@ -300,6 +367,8 @@ def test_bad_history_is_refused_with_where_and_nothing_written(
     text = str(problems[0])
     assert problems[0].row == sr3_record and text.startswith(f"record {sr3_record}, column")
     assert words in text
-    if column.startswith(("history", "escalations", "reviews", "closed_on", "current")):
+    if column.startswith(
+        ("history", "escalations", "reviews", "closed_on", "current", "closures", "illustrative")
+    ):
         assert "SR3: " in text
     assert fingerprint(ctx) == before

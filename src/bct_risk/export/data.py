@@ -6,7 +6,9 @@ scores as likelihood and impact. The JSON adds (fields only added, the format's 
 unchanged) what rebuilds the register as it stood on any day: when each risk was recorded and
 closed, every assessment, escalation and committee review, controls with their line and level of
 assurance, and further actions with their updates; each history entry keeps the day it took
-effect and the day it was recorded (``recorded_on``).
+effect and the day it was recorded (``recorded_on``). Since then, also added: which values are
+illustrative, each control's sources of assurance, each risk's closures and reopenings, and at
+the top, the committees named with their short names and the meetings named with their titles.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from bct_risk.services.papers import RiskRecord
 from bct_risk.services.register_data import (
     ActionRecord,
     AssessmentRecord,
+    ClosureRecord,
     ControlRecord,
     EscalationRecord,
     MeetingRef,
     ReviewRecord,
+    SourceRecord,
 )
 
 CSV_COLUMNS = (
@@ -144,6 +148,33 @@ def _control(c: ControlRecord) -> dict[str, Any]:
         "assurance_line": c.assurance_line,
         "assurance_level": _value(c.assurance_level),
         "key_control": c.key_control,
+        "illustrative": c.illustrative,
+        "assurance": [_source(a) for a in c.assurance],
+    }
+
+
+def _source(a: SourceRecord) -> dict[str, Any]:
+    return {
+        "evidence": a.evidence,
+        "provider": a.provider,
+        "received_on": a.received_on.isoformat(),
+        "line": a.line,
+        "positive": a.positive,
+        "reference": a.reference,
+        "sha256": a.sha256,
+        "source": a.source,
+        "illustrative": a.illustrative,
+    }
+
+
+def _closure(c: ClosureRecord) -> dict[str, Any]:
+    return {
+        "action": c.action,
+        "on": c.on.isoformat(),
+        "reason": c.reason,
+        "closed_reason": c.closed_reason or None,
+        "by": c.by,
+        "recorded_on": c.recorded_on.isoformat(),
     }
 
 
@@ -165,6 +196,7 @@ def _action(a: ActionRecord) -> dict[str, Any]:
             }
             for u in a.updates
         ],
+        "illustrative": a.illustrative,
     }
 
 
@@ -178,6 +210,7 @@ def _assessment(a: AssessmentRecord) -> dict[str, Any]:
         "assessed_by": a.assessed_by,
         "meeting": _meeting(a.meeting),
         "recorded_on": a.recorded_on.isoformat(),
+        "illustrative": a.illustrative,
     }
 
 
@@ -194,6 +227,7 @@ def _escalation(e: EscalationRecord) -> dict[str, Any]:
         "decided_by": e.decided_by,
         "meeting": _meeting(e.meeting),
         "recorded_on": e.recorded_on.isoformat(),
+        "illustrative": e.illustrative,
     }
 
 
@@ -210,6 +244,7 @@ def _review(r: ReviewRecord) -> dict[str, Any]:
         "score": (r.likelihood or 0) * (r.impact or 0) if scored else None,
         "recorded_by": r.recorded_by,
         "recorded_on": r.recorded_on.isoformat(),
+        "illustrative": r.illustrative,
     }
 
 
@@ -219,10 +254,18 @@ def register_json(records: list[RiskRecord]) -> str:
     Each risk has the CSV's columns, its ``controls`` and ``further_actions`` (with their
     ``updates``), and, added since version 1 was first written (readers of the earlier fields
     are unaffected): ``created_on``, ``closed_on``, ``review_frequency_days``, ``history`` (every
-    assessment, oldest first), ``escalations`` and ``reviews``.
+    assessment, oldest first), ``escalations``, ``reviews``, ``illustrative`` (the risk's
+    illustrative values) and ``closures`` (closures and reopenings in the order recorded); each
+    control, action, assessment, escalation and review its ``illustrative`` flag, each control
+    its ``assurance`` sources. At the top, ``committees`` (name and short name) and ``meetings``
+    (committee, date and title): those the risks name.
     """
     risks = []
+    committees: dict[str, str] = {}
+    meetings: dict[MeetingRef, str] = {}
     for record in records:
+        committees.update(record.committees)
+        meetings.update(record.meetings)
         item = record_fields(record)
         item["controls"] = [_control(c) for c in record.controls]
         item["further_actions"] = [_action(a) for a in record.further_actions]
@@ -232,6 +275,19 @@ def register_json(records: list[RiskRecord]) -> str:
         item["history"] = [_assessment(a) for a in record.history]
         item["escalations"] = [_escalation(e) for e in record.escalations]
         item["reviews"] = [_review(r) for r in record.reviews]
+        item["illustrative"] = list(record.illustrative)
+        item["closures"] = [_closure(c) for c in record.closures]
         risks.append(item)
-    document = {"format": JSON_FORMAT, "version": JSON_VERSION, "risks": risks}
+    document = {
+        "format": JSON_FORMAT,
+        "version": JSON_VERSION,
+        "risks": risks,
+        "committees": [
+            {"name": name, "short_name": committees[name] or None} for name in sorted(committees)
+        ],
+        "meetings": [
+            {"committee": body, "date": when.isoformat(), "title": meetings[(body, when)] or None}
+            for body, when in sorted(meetings)
+        ],
+    }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -6,6 +6,10 @@ closed, its review interval, every assessment (``history``), its ``escalations``
 scores on the 1-5 scales, words from the register's vocabularies, history oldest first, and the
 risk's latest scores the last of its history. A problem names the record, the risk's reference and
 the field's path (``history[2].likelihood``); any error stops the import.
+
+What the export carries beyond the rows is read here too (:class:`RegisterExtras`): which values
+are illustrative, each control's sources of assurance, each risk's closures and reopenings, and,
+for the file as a whole (record 0), the committees' short names and the meetings' titles.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from bct_risk.domain.enums import (
     EscalationDirection,
     Labelled,
     ReviewOutcome,
+    RiskStatus,
     ScoreKind,
     Tier,
 )
@@ -31,6 +36,7 @@ from bct_risk.services.bulk import (
     RiskIn,
 )
 from bct_risk.services.guard import CONTROL
+from bct_risk.services.restore import ClosureIn, RegisterExtras, RiskExtras, SourceIn
 
 LabelledT = TypeVar("LabelledT", bound=Labelled)
 
@@ -118,6 +124,14 @@ class HistoryReader:
         return committee.strip(), self.must_day(value.get("date"), f"{path}.date")
 
     @staticmethod
+    def flag(value: Any, path: str) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise HistoryError(path, f"{value!r} is not true or false")
+        return value
+
+    @staticmethod
     def entries(value: Any, path: str) -> list[dict[str, Any]]:
         if value is None:
             return []
@@ -146,6 +160,79 @@ class HistoryReader:
         risk.reviews = self.reviews(fields.get("reviews"))
         if risk.history:
             self.agrees(risk)
+
+    # -- what the export carries beyond the rows ---------------------------------------------
+
+    def extras(self, fields: dict[str, Any]) -> RiskExtras:
+        """The record's illustrative flags, sources of assurance, closures and reopenings."""
+        marked = fields.get("illustrative")
+        if marked is None:
+            marked = []
+        if not isinstance(marked, list) or not all(isinstance(m, str) for m in marked):
+            raise HistoryError("illustrative", "must be a list of the illustrative values' names")
+        parts = fields.get("parts") or {}
+        found = RiskExtras(illustrative=[self.text(m, "illustrative") for m in marked])
+        for index, c in enumerate(self.entries(parts.get("controls"), "controls")):
+            at = f"controls[{index}]"
+            sources = [
+                self.source(a, f"{at}.assurance[{i}]")
+                for i, a in enumerate(self.entries(c.get("assurance"), f"{at}.assurance"))
+            ]
+            found.controls.append((self.flag(c.get("illustrative"), f"{at}.illustrative"), sources))
+        for name, into in (
+            ("further_actions", found.actions),
+            ("history", found.assessments),
+            ("escalations", found.escalations),
+            ("reviews", found.reviews),
+        ):
+            source = parts.get(name) if name == "further_actions" else fields.get(name)
+            for index, entry in enumerate(self.entries(source, name)):
+                into.append(self.flag(entry.get("illustrative"), f"{name}[{index}].illustrative"))
+        for index, entry in enumerate(self.entries(fields.get("closures"), "closures")):
+            found.closures.append(self.closure(entry, f"closures[{index}]"))
+        return found
+
+    def source(self, entry: dict[str, Any], at: str) -> SourceIn:
+        line = entry.get("line")
+        if isinstance(line, bool) or line not in (1, 2, 3):
+            raise HistoryError(f"{at}.line", f"line of assurance {line!r} is not 1, 2 or 3")
+        sha = entry.get("sha256")
+        return SourceIn(
+            evidence=self.text(entry.get("evidence"), f"{at}.evidence", required=True),
+            received_on=self.must_day(entry.get("received_on"), f"{at}.received_on"),
+            line=line,
+            provider=self.text(entry.get("provider"), f"{at}.provider"),
+            positive=self.flag(entry.get("positive", True), f"{at}.positive"),
+            reference=self.text(entry.get("reference"), f"{at}.reference"),
+            sha256=self.text(sha, f"{at}.sha256") or None,
+            source=self.text(entry.get("source"), f"{at}.source"),
+            illustrative=self.flag(entry.get("illustrative"), f"{at}.illustrative"),
+        )
+
+    def closure(self, entry: dict[str, Any], at: str) -> ClosureIn:
+        action = entry.get("action")
+        if action not in ("close", "reopen"):
+            raise HistoryError(f"{at}.action", f"{action!r} is not one of: close, reopen")
+        return ClosureIn(
+            action=action,
+            on=self.must_day(entry.get("on"), f"{at}.on"),
+            reason=self.text(entry.get("reason"), f"{at}.reason", required=True),
+            by=self.text(entry.get("by"), f"{at}.by") or "imported",
+            recorded_on=self.must_day(entry.get("recorded_on"), f"{at}.recorded_on"),
+            closed_reason=self.text(entry.get("closed_reason"), f"{at}.closed_reason"),
+        )
+
+    def names(self, extras: RegisterExtras, fields: dict[str, Any]) -> None:
+        """The committees' short names and the meetings' titles of the file as a whole."""
+        for index, c in enumerate(self.entries(fields.get("committees"), "committees")):
+            at = f"committees[{index}]"
+            name = self.text(c.get("name"), f"{at}.name", required=True).strip()
+            extras.committees[name] = self.text(c.get("short_name"), f"{at}.short_name").strip()
+        for index, m in enumerate(self.entries(fields.get("meetings"), "meetings")):
+            at = f"meetings[{index}]"
+            meeting = self.meeting(m, at)
+            assert meeting is not None
+            extras.meetings[meeting] = self.text(m.get("title"), f"{at}.title")
 
     def assessments(self, value: Any) -> list[AssessmentIn]:
         found: list[AssessmentIn] = []
@@ -256,12 +343,25 @@ class HistoryReader:
 def read_history(plan: ImportPlan, history: dict[int, dict[str, Any]], today: date) -> None:
     """Give each risk of the plan the history its record holds; problems join the plan."""
     reader = HistoryReader(today)
+    extras = RegisterExtras()
+    try:
+        reader.names(extras, history.get(0) or {})
+    except HistoryError as exc:
+        plan.problems.append(Problem(ERROR, str(exc), None, exc.path, plan.unit))
     for risk in plan.risks:
         fields = history.get(risk.row)
         if not fields:
             continue
         try:
             reader.read(risk, fields)
+            if risk.reference:
+                found = extras.risks[risk.reference] = reader.extras(fields)
+                found.no_review = (
+                    risk.status == RiskStatus.OPEN
+                    and risk.next_review_date is None
+                    and ScoreKind.CURRENT in risk.scores
+                )
         except HistoryError as exc:
             who = risk.reference or risk.title[:40]
             plan.problems.append(Problem(ERROR, f"{who}: {exc}", risk.row, exc.path, plan.unit))
+    plan.extras = extras

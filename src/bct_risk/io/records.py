@@ -15,6 +15,7 @@ from bct_risk.services.bulk import (
     RiskIn,
     TrackerIn,
 )
+from bct_risk.services.restore import RegisterExtras
 
 Progress = Callable[[int, int], None]
 """Told (rows read, rows in all) as a long file is read, for a progress bar."""
@@ -101,6 +102,8 @@ class ImportPlan:
     """How each score column's scale was read and mapped, for the report."""
     prefix: str = ""
     """The prefix given to references the register already holds."""
+    extras: RegisterExtras | None = None
+    """This product's own JSON: what it carries beyond the rows (see ``io.history``)."""
 
     @property
     def errors(self) -> list[Problem]:

@@ -11,6 +11,7 @@ from bct_risk.io.headers import RISKS
 from bct_risk.io.records import ImportOptions, ImportPlan, Problem
 from bct_risk.services.bulk import GENERATED_PREFIX, Batch, ImportCounts, add_batch
 from bct_risk.services.context import Context
+from bct_risk.services.restore import restore_extras
 
 __all__ = ["GENERATED_PREFIX", "ImportCounts", "write_plan"]
 
@@ -29,6 +30,8 @@ def write_plan(
         native=plan.native,
     )
     counts = add_batch(ctx, batch, check_permission=check_permission)
+    if plan.extras is not None and counts.risks:
+        restore_extras(ctx, plan.extras, counts.risks, counts.meetings)
     plan.prefix = batch.prefix
     plan.problems.extend(
         Problem(p.severity, p.message, p.row, p.column, plan.unit) for p in batch.problems

@@ -4,11 +4,17 @@ A record carries the risk's latest fields (the CSV's columns) and, for JSON, eve
 rebuild the risk with its history: when it was recorded and closed, every assessment, escalation
 and committee review, its controls with their line of assurance, and its further actions with
 their updates. Each history entry keeps the day it took effect and the day it was recorded, so a
-register rebuilt from the export reads the same as at any past date.
+register rebuilt from the export reads the same as at any past date. It also carries which values
+are illustrative, each control's sources of assurance, the risk's closures and reopenings (from
+the audit trail), and the short names and titles of the committees and meetings it names.
+
+The further actions, their updates and the committee reviews are read by the papers' own
+statements (``sections._ACTIONS``, ``_UPDATES``, ``_REVIEWS``): one definition of each.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date
 from typing import Any
@@ -16,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
+from bct_risk.domain.assurance import AssuranceSource
 from bct_risk.domain.enums import (
     ActionKind,
     ActionStatus,
@@ -30,11 +37,9 @@ from bct_risk.domain.enums import (
     Treatment,
 )
 from bct_risk.domain.models import (
-    Action,
-    ActionUpdate,
     Assessment,
+    AuditEvent,
     Committee,
-    CommitteeReview,
     Control,
     Escalation,
     Meeting,
@@ -52,17 +57,51 @@ from bct_risk.services.register_rows import (
 )
 from bct_risk.services.sections import (
     _ACTION_STATUSES,
+    _ACTIONS,
+    _REVIEWS,
     _TREATMENTS,
+    _UPDATES,
     Lookups,
     _chunks,
     _fetch,
     _of_ids,
+    flags,
 )
 
 # -- the register as data (CSV and JSON) -----------------------------------------------------
 
 MeetingRef = tuple[str, date]
 """A meeting as the export names it: its committee's name and its date."""
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """A source of assurance on a control: what evidence, from whom, when, which line."""
+
+    evidence: str
+    provider: str
+    received_on: date
+    line: int
+    positive: bool
+    reference: str
+    sha256: str | None
+    source: str
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class ClosureRecord:
+    """A closure or a reopening of the risk, from its audit trail: ``close`` counts from its
+    closing date (``on``), ``reopen`` from the day it was recorded."""
+
+    action: str
+    """``close`` or ``reopen``."""
+    on: date
+    reason: str
+    closed_reason: str
+    """For a reopening, the closing reason it undid."""
+    by: str
+    recorded_on: date
 
 
 @dataclass(frozen=True)
@@ -76,6 +115,9 @@ class ControlRecord:
     """1 management, 2 oversight, 3 independent; None when not said."""
     assurance_level: Assurance | None = None
     key_control: bool = True
+    illustrative: bool = False
+    assurance: list[SourceRecord] = field(default_factory=list)
+    """Its sources of assurance, oldest first."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +142,7 @@ class ActionRecord:
     completed_on: date | None = None
     recorded_on: date | None = None
     updates: list[UpdateRecord] = field(default_factory=list)
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +157,7 @@ class AssessmentRecord:
     assessed_by: str
     meeting: MeetingRef | None
     recorded_on: date
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,6 +175,7 @@ class EscalationRecord:
     decided_by: str
     meeting: MeetingRef | None
     recorded_on: date
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,6 +191,7 @@ class ReviewRecord:
     impact: int | None
     recorded_by: str
     recorded_on: date
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,6 +229,14 @@ class RiskRecord:
     """Every assessment (inherent, current, target), oldest first."""
     escalations: list[EscalationRecord] = field(default_factory=list)
     reviews: list[ReviewRecord] = field(default_factory=list)
+    illustrative: list[str] = field(default_factory=list)
+    """Which of the risk's values are illustrative (``scores``, ``owner``…, or ``all``)."""
+    closures: list[ClosureRecord] = field(default_factory=list)
+    """Its closures and reopenings in the audit trail, in the order recorded."""
+    committees: dict[str, str] = field(default_factory=dict)
+    """The committees it names (lead, escalations, meetings): full name → short name."""
+    meetings: dict[MeetingRef, str] = field(default_factory=dict)
+    """The meetings it names: (committee, date) → title."""
 
 
 _RECORD_RISKS = sa.select(
@@ -197,6 +251,7 @@ _RECORD_RISKS = sa.select(
     col(Risk.created_at),
     col(Risk.closed_on),
     col(Risk.review_frequency_days),
+    col(Risk.illustrative),
 ).where(_of_ids(col(Risk.id)))
 _RECORD_CONTROLS = (
     sa.select(
@@ -207,39 +262,11 @@ _RECORD_CONTROLS = (
         col(Control.assurance_line),
         col(Control.assurance_level),
         col(Control.key_control),
+        col(Control.illustrative),
+        col(Control.id),
     )
     .where(_of_ids(col(Control.risk_id)), col(Control.retired_on).is_(None))  # in place only
     .order_by(col(Control.id))
-)
-_RECORD_ACTIONS = (
-    sa.select(
-        col(Action.kind),
-        col(Action.risk_id),
-        col(Action.description),
-        col(Action.owner_id),
-        col(Action.raised_on),
-        col(Action.due_date),
-        col(Action.status),
-        col(Action.id),
-        col(Action.completed_on),
-        col(Action.created_at),
-    )
-    .where(_of_ids(col(Action.risk_id)))
-    .order_by(col(Action.raised_on), col(Action.id))
-)
-# Found through the index on the risk alone, as the papers find them (``sections._UPDATES``),
-# with who gave each update.
-_RECORD_UPDATES = (
-    sa.select(
-        col(ActionUpdate.action_id),
-        col(ActionUpdate.update_date),
-        col(ActionUpdate.text),
-        col(ActionUpdate.author),
-        col(ActionUpdate.created_at),
-    )
-    .join(Action, col(Action.id) == col(ActionUpdate.action_id))
-    .where(_of_ids(col(Action.risk_id)))
-    .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id))
 )
 # In the order the register reads them: the latest scores are the last of each kind.
 _RECORD_ASSESSMENTS = (
@@ -253,6 +280,7 @@ _RECORD_ASSESSMENTS = (
         col(Assessment.assessed_by),
         col(Assessment.meeting_id),
         col(Assessment.created_at),
+        col(Assessment.illustrative),
     )
     .where(_of_ids(col(Assessment.risk_id)))
     .order_by(col(Assessment.assessed_on), col(Assessment.id))
@@ -271,24 +299,42 @@ _RECORD_ESCALATIONS = (
         col(Escalation.decided_by),
         col(Escalation.meeting_id),
         col(Escalation.created_at),
+        col(Escalation.illustrative),
     )
     .where(_of_ids(col(Escalation.risk_id)))
     .order_by(col(Escalation.decided_on), col(Escalation.id))
 )
-_RECORD_REVIEWS = (
+_RECORD_SOURCES = (
     sa.select(
-        col(CommitteeReview.risk_id),
-        col(CommitteeReview.meeting_id),
-        col(CommitteeReview.outcome),
-        col(CommitteeReview.assurance),
-        col(CommitteeReview.comments),
-        col(CommitteeReview.likelihood),
-        col(CommitteeReview.impact),
-        col(CommitteeReview.recorded_by),
-        col(CommitteeReview.created_at),
+        col(AssuranceSource.control_id),
+        col(AssuranceSource.evidence),
+        col(AssuranceSource.provider),
+        col(AssuranceSource.received_on),
+        col(AssuranceSource.line),
+        col(AssuranceSource.positive),
+        col(AssuranceSource.reference),
+        col(AssuranceSource.sha256),
+        col(AssuranceSource.source),
+        col(AssuranceSource.illustrative),
     )
-    .where(_of_ids(col(CommitteeReview.risk_id)))
-    .order_by(col(CommitteeReview.id))
+    .join(Control, col(Control.id) == col(AssuranceSource.control_id))
+    .where(_of_ids(col(Control.risk_id)))
+    .order_by(col(AssuranceSource.received_on), col(AssuranceSource.id))
+)
+_RECORD_CLOSURES = (
+    sa.select(
+        col(AuditEvent.entity_id),
+        col(AuditEvent.action),
+        col(AuditEvent.changes),
+        col(AuditEvent.actor),
+        col(AuditEvent.at),
+    )
+    .where(
+        col(AuditEvent.entity) == "risk",
+        _of_ids(col(AuditEvent.entity_id)),
+        col(AuditEvent.action).in_(["close", "reopen"]),
+    )
+    .order_by(col(AuditEvent.at), col(AuditEvent.id))
 )
 
 
@@ -322,8 +368,16 @@ class _History:
         days, people = lookups.days, lookups.people
         bodies, self.meetings = names
         _recorded = _Recorded(days)
+        sources: dict[int, list[SourceRecord]] = {}
+        for cid, evidence, provider, received, line, positive, link, sha, source, marked in (
+            _fetch(session, _RECORD_SOURCES, ids) if full else ()
+        ):
+            sources.setdefault(cid, []).append(
+                SourceRecord(evidence, provider, days[received] or date.min, line,
+                             bool(positive), link, sha, source, bool(marked))
+            )  # fmt: skip
         self.controls: dict[int, list[ControlRecord]] = {}
-        for rid, text, owner_id, effectiveness, line, level, key in _fetch(
+        for rid, text, owner_id, effectiveness, line, level, key, marked, cid in _fetch(
             session, _RECORD_CONTROLS, ids
         ):
             self.controls.setdefault(rid, []).append(
@@ -334,20 +388,19 @@ class _History:
                     line,
                     Assurance(level) if level else None,
                     bool(key),
+                    bool(marked),
+                    sources.get(cid, []),
                 )
             )
         updates: dict[int, list[UpdateRecord]] = {}
-        for aid, day, text, author, created in (
-            _fetch(session, _RECORD_UPDATES, ids) if full else ()
-        ):
+        for aid, day, text, created, author in _fetch(session, _UPDATES, ids) if full else ():
             updates.setdefault(aid, []).append(
                 UpdateRecord(days[day] or date.min, text, author, _recorded[created])
             )
         further = ActionKind.FURTHER_ACTION.value
         self.actions: dict[int, list[ActionRecord]] = {}
-        for kind, rid, text, owner_id, raised_on, due, status, aid, done, created in _fetch(
-            session, _RECORD_ACTIONS, ids
-        ):
+        for (aid, kind, rid, text, owner_id, due, status, marked, raised_on, created,
+             done) in _fetch(session, _ACTIONS, ids):  # fmt: skip
             if kind == further:
                 self.actions.setdefault(rid, []).append(
                     ActionRecord(
@@ -359,11 +412,13 @@ class _History:
                         days[done],
                         _recorded[created],
                         updates.get(aid, []),
+                        bool(marked),
                     )
                 )
         self.history: dict[int, list[AssessmentRecord]] = {}
         self.escalations: dict[int, list[EscalationRecord]] = {}
         self.reviews: dict[int, list[ReviewRecord]] = {}
+        self.closures: dict[int, list[ClosureRecord]] = {}
         if full:
             self.past(session, ids, days, bodies, _recorded)
 
@@ -375,8 +430,9 @@ class _History:
         bodies: dict[int | None, str],
         _recorded: _Recorded,
     ) -> None:
-        """Every assessment, escalation and committee review of the chunk's risks."""
-        for rid, kind, lk, im, on, why, by, mid, created in _fetch(
+        """Every assessment, escalation, committee review, closure and reopening of the
+        chunk's risks."""
+        for rid, kind, lk, im, on, why, by, mid, created, marked in _fetch(
             session, _RECORD_ASSESSMENTS, ids
         ):
             self.history.setdefault(rid, []).append(
@@ -389,10 +445,11 @@ class _History:
                     by,
                     self.meetings.get(mid),
                     _recorded[created],
+                    bool(marked),
                 )
             )
         for (rid, direction, on, from_tier, to_tier, from_body, to_body, reason, decision, by,
-             mid, created) in _fetch(session, _RECORD_ESCALATIONS, ids):  # fmt: skip
+             mid, created, marked) in _fetch(session, _RECORD_ESCALATIONS, ids):  # fmt: skip
             self.escalations.setdefault(rid, []).append(
                 EscalationRecord(
                     EscalationDirection(direction),
@@ -406,44 +463,89 @@ class _History:
                     by,
                     self.meetings.get(mid),
                     _recorded[created],
+                    bool(marked),
                 )
             )
-        for rid, mid, outcome, assurance, comments, lk, im, by, created in _fetch(
-            session, _RECORD_REVIEWS, ids
-        ):
+        found: list[tuple[date, int, int, ReviewRecord]] = []
+        for (rid, review_id, mid, outcome, assurance, comments, lk, im, created, by,
+             marked) in _fetch(session, _REVIEWS, ids):  # fmt: skip
             body, when = self.meetings[mid]
-            self.reviews.setdefault(rid, []).append(
-                ReviewRecord(
-                    body,
-                    when,
-                    ReviewOutcome(outcome),
-                    Assurance(assurance) if assurance else None,
-                    comments,
-                    lk,
-                    im,
-                    by,
-                    _recorded[created],
+            record = ReviewRecord(
+                body,
+                when,
+                ReviewOutcome(outcome),
+                Assurance(assurance) if assurance else None,
+                comments,
+                lk,
+                im,
+                by,
+                _recorded[created],
+                bool(marked),
+            )
+            found.append((when, review_id, rid, record))
+        for _, _, rid, record in sorted(found, key=lambda f: f[:2]):
+            self.reviews.setdefault(rid, []).append(record)
+        for rid, action, changes, actor, at in _fetch(session, _RECORD_CLOSURES, ids):
+            told = json.loads(changes) if isinstance(changes, str) else dict(changes or {})
+            recorded = _recorded[at]
+            on = days[told.get("closed_on")] if action == "close" else None
+            self.closures.setdefault(rid, []).append(
+                ClosureRecord(
+                    action,
+                    on or recorded,
+                    str(told.get("reason") or ""),
+                    str(told.get("closed_reason") or "") if action == "reopen" else "",
+                    actor,
+                    recorded,
                 )
             )
-        for found in self.reviews.values():
-            found.sort(key=lambda r: r.meeting_date)
 
 
-def _bodies(session: Any) -> dict[int | None, str]:
-    """Every committee by id: its full name, as the importer finds it."""
-    return dict(_fetch(session, sa.select(col(Committee.id), col(Committee.name))))
+def _bodies(session: Any) -> dict[int | None, tuple[str, str]]:
+    """Every committee by id: its full name, as the importer finds it, and its short name."""
+    return {
+        cid: (name, short or "")
+        for cid, name, short in _fetch(
+            session, sa.select(col(Committee.id), col(Committee.name), col(Committee.short_name))
+        )
+    }
 
 
 def _meetings(
-    session: Any, lookups: Lookups, bodies: dict[int | None, str]
-) -> dict[int | None, MeetingRef]:
-    return {
-        mid: (bodies.get(cid, ""), lookups.days[when] or date.min)
-        for mid, cid, when in _fetch(
-            session,
-            sa.select(col(Meeting.id), col(Meeting.committee_id), col(Meeting.meeting_date)),
-        )
-    }
+    session: Any, lookups: Lookups, bodies: dict[int | None, tuple[str, str]]
+) -> tuple[dict[int | None, MeetingRef], dict[MeetingRef, str]]:
+    """Every meeting by id as the export names it, and each one's title."""
+    refs: dict[int | None, MeetingRef] = {}
+    titles: dict[MeetingRef, str] = {}
+    for mid, cid, when, title in _fetch(
+        session,
+        sa.select(
+            col(Meeting.id),
+            col(Meeting.committee_id),
+            col(Meeting.meeting_date),
+            col(Meeting.title),
+        ),
+    ):
+        ref = (bodies.get(cid, ("", ""))[0], lookups.days[when] or date.min)
+        refs[mid] = ref
+        titles[ref] = title or ""
+    return refs, titles
+
+
+def _named(record: RiskRecord, shorts: dict[str, str], titles: dict[MeetingRef, str]) -> RiskRecord:
+    """The record with the committees and meetings it names, for the JSON to carry."""
+    meetings: set[MeetingRef] = set()
+    meetings.update(a.meeting for a in record.history if a.meeting)
+    meetings.update(e.meeting for e in record.escalations if e.meeting)
+    meetings.update((r.committee, r.meeting_date) for r in record.reviews)
+    bodies = {record.lead_committee, *(body for body, _ in meetings)}
+    for e in record.escalations:
+        bodies.update((e.from_committee, e.to_committee))
+    return replace(
+        record,
+        committees={b: shorts.get(b, "") for b in sorted(bodies) if b},
+        meetings={m: titles.get(m, "") for m in sorted(meetings)},
+    )
 
 
 def register_records(
@@ -453,7 +555,8 @@ def register_records(
 
     Read a chunk of risks at a time, as the papers are (no parameter limit on large registers).
     ``history=False`` leaves out what only the JSON carries (assessments, escalations, reviews,
-    action updates): the CSV's records, read faster.
+    closures, action updates, sources of assurance, the committees' short names and the
+    meetings' titles): the CSV's records, read faster.
     """
     flt = flt or RiskFilter()
     if public:
@@ -463,8 +566,11 @@ def register_records(
     with ctx.read() as session:
         lookups = Lookups.read(session)
         days = lookups.days
-        bodies = _bodies(session)
-        names = (bodies, _meetings(session, lookups, bodies))
+        named = _bodies(session)
+        bodies = {cid: name for cid, (name, _) in named.items()}
+        shorts = dict(named.values())
+        refs, titles = _meetings(session, lookups, named)
+        names = (bodies, refs)
         recorded = _Recorded(days)
         for chunk in _chunks(rows):
             ids = {"ids": [r.id for r in chunk]}
@@ -472,37 +578,38 @@ def register_records(
             past = _History(session, ids, lookups, names, full=history)
             for row in chunk:
                 (description, cause, effect, committee_id, treatment, closed, source, created,
-                 closed_on, every) = risks[row.id]  # fmt: skip
-                records.append(
-                    RiskRecord(
-                        reference=row.reference,
-                        title=row.title,
-                        description=description,
-                        cause=cause,
-                        effect=effect,
-                        category=row.category,
-                        tier=row.tier,
-                        status=row.status,
-                        owner=row.owner,
-                        lead_committee=bodies.get(committee_id, ""),
-                        appetite=row.appetite,
-                        treatment=_TREATMENTS[treatment],
-                        inherent=row.inherent,
-                        current=row.current,
-                        target=row.target,
-                        target_date=row.target_date,
-                        next_review_date=row.next_review_date,
-                        exempt=row.exempt,
-                        closed_reason=closed or "",
-                        source=source,
-                        controls=past.controls.get(row.id, []),
-                        further_actions=past.actions.get(row.id, []),
-                        created_on=recorded[created],
-                        closed_on=days[closed_on],
-                        review_frequency_days=every,
-                        history=past.history.get(row.id, []),
-                        escalations=past.escalations.get(row.id, []),
-                        reviews=past.reviews.get(row.id, []),
-                    )
+                 closed_on, every, marked) = risks[row.id]  # fmt: skip
+                record = RiskRecord(
+                    reference=row.reference,
+                    title=row.title,
+                    description=description,
+                    cause=cause,
+                    effect=effect,
+                    category=row.category,
+                    tier=row.tier,
+                    status=row.status,
+                    owner=row.owner,
+                    lead_committee=bodies.get(committee_id, ""),
+                    appetite=row.appetite,
+                    treatment=_TREATMENTS[treatment],
+                    inherent=row.inherent,
+                    current=row.current,
+                    target=row.target,
+                    target_date=row.target_date,
+                    next_review_date=row.next_review_date,
+                    exempt=row.exempt,
+                    closed_reason=closed or "",
+                    source=source,
+                    controls=past.controls.get(row.id, []),
+                    further_actions=past.actions.get(row.id, []),
+                    created_on=recorded[created],
+                    closed_on=days[closed_on],
+                    review_frequency_days=every,
+                    history=past.history.get(row.id, []),
+                    escalations=past.escalations.get(row.id, []),
+                    reviews=past.reviews.get(row.id, []),
+                    illustrative=flags(marked),
+                    closures=past.closures.get(row.id, []),
                 )
+                records.append(_named(record, shorts, titles) if history else record)
     return records

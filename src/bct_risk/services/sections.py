@@ -206,13 +206,15 @@ _CONTROLS = (
 # SQLite reads the index on kind (most of the table) rather than the one on the risk. The
 # updates are found through the index on the risk alone (no column of the action is read), and
 # those of tracker items are simply not used. (One query of actions outer-joined to their
-# updates was slower than these two.)
+# updates was slower than these two.) The register as data (``register_data``) reads the same
+# statements, with the columns only it uses at the end.
 _UPDATES = (
     sa.select(
         col(ActionUpdate.action_id),
         col(ActionUpdate.update_date),
         col(ActionUpdate.text),
         col(ActionUpdate.created_at),
+        col(ActionUpdate.author),
     )
     .join(Action, col(Action.id) == col(ActionUpdate.action_id))
     .where(_of_ids(col(Action.risk_id)))
@@ -230,6 +232,7 @@ _ACTIONS = (
         col(Action.illustrative),
         col(Action.raised_on),
         col(Action.created_at),
+        col(Action.completed_on),
     )
     .where(_of_ids(col(Action.risk_id)))
     .order_by(col(Action.raised_on), col(Action.id))
@@ -244,6 +247,8 @@ _REVIEWS = sa.select(
     col(CommitteeReview.likelihood),
     col(CommitteeReview.impact),
     col(CommitteeReview.created_at),
+    col(CommitteeReview.recorded_by),
+    col(CommitteeReview.illustrative),
 ).where(_of_ids(col(CommitteeReview.risk_id)))
 
 
@@ -294,14 +299,14 @@ def load_sections(
         )
     further = ActionKind.FURTHER_ACTION.value
     latest: dict[int, LatestUpdate] = {}
-    for action_id, day, text, created in _fetch(session, _UPDATES, ids):
+    for action_id, day, text, created, _ in _fetch(session, _UPDATES, ids):
         if cut is not None and (stamp(created) > cut or (days[day] or date.min) > today):
             continue
         latest[action_id] = LatestUpdate(days[day] or date.min, text)
     actions: dict[int, list[SectionAction]] = {r.id: [] for r in rows}
     found = _fetch(session, _ACTIONS, ids)
     if cut is not None:
-        found = [a for a in found if stamp(a[-1]) <= cut and (days[a[-2]] or date.min) <= today]
+        found = [a for a in found if stamp(a[9]) <= cut and (days[a[8]] or date.min) <= today]
         statuses = recorded.action_statuses([a[0] for a in found])
     for aid, kind, rid, text, owner_id, due, status, illustrative, *_ in found:
         if kind != further:
@@ -361,7 +366,7 @@ def _last_reviews(
     for review in _fetch(session, _REVIEWS, ids):
         rid, review_id, meeting_id = review[:3]
         when = lookups.meetings[meeting_id][1]
-        if cut is not None and (when > (day or date.max) or stamp(review[-1]) > cut):
+        if cut is not None and (when > (day or date.max) or stamp(review[8]) > cut):
             continue
         if rid not in newest or (when, review_id) > newest[rid][:2]:
             newest[rid] = (when, review_id, review)
