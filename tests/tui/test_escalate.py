@@ -15,7 +15,7 @@ from bct_risk.tui.app import RiskApp
 from bct_risk.tui.screens.detail import DetailScreen
 from bct_risk.tui.screens.escalate import EscalateScreen
 from tests.helpers import fingerprint
-from tests.tui.conftest import press, screen_text, settle, type_text
+from tests.tui.conftest import notices, press, screen_text, settle, type_text
 
 
 async def open_form(app: RiskApp, pilot: object, key: str, reference: str = "SR9") -> None:
@@ -119,6 +119,7 @@ async def test_to_a_committee_chosen_separately_at_a_meeting(
         app.screen.query_one("#reason", Input).value = "Recruitment below plan"
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, DetailScreen), error(app)
+        assert "SR9 moved to the committee register, led by the Workforce Committee" in notices(app)
     detail = queries.risk_detail(app_ctx, "SR9")
     assert (detail.row.tier, detail.row.lead_committee) == (Tier.COMMITTEE, "Workforce")
     with app_ctx.read() as session:

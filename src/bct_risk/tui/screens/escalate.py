@@ -79,6 +79,9 @@ class EscalateScreen(OneRiskForm):
         verb = "Escalate" if direction == EscalationDirection.ESCALATE else "De-escalate"
         self.title_text = f"{verb} {detail.row.reference} {detail.row.title}"
 
+    led_by = ""
+    """The committee chosen to lead the risk on the committee register, once saved."""
+
     def tiers(self) -> list[Tier]:
         """The tiers the risk can move to this way, in their order up the route."""
         here = self.detail.row.tier
@@ -157,6 +160,7 @@ class EscalateScreen(OneRiskForm):
             raise ValidationError("choose the tier the risk goes to", field="to")
         committee = self.choice("committee") if tier == Tier.COMMITTEE.value else None
         to = str(committee or tier)
+        self.led_by = str(committee) if committee else ""
         reason = self.text("reason")
         when = self.date_of("decided-on", "decision date")
         meeting = meeting_of(self.choice("meeting"))
@@ -178,4 +182,5 @@ class EscalateScreen(OneRiskForm):
 
     def done_message(self, result: Any) -> str:
         assert isinstance(result, Escalation)
-        return f"{self.detail.row.reference} moved to the {result.to_tier.label.lower()} register"
+        where = f"{self.detail.row.reference} moved to the {result.to_tier.label.lower()} register"
+        return f"{where}, led by the {self.led_by}" if self.led_by else where
