@@ -9,9 +9,10 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
-from bct_risk.domain.enums import Assurance, EscalationDirection, ReviewOutcome
+from bct_risk.domain.enums import Assurance, EscalationDirection, ReviewOutcome, Tier
 from bct_risk.domain.errors import ValidationError
 from bct_risk.domain.models import CommitteeReview
+from bct_risk.services import queries
 from bct_risk.services.committees import record_review
 from bct_risk.services.context import Context
 from bct_risk.services.meeting_reviews import ReviewAtMeeting
@@ -20,9 +21,44 @@ from bct_risk.services.register_rows import RiskRow
 from bct_risk.tui.colours import palette
 from bct_risk.tui.format import escape, fmt_date, score_words
 from bct_risk.tui.screens.confirm import ConfirmScreen
-from bct_risk.tui.screens.escalate import EscalateScreen
+from bct_risk.tui.screens.escalate import Destinations, EscalateScreen
 from bct_risk.tui.services import call_service
 from bct_risk.tui.widgets.form import FormScreen, field
+
+
+class EscalateFromReview(EscalateScreen):
+    """The escalate form filled in from a committee's review: the tier the committee decided
+    (the Board's register, for "Escalated to board"), the meeting and its date, and the
+    reason in the committee's words. The user checks it, and saves or cancels."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        detail: RiskDetail,
+        direction: EscalationDirection,
+        *,
+        meeting: tuple[str, date],
+        reason: str,
+        tier: Tier | None = None,
+    ) -> None:
+        super().__init__(ctx, detail, direction)
+        self.meeting = meeting
+        self.reason = reason
+        self.tier = tier
+
+    def on_mount(self) -> None:
+        # Runs before the form's own (which then shows the committee field if the tier asks).
+        if self.tier is not None and self.tier in self.tiers():
+            self.query_one("#tier", Select).value = self.tier.value
+        self.query_one("#reason", Input).value = self.reason
+        self.query_one("#decided-on", Input).value = fmt_date(self.meeting[1])
+
+    def _offer(self, loaded: Destinations) -> None:
+        super()._offer(loaded)
+        committee, held = self.meeting
+        value = f"{committee}|{held.isoformat()}"
+        if any(v == value for _, v in loaded.meetings):  # only meetings already held
+            self.query_one("#meeting", Select).value = value
 
 
 class ReviewScreen(FormScreen):
@@ -117,18 +153,33 @@ class ReviewScreen(FormScreen):
             return
         direction, verb = moves[self.outcome]
         ctx, reference = self.ctx, self.row.reference
+        committee, held, comments = self.committee, self.meeting_date, self.text("comments")
+        to_board = self.outcome == ReviewOutcome.ESCALATED_TO_BOARD
         carry_on = super()._saved
 
-        def escalate(detail: RiskDetail) -> None:
-            self.app.push_screen(
-                EscalateScreen(ctx, detail, direction), lambda _done: carry_on(result)
+        def read() -> tuple[RiskDetail, str]:
+            names = {c.key or c.name: c.name for c in queries.committees(ctx)}
+            return risk_detail(ctx, reference), names.get(committee, committee)
+
+        def escalate(found: tuple[RiskDetail, str]) -> None:
+            detail, name = found
+            decided = f"{'Escalated to the Board' if to_board else 'De-escalated'} by the {name}"
+            reason = f"{decided}: {comments.strip()}" if comments.strip() else decided
+            form = EscalateFromReview(
+                ctx,
+                detail,
+                direction,
+                meeting=(committee, held),
+                reason=reason,
+                tier=Tier.BOARD if to_board else None,
             )
+            self.app.push_screen(form, lambda _done: carry_on(result))
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 carry_on(result)
                 return
-            call_service(self, lambda: risk_detail(ctx, reference), escalate, group="detail")
+            call_service(self, read, escalate, group="detail")
 
         self.app.push_screen(
             ConfirmScreen(
