@@ -21,6 +21,7 @@ from bct_risk.tui.colours import palette
 from bct_risk.tui.screens.choice import ChoiceScreen
 from bct_risk.tui.screens.detail import DetailScreen
 from bct_risk.tui.screens.heatmap import HeatMapScreen
+from bct_risk.tui.screens.help import HelpScreen
 from bct_risk.tui.screens.opening import OPENING, OpeningScreen
 from bct_risk.tui.screens.register import RegisterScreen
 from bct_risk.tui.screens.welcome import WelcomeScreen
@@ -96,8 +97,9 @@ async def test_the_first_frame_comes_before_the_register_and_keys_wait_for_it(
         assert len(app.screen_stack) == 1
         release.set()
         await settle(pilot)
-        assert isinstance(app.screen, RegisterScreen)
-        assert len(app.screen_stack) == 2
+        # The keys waited for the register, then were applied in order: heat map, help.
+        assert isinstance(app.screen, HelpScreen)
+        assert [type(s) for s in app.screen_stack[1:-1]] == [RegisterScreen, HeatMapScreen]
     app.ctx.engine.dispose()
 
 
@@ -175,9 +177,7 @@ async def test_the_first_rows_are_shown_before_the_register_is_open(
         # Read from the file while the register was still opening, in the register's order.
         assert [r.reference for r in screen.rows] == ["OR2026-01", "SR1", "SR2"]
         assert "loading…" in screen_text(app)
-        # What needs the register waits for it; the cursor moves, and the risk chosen is kept.
-        await pilot.press("n", "2", "c")
-        assert app.screen is screen
+        # Keys wait for the register, then are applied: the cursor moves, the risk is opened.
         await pilot.press("down", "enter")
         await pilot.pause(0.1)
         assert app.screen is screen
@@ -240,15 +240,15 @@ async def test_a_theme_chosen_while_the_register_opens_colours_its_rows(
     app.ctx.engine.dispose()
 
 
-async def test_a_risk_chosen_while_opening_is_not_opened_over_a_dialog(
+async def test_the_sort_chosen_as_the_register_opens_is_offered_once_open(
     seeded_db_path: Path,
 ) -> None:
     app, release = opening_slowly(seeded_db_path)
     async with app.run_test(size=(120, 30)) as pilot:
         await first_rows_shown(pilot, app)
-        await pilot.press("enter", "s")  # chose a risk, then went on to sort instead
+        await pilot.press("s")  # the sort, chosen as the register opens
         await pilot.pause(0.1)
-        assert isinstance(app.screen, ChoiceScreen)
+        assert isinstance(app.screen, RegisterScreen)
         release.set()
         await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)

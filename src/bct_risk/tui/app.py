@@ -7,10 +7,15 @@ straight from its SQLite file, the register screen shows it, and only then does 
 open the register (SQLAlchemy, the models, pydantic) and the screen load the rest. Where the
 first screenful cannot be read that way (a PostgreSQL register, a new file), the register is
 opened first and its first screenful read through it.
+
+Keys typed while a screen is still loading (the register opening, or a main screen reading what
+it shows) are held, then applied in order once it has loaded: see :meth:`RiskApp.loading`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -33,6 +38,19 @@ if TYPE_CHECKING:
 
 WHILE_OPENING = frozenset({"quit", "help_quit"})
 """The app's actions available before the register is open: only leaving."""
+
+LOADS: dict[str, frozenset[str]] = {
+    "RegisterScreen": frozenset({"register"}),
+    "DetailScreen": frozenset({"detail"}),
+    "TrackerScreen": frozenset({"tracker"}),
+    "HeatMapScreen": frozenset({"heat"}),
+    "CommitteesScreen": frozenset({"committees", "meetings", "pack"}),
+}
+"""The screens that read what they show in a worker, by class name, and the worker groups
+(``call_service``'s) that do the reading: keys wait while one of them runs."""
+
+NEVER_HELD = frozenset({"escape", "ctrl+q", "ctrl+c"})
+"""Keys applied at once even while a screen loads: leaving it (the keys held are dropped)."""
 
 
 class RiskApp(App[None]):
@@ -70,6 +88,11 @@ class RiskApp(App[None]):
 
         self.settings = load_settings()
         """The user's remembered choices (theme, sort, columns, keys)."""
+        self._held: list[events.Key] = []
+        """Keys typed while the screen was loading, to apply once it has loaded."""
+        self._held_on: Screen[Any] | None = None
+        """The screen the held keys were typed on."""
+        self._replaying: Worker[None] | None = None
 
     @property
     def ctx(self) -> Context:
@@ -214,6 +237,73 @@ class RiskApp(App[None]):
     def on_key(self, event: events.Key) -> None:
         # A key whose action the acting person may not take does nothing: say why.
         explain_key(self, event.key)
+
+    # -- keys typed while a screen loads ------------------------------------------------------
+
+    def loading(self, screen: Screen[Any] | None = None) -> bool:
+        """Whether the screen (the current one by default) is still loading what it shows: the
+        register not open yet, or a screen of :data:`LOADS` not yet mounted or reading."""
+        if self._ctx is None:
+            return True
+        screen = screen or self.screen
+        if type(screen).__name__ not in LOADS:
+            return False
+        return not screen.is_mounted or bool(self._loads_of(screen))
+
+    def _loads_of(self, screen: Screen[Any]) -> list[Worker[Any]]:
+        groups = LOADS.get(type(screen).__name__, frozenset())
+        return [
+            w for w in self.workers if w.node is screen and w.group in groups and not w.is_finished
+        ]
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._hold(event):
+            return
+        await super().on_event(event)
+
+    def _hold(self, event: events.Key) -> bool:
+        """Hold a key typed while the screen loads (and any typed after it, so they keep their
+        order); whether it was held. Typing in a field and leaving the screen are not held."""
+        if not self.screen_stack:
+            return False
+        if event.key in NEVER_HELD:
+            self._held.clear()
+            return False
+        if not self._held:
+            if not self.loading() or isinstance(self.focused, Input):
+                return False
+            self._held_on = self.screen
+        self._held.append(events.Key(event.key, event.character))
+        if self._replaying is None or self._replaying.is_finished:
+            self._replaying = self.run_worker(
+                self._replay_when_loaded(), group="held-keys", exit_on_error=False
+            )
+        return True
+
+    async def _replay_when_loaded(self) -> None:
+        """Once the screen the keys were typed on has loaded, apply them as typed. Where the
+        user is now on another screen (a dialog came up), they are dropped; keys typed as the
+        app opened are for the register it opens on."""
+        from bct_risk.tui.screens.opening import OpeningScreen
+
+        while self._held:
+            screen = self.screen
+            if screen is not self._held_on:
+                if not isinstance(self._held_on, OpeningScreen):
+                    self._held.clear()
+                    return
+                self._held_on = screen
+            if not self.loading(screen):
+                break
+            reading = self._loads_of(screen) if self._ctx is not None else []
+            if reading:
+                with contextlib.suppress(Exception):  # a load that failed says so itself
+                    await self.workers.wait_for_complete(reading)
+            else:
+                await asyncio.sleep(0.02)  # the register opening, or the screen mounting
+        keys, self._held = self._held, []
+        for key in keys:
+            self.post_message(key)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Until the register is open there is nothing to go to: keys wait for it.
