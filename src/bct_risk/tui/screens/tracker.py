@@ -1,7 +1,16 @@
-"""The action tracker: actions raised at meetings, grouped by meeting or owner, with updates."""
+"""The action tracker: further actions on risks and actions raised at meetings, in one list.
+
+Grouped by meeting, owner or risk; filtered by committee, owner, risk and status; overdue
+marked and counted by the rule the command line and the committee pack use
+(:func:`bct_risk.domain.scoring.action_overdue`, through
+:func:`bct_risk.services.queries.list_actions`). Each change (a note, a new status, due date
+or owner) goes through the action services, version-checked and audited.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import date
 from itertools import groupby
 from typing import ClassVar
 
@@ -15,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from bct_risk.domain.enums import ActionKind
+from bct_risk.domain.enums import ActionKind, ActionStatus
 from bct_risk.services import queries
 from bct_risk.services.context import Context
 from bct_risk.services.queries import ActionFilter, ActionView
@@ -23,6 +32,59 @@ from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import palette
 from bct_risk.tui.format import escape, fmt_date
 from bct_risk.tui.services import call_service
+
+STATUS_CHOICES: list[tuple[str, str]] = [
+    ("Live: open or in progress", "live"),
+    ("Open", ActionStatus.OPEN.value),
+    ("In progress", ActionStatus.IN_PROGRESS.value),
+    ("Complete", ActionStatus.COMPLETE.value),
+    ("Cancelled", ActionStatus.CANCELLED.value),
+    ("Every status", "all"),
+]
+"""The tracker's status filter: (label, value)."""
+
+GROUPS = ("meeting", "owner", "risk")
+"""How the list is grouped, in the order ``g`` steps through them."""
+
+
+@dataclass(frozen=True)
+class TrackerFilter:
+    """Which actions the tracker shows, and how it groups them."""
+
+    committee: str = ""
+    """A committee's key (or name): its tracker actions and the further actions on its risks."""
+    committee_label: str = ""
+    owner: str = ""
+    """An owner's name."""
+    risk: str = ""
+    """A risk's reference: the actions on it or linked to it."""
+    status: str = "live"
+    """A value of :data:`STATUS_CHOICES`."""
+    group: str = "meeting"
+    overdue_only: bool = False
+
+    def query(self) -> ActionFilter:
+        """The services' filter for it."""
+        status = None if self.status in ("live", "all") else ActionStatus(self.status)
+        return ActionFilter(
+            committee=self.committee,
+            owner=self.owner,
+            risk=self.risk,
+            overdue_only=self.overdue_only,
+            include_closed=self.status != "live",
+            status=status,
+        )
+
+    def words(self) -> str:
+        """What it shows, for the line above the list."""
+        status = dict((v, k) for k, v in STATUS_CHOICES)[self.status]
+        parts = ["overdue" if self.overdue_only else status.split(":")[0].lower()]
+        parts.append(self.committee_label or self.committee or "every committee")
+        if self.owner:
+            parts.append(f"owner {self.owner}")
+        if self.risk:
+            parts.append(f"risk {self.risk}")
+        return " · ".join(parts)
 
 
 def meeting_of(action: ActionView) -> str:
@@ -32,28 +94,80 @@ def meeting_of(action: ActionView) -> str:
     return f"{action.committee} {fmt_date(action.meeting_date)}"
 
 
+def where_raised(action: ActionView) -> str:
+    """Where an action comes from: its risk (a further action) or its meeting."""
+    if action.kind == ActionKind.FURTHER_ACTION:
+        return f"Further action on {action.risk_reference}"
+    return meeting_of(action)
+
+
+FURTHER_HEADING = "Further actions on risks"
+
+
+def _heading(group: str, action: ActionView) -> str:
+    if group == "owner":
+        return action.owner or "No owner"
+    if group == "risk":
+        return action.risk_reference or "Not linked to a risk"
+    if action.kind == ActionKind.FURTHER_ACTION:
+        return FURTHER_HEADING
+    return meeting_of(action)
+
+
+def _group_order(group: str, action: ActionView) -> tuple[object, ...]:
+    """Groups: meetings newest first (the latest meeting's actions before older leftovers),
+    then the further actions on risks; owners and risks by name (none last)."""
+    if group == "owner":
+        return (action.owner == "", action.owner.lower())
+    if group == "risk":
+        return (action.risk_reference == "", len(action.risk_reference), action.risk_reference)
+    if action.kind == ActionKind.FURTHER_ACTION:
+        return (1, 0, "")
+    held = action.meeting_date or action.raised_on
+    return (0, -held.toordinal(), action.committee)
+
+
+def _item_order(action: ActionView) -> tuple[object, ...]:
+    """Within a group: overdue first, then by due date (none last), then number."""
+    return (not action.overdue, action.due_date or date.max, action.id)
+
+
 class TrackerScreen(Screen[None]):
-    """Tracker items, status and overdue marked; add updates, complete, link, raise."""
+    """Further actions and tracker actions: status, due date, owner; overdue marked."""
 
     ACTIONS: ClassVar[tuple[UserAction, ...]] = (
         UserAction("add_update", "u", "Update", "Add a dated update to the action"),
-        UserAction("complete", "c", "Complete", "Mark the action complete"),
-        UserAction("link_risk", "l", "Link risk", "Link the action to a risk (or unlink it)"),
-        UserAction("raise_action", "n", "New", "Raise a new action at a meeting"),
-        UserAction("toggle_group", "g", "Group", "Group by meeting or by owner"),
+        UserAction(
+            "change_status", "s", "Status", "In progress, complete, cancel or reopen the action"
+        ),
+        UserAction("change_due", "d", "Due", "Give the action a new due date"),
+        UserAction("change_owner", "o", "Owner", "Give the action a new owner"),
+        UserAction("filter", "f", "Filter", "Filter by committee, owner, risk and status"),
+        UserAction("toggle_group", "g", "Group", "Group by meeting, owner or risk"),
         UserAction("toggle_overdue", "v", "Overdue", "Only overdue actions (toggle)"),
-        UserAction("toggle_closed", "a", "All", "Show complete and cancelled actions too"),
+        UserAction("raise_action", "n", "New", "Raise a new action at a meeting"),
+        UserAction("complete", "c", "Complete", "Mark the action complete", show=False),
+        UserAction(
+            "link_risk", "l", "Link risk", "Link the action to a risk (or unlink it)", show=False
+        ),
+        UserAction(
+            "toggle_closed", "a", "All", "Every status, or live actions only (toggle)", show=False
+        ),
         UserAction("back", "escape", "Back", "Back to the register"),
     )
     BINDINGS = bindings(ACTIONS)
     AUTO_FOCUS = "#tracker-list"
+    DEFAULT_CSS = """
+    TrackerScreen #tracker-list {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
 
     def __init__(self, ctx: Context) -> None:
         super().__init__()
         self.ctx = ctx
-        self.by_owner = False
-        self.overdue_only = False
-        self.include_closed = False
+        self.filter = TrackerFilter()
         self.actions: dict[int, ActionView] = {}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -87,11 +201,7 @@ class TrackerScreen(Screen[None]):
 
     def reload(self) -> None:
         """Load the actions, off the UI thread."""
-        flt = ActionFilter(
-            kind=ActionKind.TRACKER,
-            overdue_only=self.overdue_only,
-            include_closed=self.include_closed,
-        )
+        flt = self.filter.query()
         call_service(self, lambda: queries.list_actions(self.ctx, flt), self._show, group="tracker")
 
     def _show(self, actions: list[ActionView]) -> None:
@@ -99,42 +209,48 @@ class TrackerScreen(Screen[None]):
         keep = self.current
         self.actions = {a.id: a for a in actions}
         colours = palette(self.app)
-        if self.by_owner:
-            ordered = sorted(actions, key=lambda a: (a.owner or "~", a.raised_on, a.id))
-            heading = lambda a: a.owner or "No owner"  # noqa: E731
-        else:
-            ordered = sorted(
-                actions, key=lambda a: (a.meeting_date or a.raised_on, a.committee, a.id)
-            )
-            heading = meeting_of
+        group = self.filter.group
+        ordered = sorted(actions, key=lambda a: (_group_order(group, a), _item_order(a)))
         options: list[Option] = []
-        for title, items in groupby(ordered, key=heading):
+        for title, items in groupby(ordered, key=lambda a: _heading(group, a)):
             options.append(Option(Text(title, style="bold underline"), disabled=True))
             for a in items:
-                marker = colours.alert_text("OVERDUE") if a.overdue else a.status.label
+                # Two lines an action, cut short with an ellipsis (the detail shows it all):
+                # the list stays scannable at 80 columns.
+                risk, meeting = self._where(a)
+                line = Text(f"#{a.id}{risk} ")
+                if a.overdue:
+                    line.append("OVERDUE", style=f"bold {colours.alert}")
+                else:
+                    line.append(a.status.label)
                 due = f"due {fmt_date(a.due_date)}" if a.due_date else "no due date"
-                linked = f" [{a.risk_reference}]" if a.risk_reference else ""
-                options.append(
-                    Option(
-                        f"#{a.id} {marker} · {due}{escape(linked)}\n  {escape(a.description)}",
-                        id=f"action-{a.id}",
-                    )
-                )
+                line.append(f" · {due}{meeting}\n  {a.description}")
+                options.append(Option(line, id=f"action-{a.id}"))
         listing.clear_options()
         listing.add_options(options)
         ids = [o.id for o in options]
-        target = f"action-{keep}" if keep else next((i for i in ids if i), None)
-        if target in ids:
+        target = f"action-{keep}" if keep else None
+        if target is None or target not in ids:
+            target = next((i for i in ids if i), None)
+        if target is not None:
             listing.highlighted = ids.index(target)
         overdue = sum(1 for a in actions if a.overdue)
-        what = "all actions" if self.include_closed else "live actions"
-        if self.overdue_only:
-            what = "overdue actions"
-        group = "owner" if self.by_owner else "meeting"
         self.query_one("#tracker-state", Static).update(
-            f"[b]{len(actions)} {what}[/b] · {overdue} overdue · grouped by {group}"
+            f"[b]{len(actions)} shown[/b] · {overdue} overdue · {escape(self.filter.words())} · "
+            f"grouped by {group}"
         )
         self._detail()
+        self.refresh_bindings()
+
+    def _where(self, action: ActionView) -> tuple[str, str]:
+        """What a line adds to its heading: the risk (short, first) and the meeting (last)."""
+        group = self.filter.group
+        if action.kind == ActionKind.FURTHER_ACTION:
+            return (
+                ("", " · further action") if group == "risk" else (f" {action.risk_reference}", "")
+            )
+        risk = f" [{action.risk_reference}]" if action.risk_reference and group != "risk" else ""
+        return risk, "" if group == "meeting" else f" · {meeting_of(action)}"
 
     @property
     def current(self) -> int | None:
@@ -154,7 +270,7 @@ class TrackerScreen(Screen[None]):
         action = self.actions.get(self.current or 0)
         panel = self.query_one("#tracker-action", Static)
         if action is None:
-            panel.update("No action chosen.")
+            panel.update("No action chosen." if self.actions else "No action matches the filter.")
             return
         colours = palette(self.app)
         facts = Table(box=None, show_header=False, expand=True)
@@ -164,9 +280,13 @@ class TrackerScreen(Screen[None]):
         if action.overdue:
             status = colours.alert_text(f"{status}, overdue")
         facts.add_row("Action", f"#{action.id} {escape(action.description)}")
-        facts.add_row("Meeting", escape(meeting_of(action)))
-        facts.add_row("Agenda item", escape(action.agenda_item))
-        facts.add_row("Owner", escape(action.owner))
+        if action.kind == ActionKind.FURTHER_ACTION:
+            facts.add_row("Kind", "Further action on a risk")
+            facts.add_row("Raised", fmt_date(action.raised_on))
+        else:
+            facts.add_row("Meeting", escape(meeting_of(action)))
+            facts.add_row("Agenda item", escape(action.agenda_item))
+        facts.add_row("Owner", escape(action.owner) or "no owner")
         facts.add_row("Due", fmt_date(action.due_date) or "no due date")
         facts.add_row("Status", status)
         if action.completed_on:
@@ -201,6 +321,30 @@ class TrackerScreen(Screen[None]):
         if action:
             self.app.push_screen(UpdateScreen(self.ctx, action), self._after)
 
+    def action_change_status(self) -> None:
+        """In progress, complete, cancelled, or reopened."""
+        from bct_risk.tui.screens.action_forms import StatusScreen
+
+        action = self._chosen()
+        if action:
+            self.app.push_screen(StatusScreen(self.ctx, action), self._after)
+
+    def action_change_due(self) -> None:
+        """A new due date."""
+        from bct_risk.tui.screens.action_forms import DueDateScreen
+
+        action = self._chosen()
+        if action:
+            self.app.push_screen(DueDateScreen(self.ctx, action), self._after)
+
+    def action_change_owner(self) -> None:
+        """A new owner."""
+        from bct_risk.tui.screens.action_forms import OwnerScreen
+
+        action = self._chosen()
+        if action:
+            self.app.push_screen(OwnerScreen(self.ctx, action), self._after)
+
     def action_complete(self) -> None:
         """Complete the action."""
         from bct_risk.tui.screens.action_forms import CompleteScreen
@@ -223,20 +367,33 @@ class TrackerScreen(Screen[None]):
 
         self.app.push_screen(RaiseScreen(self.ctx), self._after)
 
-    def action_toggle_group(self) -> None:
-        """By meeting or by owner."""
-        self.by_owner = not self.by_owner
+    def action_filter(self) -> None:
+        """Choose the committee, owner, risk and status shown."""
+        from bct_risk.tui.screens.action_forms import FilterScreen
+
+        def chosen(flt: TrackerFilter | None) -> None:
+            if flt is not None:
+                self.apply(flt)
+
+        self.app.push_screen(FilterScreen(self.ctx, self.filter), chosen)
+
+    def apply(self, flt: TrackerFilter) -> None:
+        """Show the actions ``flt`` chooses."""
+        self.filter = flt
         self.reload()
+
+    def action_toggle_group(self) -> None:
+        """By meeting, by owner, by risk."""
+        group = GROUPS[(GROUPS.index(self.filter.group) + 1) % len(GROUPS)]
+        self.apply(replace(self.filter, group=group))
 
     def action_toggle_overdue(self) -> None:
         """Only overdue actions, or all."""
-        self.overdue_only = not self.overdue_only
-        self.reload()
+        self.apply(replace(self.filter, overdue_only=not self.filter.overdue_only))
 
     def action_toggle_closed(self) -> None:
-        """Complete and cancelled actions too, or only live ones."""
-        self.include_closed = not self.include_closed
-        self.reload()
+        """Every status, or only live actions."""
+        self.apply(replace(self.filter, status="live" if self.filter.status != "live" else "all"))
 
     def action_back(self) -> None:
         """Back to the register."""
