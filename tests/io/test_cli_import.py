@@ -91,3 +91,64 @@ def test_the_importer_needs_no_terminal_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _import_in_a_terminal(db: Path, file: Path, *, terminal: bool) -> tuple[int, str, bytes]:
+    """``bct-risk import FILE`` as its own process, standard error on a terminal or a pipe."""
+    import os
+    import pty
+    import threading
+
+    command = [str(Path(sys.executable).with_name("bct-risk")), "--database", str(db),
+               "--as", "tester", "import", str(file)]  # fmt: skip
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm-256color"}
+    if not terminal:
+        done = subprocess.run(command, capture_output=True, env=env, check=False)
+        return done.returncode, done.stdout.decode(), done.stderr
+    main, side = pty.openpty()
+    drawn = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            drawn.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    child = subprocess.run(command, stdout=subprocess.PIPE, stderr=side, env=env, check=False)
+    os.close(side)
+    reader.join(timeout=10)
+    os.close(main)
+    return child.returncode, child.stdout.decode(), bytes(drawn)
+
+
+def _long_register(path: Path, rows: int) -> Path:
+    lines = ["Ref,Title,Likelihood,Impact"]
+    lines.extend(f"L{n},Risk {n},{1 + n % 5},{1 + n * 3 % 5}" for n in range(rows))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_long_file_shows_a_progress_bar_on_a_terminal_only(db_path: Path, tmp_path: Path) -> None:
+    register = _long_register(tmp_path / "long.csv", 2100)
+    code, out, drawn = _import_in_a_terminal(db_path, register, terminal=True)
+    assert code == 0 and "Added: 2100 risks" in out
+    assert b"Reading rows" in drawn and b"writing them to the register" in drawn
+    assert "Reading rows" not in out and "\x1b" not in out  # the report stays plain
+    again = _long_register(tmp_path / "again.csv", 2100)
+    code, out, errors = _import_in_a_terminal(db_path, again, terminal=False)
+    assert code == 0
+    assert errors == b""  # on a pipe: no bar, nothing but what went wrong
+
+
+def test_a_short_file_shows_no_progress_bar(db_path: Path, tmp_path: Path) -> None:
+    code, out, drawn = _import_in_a_terminal(
+        db_path, _long_register(tmp_path / "short.csv", 50), terminal=True
+    )
+    assert code == 0 and "Added: 50 risks" in out
+    assert b"Reading rows" not in drawn

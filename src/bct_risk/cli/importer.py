@@ -94,7 +94,7 @@ def import_command(
         from bct_risk.cli.indicators import import_values
 
         return import_values(context, file, dry_run=dry_run, sheet=sheet)
-    with _progress_bar() as tell:
+    with _progress_bar(dry_run) as tell:
         result = import_file(context, file, options, dry_run=dry_run, progress=tell)
     print_report(result)
     if not result.ok:
@@ -108,14 +108,21 @@ def import_command(
         raise typer.Exit(1)
 
 
+LONG_FILE = 2000
+"""Rows from which a file is long enough for a progress bar."""
+
+
 @contextmanager
-def _progress_bar() -> Iterator[Progress]:
-    """A progress bar on standard error for a long file (a terminal only; gone when done)."""
+def _progress_bar(dry_run: bool) -> Iterator[Progress]:
+    """A progress bar on standard error for a long file (a terminal only; gone when done).
+
+    It counts the rows read, then says what is being done with them, until the report.
+    """
     if not err.is_terminal:
         yield lambda done, total: None
         return
     bar = RichProgress(
-        TextColumn("Reading rows"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=err,
@@ -125,12 +132,15 @@ def _progress_bar() -> Iterator[Progress]:
 
     def tell(done: int, total: int) -> None:
         nonlocal task
-        if total < 2000:
+        if total < LONG_FILE:
             return
         if task is None:
             bar.start()
-            task = bar.add_task("rows", total=total)
-        bar.update(task, completed=done)
+            task = bar.add_task("Reading rows", total=total)
+        then = "checking them against" if dry_run else "writing them to"
+        doing = f"Rows read; {then} the register" if done >= total else "Reading rows"
+        # Drawn at once when the rows are all read: the writing is shown however short.
+        bar.update(task, completed=done, description=doing, refresh=done >= total)
 
     try:
         yield tell
