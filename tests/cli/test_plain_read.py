@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bct_risk.cli.app import app
-from bct_risk.cli.plain import read_list_args, run_plain
+from bct_risk.cli.plain import TEXTS, read_list_args, run_plain
 from bct_risk.cli.values import LineJson, item_json, jsonable, print_json, write_json_texts
 from bct_risk.services import plain_read
 from bct_risk.services.demo import SIZES, generate
@@ -216,8 +216,12 @@ def test_a_line_written_by_line_json_is_its_item_json(registers: dict[str, Path]
         lines = queries.list_risks(ctx, RiskFilter(include_closed=True))
     finally:
         ctx.engine.dispose()
-    made = LineJson(RiskRow._fields, {"indicator_breaches": []})
-    for line in [*lines, lines[0]._replace(exempt=True, previous_score=1, gap_to_target=0)]:
+    made = LineJson(RiskRow._fields, {"indicator_breaches": []}, texts=TEXTS, numbers=("id",))
+    odd = [
+        lines[0]._replace(exempt=True, previous_score=1, gap_to_target=0),
+        lines[0]._replace(category=None, title=WEIRD_TITLE, id=None),
+    ]
+    for line in [*lines, *odd]:
         expected = {**jsonable(line), "indicator_breaches": []}
         assert made(line) == item_json(expected)
         json.loads(made(line))

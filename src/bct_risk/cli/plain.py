@@ -50,6 +50,11 @@ LIST_VALUES = {
 """``list``'s options that take a value, and the parameter each sets."""
 
 
+TEXTS = ("reference", "title", "owner", "lead_committee", "category", "band", "band_colour")
+"""The fields of a register line that hold text (many values: escaped as written, not looked
+up)."""
+
+
 @dataclass
 class ListArgs:
     """A ``list`` command line as Typer would read it."""
@@ -146,7 +151,9 @@ def plain_list(read: ListArgs, out: IO[str]) -> int | None:
         if as_json:
             # ``rows_json`` in bct_risk.cli.indicators: each line and its open indicator
             # breaches, of which a register with no key risk indicators has none.
-            line_json = LineJson(RiskRow._fields, {"indicator_breaches": []})
+            line_json = LineJson(
+                RiskRow._fields, {"indicator_breaches": []}, texts=TEXTS, numbers=("id",)
+            )
             write_json_texts(out, (line_json(line) for line in lines))
         else:
             _write_list(out, lines, chosen)

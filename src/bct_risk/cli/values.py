@@ -8,11 +8,12 @@ to every command.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from json.encoder import encode_basestring
+from operator import call
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from bct_risk.domain.errors import ValidationError
@@ -120,47 +121,66 @@ def write_json_texts(out: IO[str], texts: Iterable[str]) -> int:
     return count
 
 
+class _Dumps(dict[Any, str]):
+    """The JSON text of the values one field of the lines takes, each dumped once."""
+
+    def __missing__(self, value: Any) -> str:
+        self[value] = text = LineJson.dump(value)
+        return text
+
+
 class LineJson:
     """Register lines (named tuples) as :func:`item_json` writes ``jsonable(line)`` with fields
     added, the same text, made about ten times as fast.
 
-    A line's values other than its text are few (25 scores, a few words and dates), so each is
-    dumped once and looked up after; text is escaped as ``json`` escapes it. Tests hold the two
-    to the same bytes.
+    A line's values other than its text are few (25 scores, a few words and dates), so each
+    field's are dumped once and looked up after (a field takes values of one kind: a look-up by
+    value would take True for 1); the fields named in ``texts`` are escaped as ``json`` escapes
+    text, those in ``numbers`` written as ``json`` writes whole numbers. A line holding anything
+    else there (None, say) is written value by value. Tests hold the two to the same bytes.
     """
 
-    def __init__(self, fields: Sequence[str], added: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        fields: Sequence[str],
+        added: Mapping[str, Any],
+        *,
+        texts: Collection[str] = (),
+        numbers: Collection[str] = (),
+    ) -> None:
         keys = [*fields, *added]
         self._keys = [
             ("{\n    " if n == 0 else ",\n    ") + encode_basestring(k) + ": "
             for n, k in enumerate(keys)
         ]
-        self._added = [self._value(v) for v in added.values()]
-        self._dumped: dict[tuple[type, Any], str] = {}
+        self._added = [self.dump(v) for v in added.values()]
+        tail = "".join(k + v for k, v in zip(self._keys[len(fields) :], self._added, strict=True))
+        self._template = "".join(k.replace("%", "%%") + "%s" for k in self._keys[: len(fields)])
+        self._template += tail.replace("%", "%%") + "\n  }"
+        self._encoders: list[Callable[[Any], str]] = [
+            encode_basestring
+            if f in texts
+            else int.__repr__
+            if f in numbers
+            else _Dumps().__getitem__
+            for f in fields
+        ]
+        self._dumps = [_Dumps() for _ in fields]
 
     @staticmethod
-    def _value(value: Any) -> str:
+    def dump(value: Any) -> str:
+        """A value as it reads inside a line."""
         return json.dumps(jsonable(value), indent=2, ensure_ascii=False).replace("\n", "\n    ")
 
     def __call__(self, line: tuple[Any, ...]) -> str:
-        dumped, texts = self._dumped, list[str]()
-        append = texts.append
-        for value in line:
-            kind = value.__class__
-            if kind is str:
-                append(encode_basestring(value))
-                continue
-            if kind is int:  # ids and gaps: many, each written as int.__repr__ writes it
-                append(int.__repr__(value))
-                continue
-            # By class too: True and 1 are equal keys of a dict, and dump differently.
-            key = (kind, value)
-            text = dumped.get(key)
-            if text is None:
-                text = dumped[key] = self._value(value)
-            append(text)
-        texts += self._added
-        return "".join([k + v for k, v in zip(self._keys, texts, strict=True)]) + "\n  }"
+        try:
+            # Every call made in C: the encoders are str and dict methods.
+            return self._template % tuple(map(call, self._encoders, line))
+        except TypeError:
+            pass
+        texts = [d[v] if v.__class__ is not str else encode_basestring(v)
+                 for d, v in zip(self._dumps, line, strict=True)]  # fmt: skip
+        return self._template % tuple(texts)
 
 
 def fmt_date(value: date | None) -> str:
