@@ -421,7 +421,7 @@ class FilterScreen(ModalScreen[TrackerFilter | None]):
         with VerticalScroll(classes="dialog form"):
             yield Label("Filter the action tracker", classes="dialog-title")
             yield from field(
-                "Committee (its tracker actions and the further actions on its risks)",
+                "Committee: actions at its meetings and on its risks",
                 Select([], prompt="Every committee", id="filter-committee"),
             )
             yield from field("Owner", Select([], prompt="Anyone", id="filter-owner"))
