@@ -52,7 +52,7 @@ async def test_the_secretariat_session(app: RiskApp, app_ctx: Context) -> None:
         # Escalate it to the Board.
         await press(pilot, "e")
         assert isinstance(app.screen, EscalateScreen)
-        app.screen.query_one("#destination", Select).value = "board"
+        app.screen.query_one("#tier", Select).value = "board"
         app.screen.query_one("#reason", Input).focus()
         await type_text(pilot, "Deficit still beyond reserves")
         await press(pilot, "enter")
