@@ -112,7 +112,7 @@ def test_assurance_add_list_level_and_show(seeded_database: str, tmp_path: Path)
          "date '2026-13-01' is not a date"),
         (["assurance", "add", "{c}", "--evidence", "x", "--line", "1", "--date", "2026-11-01",
           "--file", "/nonexistent/evidence.pdf"], "cannot read the evidence file"),
-        (["assurance", "level", "{c}", "middling"], "'middling' is not a assurance level"),
+        (["assurance", "level", "{c}", "middling"], "'middling' is not an assurance level"),
         (["assurance", "level", "99999", "limited"], "no control has the number 99999"),
         (["objectives", "link", "SR1", "world peace"], "no objective is called 'world peace'"),
         (["scenario", "add", "X", "--risks", "SR1,SR404"], "no risk has the reference 'SR404'"),

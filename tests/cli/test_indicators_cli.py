@@ -100,7 +100,7 @@ RECORD = ["record", "agency-sw", "--period"]
         ([*RECORD, "Nov", "--value", "1"], "the period 'Nov' is not a month"),
         ([*RECORD, "2026-11", "--value", "140"], "the value 140% is above 100%"),
         ([*RECORD, "2026-11", "--value", "1", "--kind", "weekly"], "'weekly' is not a period kind"),
-        (["list", "--basket", "finance"], "'finance' is not a indicator basket"),
+        (["list", "--basket", "finance"], "'finance' is not an indicator basket"),
         (["list", "--as-at", "soon"], "as-at date 'soon' is not a date"),
         (["target", "agency-sw", "--year", "2026", "--target", "1"],
          "the year '2026' is not a fiscal year"),

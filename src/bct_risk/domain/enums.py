@@ -23,7 +23,9 @@ class Labelled(StrEnum):
             if member.value == key:
                 return member
         allowed = ", ".join(m.value for m in cls)
-        raise ValueError(f"'{text}' is not a {cls.__doc__ or cls.__name__}; use one of: {allowed}")
+        name = cls.__doc__ or cls.__name__
+        article = "an" if name[:1].lower() in "aeiou" else "a"
+        raise ValueError(f"'{text}' is not {article} {name}; use one of: {allowed}")
 
 
 class Tier(Labelled):
