@@ -372,3 +372,17 @@ def test_bad_history_is_refused_with_where_and_nothing_written(
     ):
         assert "SR3: " in text
     assert fingerprint(ctx) == before
+
+
+def test_a_dry_run_of_the_json_writes_nothing(
+    seeded_ctx: Context, ctx: Context, tmp_path: Path
+) -> None:
+    """A dry run reads the closures, flags and sources too, and rolls everything back."""
+    _changed_since_the_seeds(seeded_ctx)
+    path = tmp_path / "register.json"
+    path.write_text(register_json(register_records(seeded_ctx, EVERYTHING)), "utf-8")
+    before = fingerprint(ctx)
+    result = import_file(ctx, path, dry_run=True)
+    assert result.ok and not result.written, [str(p) for p in result.plan.errors]
+    assert len(result.counts.risks) == len(register_records(seeded_ctx, EVERYTHING))
+    assert fingerprint(ctx) == before

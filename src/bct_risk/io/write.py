@@ -31,7 +31,7 @@ def write_plan(
     )
     counts = add_batch(ctx, batch, check_permission=check_permission)
     if plan.extras is not None and counts.risks:
-        restore_extras(ctx, plan.extras, counts.risks, counts.meetings)
+        restore_extras(ctx, plan.extras, counts.risks, counts.meetings, sources=check_permission)
     plan.prefix = batch.prefix
     plan.problems.extend(
         Problem(p.severity, p.message, p.row, p.column, plan.unit) for p in batch.problems

@@ -105,11 +105,19 @@ def _ids(session: Session, column: Any, where: Any) -> list[int]:
 
 
 def restore_extras(
-    ctx: Context, extras: RegisterExtras, references: list[str], meetings: list[str]
+    ctx: Context,
+    extras: RegisterExtras,
+    references: list[str],
+    meetings: list[str],
+    *,
+    sources: bool = True,
 ) -> None:
     """Write the extras of the risks just imported (``references``, as the batch gave them),
     the short names of committees that have none, and the titles of the meetings the import
-    added (``meetings``: "committee date", as :class:`bulk.ImportCounts` names them)."""
+    added (``meetings``: "committee date", as :class:`bulk.ImportCounts` names them).
+
+    Sources of assurance go through their use case, which checks the person's permission;
+    ``sources=False`` (a dry run, which checks none) leaves them out."""
     with ctx.transaction() as session:
         found: list[tuple[int | None, str, str | None]] = []
         for start in range(0, len(references), 500):
@@ -126,8 +134,8 @@ def restore_extras(
                 continue
             _flags(session, rid, risk)
             controls = _ids(session, Control.id, col(Control.risk_id) == rid)
-            for cid, (_, sources) in zip(controls, risk.controls, strict=False):
-                for s in sources:
+            for cid, (_, listed) in zip(controls, risk.controls, strict=False):
+                for s in listed if sources else ():
                     add_assurance_source_in(
                         session, ctx, cid, evidence=s.evidence, line=s.line,
                         received_on=s.received_on, provider=s.provider, positive=s.positive,
