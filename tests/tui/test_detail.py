@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Sparkline
+from textual.widgets import Static
 
 from bct_risk.tui.app import RiskApp
 from bct_risk.tui.screens.detail import DetailScreen
@@ -24,8 +24,11 @@ async def test_enter_opens_the_risk_under_the_cursor(app: RiskApp) -> None:
         assert "25 Extreme (Almost certain 5 x Catastrophic 5)" in summary
         assert "Direction of travel: ▲ worse" in summary
         assert "(overdue)" in summary
-        # Two current scorings, 20 then 25, drawn in order.
-        assert list(app.screen.query_one(Sparkline).data or []) == [20, 20, 25]
+        # Current scorings of 20, 20 then 25, drawn in order along dated axis.
+        chart = app.screen.query_one("#history-chart", Static)
+        lines = [s.text.rstrip() for s in chart.render_lines(chart.region.reset_offset)]
+        assert lines[0].startswith("Extreme 15-25 ┤20") and lines[0].endswith("25")
+        assert lines[-1].split() == ["Apr", "2025", "May", "2026", "Aug", "2026"]
         body = summary
         for heading in (
             "Controls",

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
+from textual.widgets import Input, Label, Select
 
-from bct_risk.domain.enums import Effectiveness
+from bct_risk.domain.enums import Assurance, Effectiveness
+from bct_risk.domain.errors import ValidationError
 from bct_risk.domain.models import Action, Control
 from bct_risk.services import queries
 from bct_risk.services.actions import add_control, add_further_action
 from bct_risk.services.context import Context
+from bct_risk.services.controls import (
+    KEEP,
+    edit_control,
+    grade_control,
+    restore_control,
+    retire_control,
+)
+from bct_risk.services.queries import ControlView
+from bct_risk.tui.format import escape, fmt_date
 from bct_risk.tui.services import call_service
 from bct_risk.tui.widgets.form import FormScreen, field
 
@@ -22,11 +34,23 @@ def owner_select(widget_id: str = "owner") -> Select[str]:
     return Select([], prompt="No owner", id=widget_id)
 
 
-def load_people(form: FormScreen, ctx: Context, widget_id: str = "owner") -> None:
-    """Fill a people select off the UI thread."""
+def load_people(
+    form: FormScreen,
+    ctx: Context,
+    widget_id: str = "owner",
+    current: str = "",
+    loaded: Callable[[], None] | None = None,
+) -> None:
+    """Fill a people select off the UI thread (showing ``current`` chosen, when given; then
+    calling ``loaded``)."""
 
     def offer(names: list[str]) -> None:
-        form.query_one(f"#{widget_id}", Select).set_options([(n, n) for n in names])
+        select = form.query_one(f"#{widget_id}", Select)
+        select.set_options([(n, n) for n in names])
+        if current in names:
+            select.value = current
+        if loaded is not None:
+            loaded()
 
     call_service(
         form,
@@ -123,3 +147,208 @@ class FurtherActionScreen(FormScreen):
 
     def done_message(self, result: Any) -> str:
         return f"Further action added to {self.reference}"
+
+
+# -- a control after it is added: edit, re-grade, retire, restore (services.controls) ------------
+
+_LINES = [("1 Management", 1), ("2 Oversight", 2), ("3 Independent", 3)]
+
+
+def control_label(control: ControlView) -> str:
+    """A control as a chooser lists it: number, text and grade (retired ones say since when)."""
+    state = (
+        f"retired {fmt_date(control.retired_on)}" if control.retired_on else control.effectiveness
+    )
+    return f"{control.id}  {control.description}  ({state})"
+
+
+class ControlEditScreen(FormScreen):
+    """Edit a control: its text, owner, key flag, line and level of assurance, and source."""
+
+    FIELD_IDS: ClassVar[dict[str, str]] = {
+        "description": "description",
+        "owner": "owner",
+        "assurance_line": "line",
+        "source": "source",
+    }
+
+    def __init__(self, ctx: Context, reference: str, control: ControlView) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.reference = reference
+        self.control = control
+        self.title_text = escape(f"Edit control {control.id} of {reference}")
+
+    def fields(self) -> ComposeResult:
+        c = self.control
+        yield from field("Control (required)", Input(c.description, id="description"))
+        yield from field("Owner", owner_select())
+        yield from field(
+            "Key control (its assurance is tested for gaps)",
+            Select(
+                [("Yes", "yes"), ("No", "no")],
+                value="yes" if c.key_control else "no",
+                allow_blank=False,
+                id="key",
+            ),
+        )
+        yield from field(
+            "Line of assurance",
+            Select(_LINES, prompt="Not graded", value=c.assurance_line or Select.NULL, id="line"),
+        )
+        levels = {a.label: a.value for a in Assurance}
+        yield from field(
+            "Assurance level",
+            Select(
+                list(levels.items()),
+                prompt="Not judged",
+                value=levels.get(c.assurance_level, Select.NULL),
+                id="level",
+            ),
+        )
+        yield from field(
+            "Source: the document it comes from (blank leaves it as it is)",
+            Input(id="source"),
+        )
+
+    people_loaded = False
+    """Whether the owner select shows the people yet: saved before, the owner is left as it is."""
+
+    def on_mount(self) -> None:
+        self.query_one("#description", Input).focus()
+
+        def loaded() -> None:
+            self.people_loaded = True
+
+        load_people(self, self.ctx, current=self.control.owner, loaded=loaded)
+
+    def build(self) -> Callable[[], Control]:
+        level = self.choice("level")
+        source = self.text("source")
+        return partial(
+            edit_control,
+            self.ctx,
+            self.control.id,
+            description=self.text("description"),
+            owner=(self.choice("owner") or "") if self.people_loaded else KEEP,
+            key_control=self.choice("key") == "yes",
+            assurance_line=self.choice("line"),
+            assurance_level=Assurance(level) if level else None,
+            source=source if source.strip() else None,
+            expected_version=self.control.version,
+        )
+
+    def done_message(self, result: Any) -> str:
+        return f"Control {self.control.id} of {self.reference} changed"
+
+
+class ControlGradeScreen(FormScreen):
+    """Re-grade a control's effectiveness, with the evidence for it."""
+
+    FIELD_IDS: ClassVar[dict[str, str]] = {"effectiveness": "effectiveness", "note": "note"}
+
+    def __init__(self, ctx: Context, reference: str, control: ControlView) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.reference = reference
+        self.control = control
+        self.title_text = escape(f"Re-grade control {control.id} of {reference}")
+
+    def fields(self) -> ComposeResult:
+        yield Label(Text(self.control.description), classes="field-label")
+        now = next((e for e in Effectiveness if e.label == self.control.effectiveness), None)
+        yield from field(
+            f"Effectiveness (now {self.control.effectiveness.lower()})",
+            Select(
+                [(e.label, e.value) for e in Effectiveness],
+                value=now.value if now else Select.NULL,
+                allow_blank=now is None,
+                id="effectiveness",
+            ),
+        )
+        yield from field(
+            "Why (required): the evidence for the new grade",
+            Input(placeholder="e.g. Internal audit found it working", id="note"),
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#effectiveness", Select).focus()
+
+    def build(self) -> Callable[[], Control]:
+        grade = self.choice("effectiveness")
+        if grade is None:
+            raise ValidationError("choose an effectiveness", field="effectiveness")
+        return partial(
+            grade_control,
+            self.ctx,
+            self.control.id,
+            effectiveness=Effectiveness(grade),
+            note=self.text("note"),
+            expected_version=self.control.version,
+        )
+
+    def done_message(self, result: Any) -> str:
+        grade = result.effectiveness.label.lower()
+        return f"Control {self.control.id} of {self.reference} graded {grade}"
+
+
+class ControlRetireScreen(FormScreen):
+    """Retire a control no longer in place (it stays in the risk's history), or restore one."""
+
+    FIELD_IDS: ClassVar[dict[str, str]] = {
+        "reason": "reason",
+        "retired_on": "date",
+        "retirement date": "date",
+    }
+
+    def __init__(self, ctx: Context, reference: str, control: ControlView) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.reference = reference
+        self.control = control
+        self.restoring = control.retired_on is not None
+        verb = "Restore" if self.restoring else "Retire"
+        self.title_text = escape(f"{verb} control {control.id} of {reference}")
+
+    def fields(self) -> ComposeResult:
+        yield Label(Text(self.control.description), classes="field-label")
+        if self.restoring:
+            since = fmt_date(self.control.retired_on)
+            yield Label(
+                Text(f"Retired {since}: {self.control.retired_reason}"), classes="field-label"
+            )
+            yield from field("Why it is in place again (required)", Input(id="reason"))
+            return
+        yield from field(
+            "Retired on (blank for today)",
+            Input(placeholder=f"e.g. {fmt_date(self.ctx.today())}", id="date"),
+        )
+        yield from field("Why it is no longer in place (required)", Input(id="reason"))
+
+    def on_mount(self) -> None:
+        self.query_one("#reason" if self.restoring else "#date", Input).focus()
+
+    def build(self) -> Callable[[], Control]:
+        if self.restoring:
+            return partial(
+                restore_control,
+                self.ctx,
+                self.control.id,
+                reason=self.text("reason"),
+                expected_version=self.control.version,
+            )
+        return partial(
+            retire_control,
+            self.ctx,
+            self.control.id,
+            reason=self.text("reason"),
+            on=self.date_of("date", "retirement date"),
+            expected_version=self.control.version,
+        )
+
+    def done_message(self, result: Any) -> str:
+        if self.restoring:
+            return f"Control {self.control.id} of {self.reference} restored"
+        return (
+            f"Control {self.control.id} of {self.reference} retired {fmt_date(result.retired_on)}"
+        )

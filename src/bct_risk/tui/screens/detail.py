@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -10,19 +11,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Sparkline, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from bct_risk.domain.enums import Direction, EscalationDirection, RiskStatus, ScoreKind
 from bct_risk.services import queries
 from bct_risk.services.audit_chain import ChainReport, verify_register
 from bct_risk.services.context import Context
 from bct_risk.services.indicator_views import Breach, risk_breaches
-from bct_risk.services.queries import ActionView, RiskDetail
+from bct_risk.services.queries import ActionView, ControlView, RiskDetail
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import Palette, palette
 from bct_risk.tui.format import change_words, escape, fmt_date, score_words
 from bct_risk.tui.services import call_service
 from bct_risk.tui.widgets.risk_table import BREACH_FLAG
+from bct_risk.tui.widgets.score_chart import ScoreChart, ScorePoint
 
 
 def _table(*columns: str) -> Table:
@@ -55,6 +57,27 @@ class DetailScreen(Screen[None]):
         UserAction("escalate", "e", "Escalate", "Escalate the risk to a committee or the Board"),
         UserAction("deescalate", "d", "De-escalate", "De-escalate the risk down the tiers"),
         UserAction("add_control", "k", "Control", "Add a control in place"),
+        UserAction(
+            "edit_control",
+            "c",
+            "Edit control",
+            "Edit a control: text, owner, assurance",
+            show=False,
+        ),
+        UserAction(
+            "grade_control",
+            "g",
+            "Re-grade",
+            "Re-grade a control's effectiveness, saying why",
+            show=False,
+        ),
+        UserAction(
+            "retire_control",
+            "t",
+            "Retire control",
+            "Retire a control no longer in place, or restore a retired one",
+            show=False,
+        ),
         UserAction("add_further_action", "f", "Action", "Add a further action"),
         UserAction("close_or_reopen", "x", "Close/reopen", "Close the risk, or reopen it"),
         UserAction("edit", "i", "Edit", "Edit the risk's title, owner, committee and text"),
@@ -64,6 +87,13 @@ class DetailScreen(Screen[None]):
         UserAction("indicators", "n", "Indicators", "The risk's key risk indicators", show=False),
         UserAction(
             "open_link", "l", "Linked", "Open one of the risks linked to this one", show=False
+        ),
+        UserAction(
+            "link_risk",
+            "L",
+            "Link a risk",
+            "Link another risk to this one, with a note",
+            show=False,
         ),
         UserAction("back", "escape", "Back", "Back to the list"),
     )
@@ -89,7 +119,7 @@ class DetailScreen(Screen[None]):
             yield Static(id="detail-breaches")
             yield Static(id="detail-summary")
             yield Label("Score history (current score)", classes="section-title")
-            yield Sparkline([], id="history-spark")
+            yield Static(id="history-chart")
             yield Static(id="detail-history")
             yield Static(id="detail-body")
         yield Footer()
@@ -168,8 +198,14 @@ class DetailScreen(Screen[None]):
         self.query_one("#detail-summary", Static).update(
             Group(facts, Text(""), scores, Text.from_markup(travel))
         )
-        current = [a for a in detail.history if a.kind == ScoreKind.CURRENT]
-        self.query_one("#history-spark", Sparkline).data = [a.score.value for a in current]
+        current = [
+            ScorePoint(a.assessed_on, a.score.value)
+            for a in detail.history
+            if a.kind == ScoreKind.CURRENT
+        ]
+        self.query_one("#history-chart", Static).update(
+            ScoreChart(current, matrix, lambda band: _badge_style(colours, band.colour))
+        )
         history = _table("Date", "Kind", "Score", "Rationale", "By")
         for a in reversed(detail.history):
             history.add_row(
@@ -200,12 +236,23 @@ class DetailScreen(Screen[None]):
             section("Strategic objectives it threatens", Text("\n".join(detail.objectives)))
         controls: RenderableType = Text("None.", style="italic")
         if detail.controls:
-            table = _table("Control", "Owner", "Effectiveness", "Line")
+            table = _table("#", "Control", "Owner", "Effectiveness", "Line")
             for c in detail.controls:
                 line = str(c.assurance_line) if c.assurance_line else ""
-                table.add_row(escape(c.description), escape(c.owner), c.effectiveness, line)
-            controls = table
+                table.add_row(
+                    str(c.id), escape(c.description), escape(c.owner), c.effectiveness, line
+                )
+            hint = Text("(c: edit, g: re-grade, t: retire)", style="italic")
+            controls = Group(table, hint)
         section("Controls", controls)
+        if detail.retired_controls:
+            table = _table("#", "Retired control", "Retired", "Why")
+            for c in detail.retired_controls:
+                table.add_row(
+                    str(c.id), escape(c.description), fmt_date(c.retired_on),
+                    escape(c.retired_reason),
+                )  # fmt: skip
+            section("Retired controls", Group(table, Text("(t: restore)", style="italic")))
         section("Further actions", _actions_table(detail.further_actions, colours))
         section("Action tracker items", _actions_table(detail.tracker_items, colours))
         reviews: RenderableType = Text("None.", style="italic")
@@ -225,7 +272,7 @@ class DetailScreen(Screen[None]):
         links: RenderableType = Text("None.", style="italic")
         if detail.links:
             links = Text("\n".join(f"{ref}  {title}" for ref, title in detail.links))
-            links.append("\n(l: open one)", style="italic")
+            links.append("\n(l: open one, L: link another)", style="italic")
         section("Linked risks", links)
         trail = _table("When", "Who", "What")
         for e in reversed(detail.audit):
@@ -327,6 +374,73 @@ class DetailScreen(Screen[None]):
         choices = [(f"{ref}  {title}", ref) for ref, title in links]
         self.app.push_screen(ChoiceScreen("Open a linked risk", choices), chosen)
 
+    def _pick_control(
+        self, title: str, then: Callable[[ControlView], object], *, retired: bool = False
+    ) -> None:
+        """Act on the risk's one control straight away, else on the one chosen from a list
+        (``retired``: the retired ones too, to restore)."""
+        from bct_risk.tui.screens.choice import ChoiceScreen
+        from bct_risk.tui.screens.control import control_label
+
+        if self.detail is None:
+            return
+        found = [*self.detail.controls, *(self.detail.retired_controls if retired else [])]
+        if not found:
+            self.app.notify(f"{self.reference} has no controls: add one with k")
+            return
+        if len(found) == 1:
+            then(found[0])
+            return
+
+        def chosen(value: str | None) -> None:
+            match = next((c for c in found if str(c.id) == value), None)
+            if match is not None:
+                then(match)
+
+        choices = [(control_label(c), str(c.id)) for c in found]
+        self.app.push_screen(ChoiceScreen(title, choices), chosen)
+
+    def action_edit_control(self) -> None:
+        """Edit one of the risk's controls."""
+        from bct_risk.tui.screens.control import ControlEditScreen
+
+        self._pick_control(
+            "Edit which control?",
+            lambda c: self.app.push_screen(
+                ControlEditScreen(self.ctx, self.reference, c), self._after
+            ),
+        )
+
+    def action_grade_control(self) -> None:
+        """Re-grade one of the risk's controls."""
+        from bct_risk.tui.screens.control import ControlGradeScreen
+
+        self._pick_control(
+            "Re-grade which control?",
+            lambda c: self.app.push_screen(
+                ControlGradeScreen(self.ctx, self.reference, c), self._after
+            ),
+        )
+
+    def action_retire_control(self) -> None:
+        """Retire one of the risk's controls, or restore a retired one."""
+        from bct_risk.tui.screens.control import ControlRetireScreen
+
+        self._pick_control(
+            "Retire (or restore) which control?",
+            lambda c: self.app.push_screen(
+                ControlRetireScreen(self.ctx, self.reference, c), self._after
+            ),
+            retired=True,
+        )
+
+    def action_link_risk(self) -> None:
+        """Link another risk to this one, with a note."""
+        from bct_risk.tui.screens.link import LinkRiskScreen
+
+        linked = {ref for ref, _ in self.detail.links} if self.detail is not None else set()
+        self.app.push_screen(LinkRiskScreen(self.ctx, self.reference, linked), self._after)
+
     def action_indicators(self) -> None:
         """The indicators that warn about this risk (screens.indicators)."""
         from bct_risk.tui.screens.indicators import IndicatorsScreen
@@ -336,6 +450,12 @@ class DetailScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to where the risk was opened from."""
         self.app.pop_screen()
+
+
+def _badge_style(colours: Palette, colour_word: str) -> str:
+    """The style of a band's badge (``Palette.badge``) as a Rich style string."""
+    markup = colours.badge(colour_word, "x")
+    return markup[1 : markup.index("]")]
 
 
 def _chain(report: ChainReport) -> Text:
