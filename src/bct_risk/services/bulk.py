@@ -328,13 +328,14 @@ class _Writer:
         self.ctx, self.session, self.batch = ctx, session, batch
         self.now, self.today = ctx.now(), ctx.today()
         self.counts = ImportCounts()
-        self.people: dict[str, int] = {}
+        self.people: dict[str, Person] = {}
         """Each name met (stripped, lower case) → the person it was taken to mean."""
         self._everyone: People | None = None
         self.committees: dict[str, Committee] = {}
         self.meetings: dict[tuple[int, date], int] = {}
-        self.waiting: list[dict[str, Any]] | None = None
-        """Audit events of what the batch adds before its risks, written with theirs."""
+        self.waiting: list[tuple[str, Any, str]] | None = None
+        """What the batch adds before its risks (entity, record, summary): its audit events
+        are written with the risks' own."""
 
     def problem(self, severity: str, message: str, row: int, column: str | None = None) -> None:
         self.batch.problems.append(BatchProblem(severity, message, row, column))
@@ -349,8 +350,21 @@ class _Writer:
         return self._everyone
 
     def person_id(self, name: str | None, row: int) -> int | None:
+        """The id of the person a name means (see :meth:`person`)."""
+        person = self.person(name, row)
+        if person is None:
+            return None
+        if person.id is None:
+            self.session.flush()
+        return id_of(person)
+
+    def person(self, name: str | None, row: int) -> Person | None:
         """The person a name means (:func:`~bct_risk.services.lookup.find_person`'s rules);
-        someone new where nobody has that name."""
+        someone new where nobody has that name.
+
+        While risks are written, the people added are inserted together at the next flush
+        (their ids are taken in the order they were added), not one statement each.
+        """
         if not name:
             return None
         key = name.strip().lower()
@@ -365,32 +379,38 @@ class _Writer:
                 source=f"{self.batch.name} {self.batch.unit} {row}",
             )
             self.session.add(person)
-            self.session.flush()
+            if self.waiting is None:
+                self.session.flush()
             self.everyone.add(person)
-            self.record("person", id_of(person), f"Added {person.name} (named in an import)")
+            self.record("person", person, f"Added {person.name} (named in an import)")
             self.counts.people.append(person.name)
-        self.people[key] = id_of(person)
-        return self.people[key]
+        self.people[key] = person
+        return person
 
-    def record(self, entity: str, entity_id: int, summary: str) -> None:
+    def record(self, entity: str, record: Any, summary: str) -> None:
         """The audit event of a person, committee or meeting the batch adds.
 
         While risks are written it waits, in order, to be sealed onto the chain with the risks'
         own events (see :meth:`write_events`); otherwise it is recorded at once.
         """
         if self.waiting is not None:
-            self.waiting.append(self.event(entity, entity_id, None, summary, {}))
+            self.waiting.append((entity, record, summary))
             return
         audit.record(
-            self.session, self.ctx, entity=entity, entity_id=entity_id, action="import",
+            self.session, self.ctx, entity=entity, entity_id=id_of(record), action="import",
             summary=summary,
         )  # fmt: skip
 
     def write_events(self, events: list[dict[str, Any]]) -> None:
         """Seal and insert the events waiting (:meth:`record`), then ``events``, in order."""
-        rows, self.waiting = [*(self.waiting or []), *events], None
+        waiting, self.waiting = self.waiting or [], None
+        self.session.flush()
+        rows = [
+            self.event(entity, id_of(record), None, summary, {})
+            for entity, record, summary in waiting
+        ]
+        rows.extend(events)
         if rows:
-            self.session.flush()
             self.session.connection().execute(
                 _table(AuditEvent).insert(), seal_batch(self.session, rows)
             )
@@ -414,7 +434,7 @@ class _Writer:
             )
             self.session.add(found)
             self.session.flush()
-            self.record("committee", id_of(found), f"Added the {found.name} (for an import)")
+            self.record("committee", found, f"Added the {found.name} (for an import)")
             self.counts.committees.append(found.name)
         self.committees[key] = found
         return found
@@ -438,7 +458,7 @@ class _Writer:
             self.session.flush()
             self.record(
                 "meeting",
-                id_of(meeting),
+                meeting,
                 f"Added the meeting of the {committee.name} on {when.isoformat()} (for an import)",
             )
             self.counts.meetings.append(f"{committee.name} {when.isoformat()}")
@@ -511,7 +531,7 @@ class _Writer:
             self.insert_risks(chosen)
         self.write_events([])
 
-    def owner(self, item: RiskIn) -> tuple[int | None, str]:
+    def owner(self, item: RiskIn) -> tuple[Person | None, str]:
         """The risk owner (matched by name or login only) and the owner's role as written.
 
         An owner cell that matches nobody and reads as a job title ("Director of Finance") is
@@ -525,8 +545,8 @@ class _Writer:
             return self.people[key], ""
         found = self.everyone.named(name)
         if len(found) == 1:
-            self.people[key] = id_of(found[0])
-            return self.people[key], ""
+            self.people[key] = found[0]
+            return found[0], ""
         if len(found) > 1:
             names = ", ".join(p.name for p in found)
             raise ValidationError(f"the risk owner '{name}' could mean {names}; give the name")
@@ -539,12 +559,12 @@ class _Writer:
                 "owner",
             )
             return None, name.strip()[:200]
-        return self.person_id(name, item.row), ""
+        return self.person(name, item.row), ""
 
     def risk_row(self, item: RiskIn, reference: str) -> dict[str, Any]:
         """The risk's columns, its people and committee found (or added) first."""
         committee = self.committee(item.lead_committee) if item.lead_committee else None
-        owner_id, owner_role = self.owner(item)
+        owner, owner_role = self.owner(item)
         next_review = item.next_review_date
         current = item.scores.get(ScoreKind.CURRENT)
         if current and next_review is None and item.status == RiskStatus.OPEN:
@@ -557,7 +577,7 @@ class _Writer:
             "tier": item.tier, "status": item.status, "closed_reason": item.closed_reason,
             "closed_on": item.closed_on
             or (self.today if item.status == RiskStatus.CLOSED else None),
-            "owner_id": owner_id, "owner_role": owner_role,
+            "owner_id": owner, "owner_role": owner_role,
             "source_reference": item.source_reference, "title_derived": item.title_derived,
             "additional_fields": dict(item.extra),
             "lead_committee_id": committee.id if committee else None,
@@ -577,10 +597,11 @@ class _Writer:
         are the same the services would write.
         """
         # The tables themselves (not the ORM's bulk path): the rows are complete and checked.
-        self.session.flush()
+        self.session.flush()  # the people the risks name, added together
         connection = self.session.connection()
         risk_table = _table(Risk)
         rows = [row for _, row in chosen]
+        _people_to_ids(rows)
         connection.execute(risk_table.insert(), rows)
         # References are unique: the new ids are read back by them, a chunk at a time.
         by_reference: dict[str, int] = {}
@@ -630,7 +651,7 @@ class _Writer:
             for control in item.controls:
                 controls.append({
                     "risk_id": rid, "description": control.description,
-                    "owner_id": self.person_id(control.owner, item.row),
+                    "owner_id": self.person(control.owner, item.row),
                     "effectiveness": control.effectiveness,
                     "assurance_line": control.assurance_line,
                     "assurance_level": control.assurance_level,
@@ -651,7 +672,7 @@ class _Writer:
                 actions.append({
                     "kind": ActionKind.FURTHER_ACTION, "risk_id": rid, "meeting_id": None,
                     "agenda_item": "", "description": further.description,
-                    "owner_id": self.person_id(further.owner, item.row), "raised_on": raised,
+                    "owner_id": self.person(further.owner, item.row), "raised_on": raised,
                     "due_date": further.due_date, "status": further.status,
                     "completed_on": further.completed_on
                     or (self.today if further.status == ActionStatus.COMPLETE else None),
@@ -660,6 +681,9 @@ class _Writer:
                 })  # fmt: skip
                 updates.append(further.updates)
         assessments.extend(past.assessments)
+        self.session.flush()  # the people the controls and actions name, added together
+        _people_to_ids(controls)
+        _people_to_ids(actions)
         for model, rows in (
             (Assessment, assessments),
             (Control, controls),
@@ -955,6 +979,14 @@ def seal_batch(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, A
     See :func:`bct_risk.services.audit_chain.seal_events`.
     """
     return audit_chain.seal_events(session, rows)
+
+
+def _people_to_ids(rows: list[dict[str, Any]]) -> None:
+    """Each row's owner (a person, saved by now) as the person's id."""
+    for row in rows:
+        owner = row["owner_id"]
+        if owner is not None:
+            row["owner_id"] = id_of(owner)
 
 
 def _table(model: type[Any]) -> sa.Table:
