@@ -175,3 +175,20 @@ async def test_the_score_history_chart_names_bands_and_dates(app: RiskApp) -> No
             assert "25" in lines[0][-30:], "the latest scoring is at the right"
             assert "└┬" in text
             assert max(len(line.rstrip()) for line in lines) <= size[0]
+
+
+async def test_a_control_changed_by_someone_else_is_not_saved_over(app: RiskApp) -> None:
+    cid = _one_control(app)
+    async with app.run_test(size=(120, 200)) as pilot:
+        await _open(app, pilot, "SR8")
+        await press(pilot, "c")
+        assert isinstance(app.screen, ControlEditScreen)
+        # Someone else rewords it while the form is open.
+        controls.edit_control(app.ctx, cid, description="Oracle recovery board")
+        app.screen.query_one("#line", Select).value = 3
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ControlEditScreen), "refused, the form stays"
+        error = str(app.screen.query_one("#form-error", Static).render())
+        assert "changed by someone else" in error
+        [shown] = queries.risk_detail(app.ctx, "SR8").controls
+        assert (shown.description, shown.assurance_line) == ("Oracle recovery board", None)
