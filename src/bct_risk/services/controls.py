@@ -39,16 +39,21 @@ KEEP: Any = object()
 fields that may be empty)."""
 
 
-def _find(session: Session, control_id: int) -> tuple[Control, Risk]:
-    """A control by its number, locked until the transaction ends, with its risk."""
+def _find(session: Session, ctx: Context, control_id: int) -> tuple[Control, Risk]:
+    """A control by its number, with its risk, once the acting person may change it: then
+    locked until the transaction ends (asked first, so that someone who may not is told why,
+    not refused the lock by a database that grants them no write on controls)."""
     if not 1 <= control_id <= MAX_ID:
         raise NotFoundError(f"no control has the number {control_id}", field="control")
-    control = session.get(Control, control_id, with_for_update=True, populate_existing=True)
+    control = session.get(Control, control_id)
     if control is None:
         raise NotFoundError(f"no control has the number {control_id}", field="control")
     risk = session.get(Risk, control.risk_id)
     assert risk is not None
-    return control, risk
+    authorize(session, ctx, Change.MITIGATE, risk=risk)
+    locked = session.get(Control, control_id, with_for_update=True, populate_existing=True)
+    assert locked is not None
+    return locked, risk
 
 
 def _check_version(control: Control, expected: int | None) -> None:
@@ -154,8 +159,7 @@ def edit_control(
         _check_line(assurance_line)
     where = bounded_text(source.strip(), "source", SOURCE_LIMIT) if source is not None else None
     with ctx.transaction() as session:
-        control, risk = _find(session, control_id)
-        authorize(session, ctx, Change.MITIGATE, risk=risk)
+        control, risk = _find(session, ctx, control_id)
         _check_version(control, expected_version)
         _not_retired(control, "edit")
         owner_id = control.owner_id
@@ -193,8 +197,7 @@ def grade_control(
     """Re-grade a control's effectiveness, saying why (the note is kept in the audit trail)."""
     why = required_text(note, "note")
     with ctx.transaction() as session:
-        control, risk = _find(session, control_id)
-        authorize(session, ctx, Change.MITIGATE, risk=risk)
+        control, risk = _find(session, ctx, control_id)
         _check_version(control, expected_version)
         _not_retired(control, "re-grade")
         if control.effectiveness == effectiveness:
@@ -229,8 +232,7 @@ def retire_control(
             f"the retirement date {day.isoformat()} is in the future", field="retired_on"
         )
     with ctx.transaction() as session:
-        control, risk = _find(session, control_id)
-        authorize(session, ctx, Change.MITIGATE, risk=risk)
+        control, risk = _find(session, ctx, control_id)
         _check_version(control, expected_version)
         if control.retired_on is not None:
             raise ValidationError(
@@ -253,8 +255,7 @@ def restore_control(
     retirement stays in the audit trail)."""
     why = required_text(reason, "reason")
     with ctx.transaction() as session:
-        control, risk = _find(session, control_id)
-        authorize(session, ctx, Change.MITIGATE, risk=risk)
+        control, risk = _find(session, ctx, control_id)
         _check_version(control, expected_version)
         if control.retired_on is None:
             raise ValidationError(f"control {control.id} is not retired", field="control")
