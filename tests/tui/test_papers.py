@@ -65,9 +65,11 @@ def form_error(app: RiskApp) -> str:
 
 
 async def test_pack_preview_shows_its_headings_and_saves_what_the_cli_writes(
-    app: RiskApp, app_ctx: Context, documents: Path
+    app: RiskApp, app_ctx: Context, documents: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = render_pack(app_ctx.matrix, committee_pack(app_ctx, "fr", DECEMBER))
+    # The notice stays until it is read, however slow the machine.
+    monkeypatch.setattr(app, "NOTIFICATION_TIMEOUT", 60)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = await open_pack(app, pilot, DECEMBER)
