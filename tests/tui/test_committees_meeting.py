@@ -8,10 +8,11 @@ import pytest
 from sqlmodel import select
 from textual.widgets import Input, OptionList, Select, Static
 
+from bct_risk.domain.enums import Role
 from bct_risk.domain.models import AuditEvent
-from bct_risk.services import queries
+from bct_risk.services import people, queries
 from bct_risk.services.context import Context
-from bct_risk.tui.app import RiskApp
+from bct_risk.tui.app import RiskApp, make_app
 from bct_risk.tui.screens.committees import CommitteesScreen, MeetingFormScreen
 from tests.helpers import fingerprint
 from tests.tui.conftest import notices, press, settle
@@ -103,3 +104,20 @@ async def test_a_bad_meeting_is_refused_with_what_is_wrong(
         assert str(form.query_one("#form-error", Static).render()) == message
         assert form.query_one("#meeting-date", Input).value == typed
     assert fingerprint(app_ctx) == unchanged
+
+
+async def test_a_viewer_is_not_offered_adding_a_meeting(app_ctx: Context) -> None:
+    people.add_person(app_ctx, "Ada Admin", login="ada", role=Role.ADMINISTRATOR)
+    people.add_person(app_ctx.acting_as("ada"), "Vic Viewer", login="vic", role=Role.VIEWER)
+    viewer = app_ctx.acting_as("vic")
+    unchanged = fingerprint(viewer)
+    app = make_app(viewer, blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "4")
+        screen = app.screen
+        assert isinstance(screen, CommitteesScreen)
+        await press(pilot, "m")
+        assert app.screen is screen  # no form: the key says why instead
+        assert any("may not" in n for n in notices(app))
+    assert fingerprint(viewer) == unchanged
