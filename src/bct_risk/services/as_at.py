@@ -8,6 +8,11 @@ reopenings recorded later are undone from the audit trail's old values. So a res
 back-dated after a paper went out does not change what that paper said. Seeded and imported
 history is recorded on its own dates (see :mod:`bct_risk.services.seed`).
 
+A control's retirement follows the same rule: it counts from the day it took effect
+(``retired_on``) once it had been recorded (its audit event's time), and a restoring from the
+day it was recorded (:meth:`Recorded.retired_controls`). A retirement back-dated after a paper
+went out leaves that paper as it was.
+
 :func:`register_as_at` gives the register's lines as at a day (the list, ``export register
 --as-at`` and the app's date picker call it); :class:`Recorded` is what the papers read history
 through.
@@ -31,6 +36,7 @@ from bct_risk.domain.models import (
     AuditEvent,
     Committee,
     CommitteeReview,
+    Control,
     Escalation,
     Meeting,
     Person,
@@ -199,6 +205,51 @@ class Recorded:
                 if rid not in with_events and closed_on is not None:
                     moves.append((rid, _day(closed_on) or date.min, "close", reason or ""))
         return moves
+
+    def retired_controls(self, day: date) -> set[int]:
+        """The ids of the controls retired as at ``day``, as recorded by the cut.
+
+        A control is retired as at the day when the last of its retirements and restorings
+        recorded by the cut (audit events) is a retirement taking effect by the day. A control
+        retired with no retirement in the trail (stored so by other means) counts from its
+        ``retired_on``."""
+        last: dict[int, tuple[datetime, int, str, Any]] = {}
+        with_events: set[int] = set()
+        for eid, cid, at, action, changes in self.session.execute(
+            sa.select(
+                col(AuditEvent.id),
+                col(AuditEvent.entity_id),
+                col(AuditEvent.at),
+                col(AuditEvent.action),
+                col(AuditEvent.changes),
+            ).where(
+                col(AuditEvent.entity) == "control",
+                col(AuditEvent.action).in_(["retire", "restore"]),
+            )
+        ):
+            with_events.add(cid)
+            when = stamp(at)
+            if when > self.cut:
+                continue
+            if cid not in last or (when, eid) > last[cid][:2]:
+                last[cid] = (when, eid, action, changes)
+        retired: set[int] = set()
+        for cid, (_, _, action, changes) in last.items():
+            if action != "retire":
+                continue
+            given = _changes(changes).get("retired_on")
+            on = _day(given[1] if isinstance(given, list) else given)
+            if on is None or on <= day:
+                retired.add(cid)
+        for cid, on in self.session.execute(
+            sa.select(col(Control.id), col(Control.retired_on)).where(
+                col(Control.retired_on).is_not(None)
+            )
+        ):
+            stored = _day(on)
+            if cid not in with_events and stored is not None and stored <= day:
+                retired.add(cid)
+        return retired
 
     def action_statuses(self, ids: Sequence[int]) -> dict[int, tuple[str, date | None]]:
         """Actions whose status changed after the cut: their status and completion at it."""

@@ -419,9 +419,16 @@ def _controls(
     recorded = select(Control).order_by(col(Control.id))
     if cut is not None:
         recorded = recorded.where(col(Control.created_at) <= cut)
+    gone: set[int] | None = None
+    if cut is not None:
+        from bct_risk.services.as_at import Recorded
+
+        gone = Recorded(session, cut).retired_controls(as_at)  # as recorded by the cut
     for c in session.exec(recorded):
-        if c.retired_on is not None and c.retired_on <= as_at:
+        if gone is not None and c.id in gone:
             continue  # no longer in place (services.controls)
+        if gone is None and c.retired_on is not None and c.retired_on <= as_at:
+            continue
         owner = people.get(c.owner_id) if c.owner_id else None
         found[c.risk_id].append(
             ControlState(

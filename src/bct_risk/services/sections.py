@@ -197,9 +197,10 @@ _CONTROLS = (
         col(Control.owner_id),
         col(Control.effectiveness),
         col(Control.illustrative),
+        col(Control.id),
+        col(Control.retired_on),
     )
     .where(_of_ids(col(Control.risk_id)))
-    .where(sa.or_(col(Control.retired_on).is_(None), col(Control.retired_on) > sa.bindparam("day")))
     .order_by(col(Control.id))
 )
 # Tracker items are told apart in Python, not in SQL: with "kind = ?" in the WHERE clause,
@@ -283,15 +284,21 @@ def load_sections(
         texts = {rid: rest for rid, *rest in _fetch(session, _RISK_TEXTS, ids)}
     undone: dict[int, dict[str, Any]] = {}
     statuses: dict[int, tuple[str, date | None]] = {}
+    gone: set[int] | None = None
     if cut is not None:
         from bct_risk.services.as_at import Recorded
 
         recorded = Recorded(session, cut)
         undone = recorded.undone("risk", ids["ids"])
+        gone = recorded.retired_controls(today)  # retirements as recorded by the cut
     controls: dict[int, list[SectionControl]] = {r.id: [] for r in rows}
-    for rid, text, owner_id, effectiveness, illustrative in _fetch(
-        session, _CONTROLS, {**ids, "day": today}
+    for rid, text, owner_id, effectiveness, illustrative, cid, retired_on in _fetch(
+        session, _CONTROLS, ids
     ):
+        if gone is not None and cid in gone:
+            continue  # no longer in place (services.controls)
+        if gone is None and retired_on is not None and (days[retired_on] or date.min) <= today:
+            continue
         controls[rid].append(
             SectionControl(
                 text, people.get(owner_id, ""), _EFFECTIVENESS[effectiveness], bool(illustrative)
