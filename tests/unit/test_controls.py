@@ -215,3 +215,30 @@ def test_only_the_risk_owner_or_an_administrator_changes_a_control(seeded_ctx: C
         seeded_ctx.acting_as("dfr"), cid, effectiveness=Effectiveness.EFFECTIVE, note="Audit"
     )
     controls.retire_control(admin, other, reason="Superseded")
+
+
+def test_a_retired_control_is_not_searched(seeded_ctx: Context) -> None:
+    """The register's search (the list's SQL, the SQL statement and the app's loaded texts)
+    finds a risk by its controls in place, not by a retired one's text."""
+    from dataclasses import replace
+
+    from bct_risk.services.register_rows import RiskFilter
+    from bct_risk.services.search_texts import risk_texts
+
+    cid = _new_control(seeded_ctx)
+    controls.edit_control(seeded_ctx, cid, description="Quarterly zebra crossing audit")
+    search = replace(RiskFilter(), text="zebra crossing")
+    sr9 = queries.risk_detail(seeded_ctx, "SR9").row.id
+
+    def found() -> tuple[list[str], list[str], bool]:
+        listed = [r.reference for r in queries.list_risks(seeded_ctx, search)]
+        with seeded_ctx.read() as session:
+            statement = queries.register_statement(seeded_ctx, search, session)
+            by_statement = [row.reference for row in session.execute(statement)]
+        return listed, by_statement, "zebra crossing" in risk_texts(seeded_ctx).get(sr9, "")
+
+    assert found() == (["SR9"], ["SR9"], True)
+    controls.retire_control(seeded_ctx, cid, reason="Superseded")
+    assert found() == ([], [], False)
+    controls.restore_control(seeded_ctx, cid, reason="Retired in error")
+    assert found() == (["SR9"], ["SR9"], True)

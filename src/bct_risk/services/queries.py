@@ -126,6 +126,7 @@ def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
                 sa.func.lower(col(Risk.cause)).contains(flt.needle, autoescape=True),
                 sa.exists().where(
                     col(Control.risk_id) == col(Risk.id),
+                    col(Control.retired_on).is_(None),
                     sa.func.lower(col(Control.description)).contains(flt.needle, autoescape=True),
                 ),
             )

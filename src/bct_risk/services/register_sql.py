@@ -113,7 +113,7 @@ def register_sql(
             f" OR lower(coalesce(person.name, '')) {like}"
             f" OR lower(risk.description) {like} OR lower(risk.cause) {like}"
             " OR EXISTS (SELECT 1 FROM control WHERE control.risk_id = risk.id"
-            f" AND lower(control.description) {like}))"
+            f" AND control.retired_on IS NULL AND lower(control.description) {like}))"
         )
     if flt.owner.strip():
         like = f"LIKE {q.bind('owner', like_pattern(flt.owner.strip().lower()))} ESCAPE '/'"

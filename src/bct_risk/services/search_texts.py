@@ -1,5 +1,6 @@
 """What the app's register search looks in beyond a risk's line: its description, cause and
-the descriptions of its controls (the line itself gives reference, title and risk owner)."""
+the descriptions of its controls in place (the line itself gives reference, title and risk
+owner). A retired control is no longer in place: a risk is not found by its text."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ def risk_texts(ctx: Context, ids: Collection[int] | None = None) -> dict[int, st
         for rid, description, cause in connection.execute(risks):
             if rid is not None and (wanted is None or rid in wanted):
                 found[rid] += [t for t in (description, cause) if t]
-        controls = sa.select(col(Control.risk_id), col(Control.description))
+        controls = sa.select(col(Control.risk_id), col(Control.description)).where(
+            col(Control.retired_on).is_(None)
+        )
         for rid, description in connection.execute(controls):
             if description and (wanted is None or rid in wanted):
                 found[rid].append(description)
