@@ -111,7 +111,7 @@ async def test_filter_to_a_risk_owner(app: RiskApp) -> None:
         await press(pilot, "o")
         assert isinstance(app.screen, ChoiceScreen)
         labels = [label for label, _ in app.screen.choices]
-        await press(pilot, *["down"] * labels.index("James Thomas"), "enter")
+        await press(pilot, *["down"] * labels.index("James Thomas — Chief Executive"), "enter")
         assert shown(app) == ["SR1", "SR2"]
         assert "owner: James Thomas" in state(app)
 

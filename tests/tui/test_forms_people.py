@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bct_risk.tui.widgets.form import person_choices, person_label, plain_words
 
@@ -14,6 +15,7 @@ class Someone:
     job_title: str = ""
     key: str | None = None
     login: str | None = None
+    left_on: date | None = None
 
 
 def test_two_people_of_one_name_are_told_apart_and_named_by_key() -> None:

@@ -26,7 +26,7 @@ from bct_risk.services.controls import (
 from bct_risk.services.queries import ControlView
 from bct_risk.tui.format import escape, fmt_date
 from bct_risk.tui.services import call_service
-from bct_risk.tui.widgets.form import FormScreen, field
+from bct_risk.tui.widgets.form import FormScreen, field, person_choices, person_handles
 
 
 def owner_select(widget_id: str = "owner") -> Select[str]:
@@ -38,26 +38,35 @@ def load_people(
     form: FormScreen,
     ctx: Context,
     widget_id: str = "owner",
-    current: str = "",
-    loaded: Callable[[], None] | None = None,
+    control_id: int | None = None,
+    loaded: Callable[[bool], None] | None = None,
 ) -> None:
-    """Fill a people select off the UI thread (showing ``current`` chosen, when given; then
-    calling ``loaded``)."""
+    """Fill a people select off the UI thread, by name and role (the owner of the control
+    ``control_id`` shown chosen, when given; then calling ``loaded`` with whether the select
+    shows the control's owner as it is: False when it has one no choice names alone)."""
 
-    def offer(names: list[str]) -> None:
+    def people() -> tuple[list[tuple[str, str]], str | None, bool]:
+        everyone = queries.people(ctx)
+        owner_id = None
+        if control_id is not None:
+            with ctx.read() as session:
+                control = session.get(Control, control_id)
+                owner_id = control.owner_id if control is not None else None
+        handles = person_handles(everyone)
+        current = next((h for p, h in handles if owner_id is not None and p.id == owner_id), None)
+        choices = person_choices(everyone, today=ctx.today(), keep=owner_id)
+        return choices, current, owner_id is None or current is not None
+
+    def offer(found: tuple[list[tuple[str, str]], str | None, bool]) -> None:
+        choices, current, shown = found
         select = form.query_one(f"#{widget_id}", Select)
-        select.set_options([(n, n) for n in names])
-        if current in names:
+        select.set_options(choices)
+        if current is not None:
             select.value = current
         if loaded is not None:
-            loaded()
+            loaded(shown)
 
-    call_service(
-        form,
-        lambda: sorted({p.name for p in queries.people(ctx)}),
-        offer,
-        group="people",
-    )
+    call_service(form, people, offer, group="people")
 
 
 class ControlScreen(FormScreen):
@@ -213,24 +222,28 @@ class ControlEditScreen(FormScreen):
 
     people_loaded = False
     """Whether the owner select shows the people yet: saved before, the owner is left as it is."""
+    owner_shown = True
+    """Whether the select could show the control's owner: if not, left blank keeps them."""
 
     def on_mount(self) -> None:
         self.query_one("#description", Input).focus()
 
-        def loaded() -> None:
-            self.people_loaded = True
+        def loaded(shown: bool) -> None:
+            self.people_loaded, self.owner_shown = True, shown
 
-        load_people(self, self.ctx, current=self.control.owner, loaded=loaded)
+        load_people(self, self.ctx, control_id=self.control.id, loaded=loaded)
 
     def build(self) -> Callable[[], Control]:
         level = self.choice("level")
         source = self.text("source")
+        owner = self.choice("owner")
+        keep = not self.people_loaded or (owner is None and not self.owner_shown)
         return partial(
             edit_control,
             self.ctx,
             self.control.id,
             description=self.text("description"),
-            owner=(self.choice("owner") or "") if self.people_loaded else KEEP,
+            owner=KEEP if keep else (owner or ""),
             key_control=self.choice("key") == "yes",
             assurance_line=self.choice("line"),
             assurance_level=Assurance(level) if level else None,

@@ -32,6 +32,7 @@ from bct_risk.tui.widgets.risk_table import (
 if TYPE_CHECKING:
     from bct_risk.services.context import Context
     from bct_risk.services.first_rows import FirstRows
+    from bct_risk.tui.widgets.form import PersonLike
 
 STATUS_CYCLE: tuple[tuple[RiskStatus | None, bool, str], ...] = (
     (None, False, "open"),
@@ -91,6 +92,38 @@ def filter_words(flt: RiskFilter, committee_name: str = "", objective_name: str 
     if flt.review_overdue:
         parts.append("review overdue")
     return parts
+
+
+def owner_filter_choices(everyone: Sequence[PersonLike]) -> list[tuple[str, str]]:
+    """(label, value) for the owner filter: each person by name and role, the value the text
+    that :attr:`RiskFilter.owner` (a part of the owner's name or job title, any case, as
+    ``list --owner`` takes it) matches in them alone: their name, else their job title.
+
+    People nothing matches alone (one name and one title between them) are offered once,
+    by the name, as how many they are; those who have left are offered too: they may still
+    own risks.
+    """
+    from bct_risk.tui.widgets.form import person_label
+
+    texts = [f"{p.name}\n{p.job_title or ''}".lower() for p in everyone]
+
+    def alone(person: int, text: str) -> bool:
+        wanted = text.strip().lower()
+        return bool(wanted) and [i for i, t in enumerate(texts) if wanted in t] == [person]
+
+    choices: list[tuple[tuple[str, str], str, str]] = []
+    shared: dict[str, list[PersonLike]] = {}
+    for i, person in enumerate(everyone):
+        value = next((t for t in (person.name, person.job_title) if t and alone(i, t)), None)
+        if value is not None:
+            order = (person.name.lower(), (person.job_title or "").lower())
+            choices.append((order, person_label(person), value))
+        else:
+            shared.setdefault(person.name, []).append(person)
+    for name, group in shared.items():
+        label = person_label(group[0]) if len(group) == 1 else f"{name} ({len(group)} people)"
+        choices.append(((name.lower(), ""), label, name))
+    return [(label, value) for _, label, value in sorted(choices)]
 
 
 def load_rows(
@@ -464,15 +497,12 @@ class RegisterScreen(Screen[None]):
             if value is not None:
                 self._apply(replace(self.filter, owner=value))
 
-        def show(names: list[str]) -> None:
-            choices = [("Any risk owner", ""), *((n, n) for n in names)]
+        def show(owners: list[tuple[str, str]]) -> None:
+            choices = [("Any risk owner", ""), *owners]
             self.app.push_screen(ChoiceScreen("Risk owner", choices, self.filter.owner), chosen)
 
         call_service(
-            self,
-            lambda: sorted({p.name for p in queries.people(self.ctx)}),
-            show,
-            group="choices",
+            self, lambda: owner_filter_choices(queries.people(self.ctx)), show, group="choices"
         )
 
     def action_filter_objective(self) -> None:

@@ -188,14 +188,15 @@ class RiskFormScreen(OneRiskForm):
         def choices() -> Choices:
             everyone = queries.people(ctx)
             handles = person_handles(everyone)
-            owner = None
+            owner, owner_id = None, None
             if detail is not None:
                 with ctx.read() as session:
                     owner_id = find_risk(session, detail.row.reference).owner_id
                 owner = next((h for p, h in handles if p.id == owner_id), None)
             names = {h: p.name for p, h in handles if h is not None}
             bodies = [(c.name, c.short_name or c.name) for c in queries.committees(ctx)]
-            return Choices(person_choices(everyone), names, owner, bodies)
+            offered = person_choices(everyone, today=ctx.today(), keep=owner_id)
+            return Choices(offered, names, owner, bodies)
 
         call_service(self, choices, self._offer, group="choices")
 

@@ -79,6 +79,8 @@ class PersonLike(Protocol):
     def name(self) -> str: ...
     @property
     def job_title(self) -> str: ...
+    @property
+    def left_on(self) -> date | None: ...
 
 
 def person_label(person: PersonLike) -> str:
@@ -120,10 +122,26 @@ def person_handles(everyone: Sequence[PersonLike]) -> list[tuple[PersonLike, str
     return handles
 
 
-def person_choices(everyone: Sequence[PersonLike]) -> list[tuple[str, str]]:
+def has_left(person: PersonLike, today: date) -> bool:
+    """Whether the person has left the Trust by ``today`` (as the owner check reads it)."""
+    return person.left_on is not None and person.left_on <= today
+
+
+def person_choices(
+    everyone: Sequence[PersonLike], *, today: date | None = None, keep: int | None = None
+) -> list[tuple[str, str]]:
     """(label, value) for a select of people: name and role shown, a value the services read
-    as this person alone; in name order."""
-    named = [(p, h) for p, h in person_handles(everyone) if h is not None]
+    as this person alone; in name order.
+
+    Someone who has left by ``today`` is not offered for a new assignment, except ``keep``
+    (the id of the person the record has now), so a form saved unchanged keeps its owner.
+    """
+    day = today or date.today()
+    named = [
+        (p, h)
+        for p, h in person_handles(everyone)
+        if h is not None and (p.id == keep or not has_left(p, day))
+    ]
     named.sort(key=lambda ph: (ph[0].name.lower(), (ph[0].job_title or "").lower()))
     return [(person_label(p), h) for p, h in named]
 
