@@ -131,14 +131,36 @@ def test_people_finds_whom_find_person_finds(ctx: Context) -> None:
         session.add(Person(name="Sam Other", key="sam", created_at=ctx.now()))
         session.flush()
         everyone = People.of(session)
+        outcomes = {text: _outcome(lambda t: everyone.find(t), text) for text in TEXTS}
+        ids = {p.name: p.id for p in session.exec(select(Person))}
+        assert (
+            outcomes["aa"]
+            == outcomes["AA "]
+            == outcomes["amira ahmed"]
+            == outcomes["Director of Children's Services"]
+            == ("found", ids["Amira Ahmed"])
+        )
+        assert outcomes["jo"] == outcomes["Jo Login"] == ("found", ids["Jo Login"])
+        assert outcomes["CMT"] == outcomes["cmt"] == ("found", ids["Chris Clarke"])
+        assert outcomes["Dan Dawes"][0] == "ValidationError"  # two of that name
+        assert outcomes["nobody here"][0] == "NotFoundError"
+        # find_person, one person at a time, answers as People does.
         for text in TEXTS:
-            assert _outcome(lambda t: everyone.find(t), text) == _outcome(
-                lambda t: find_person(session, t), text
-            ), text
+            assert _outcome(lambda t: find_person(session, t), text) == outcomes[text], text
         # By key first: "sam" is Sam Other's key before it is Sam's job title.
         assert everyone.find("sam").name == "Sam Other"
         assert [p.name for p in everyone.named("dan dawes")] == ["Dan Dawes", "Dan Dawes"]
         assert everyone.named("CMT") == []  # a job title is no name
+
+
+def test_a_name_with_accents_is_found_in_any_case_on_every_database(ctx: Context) -> None:
+    # SQLite's lower() folds only ASCII letters; the look-up folds every letter alike.
+    with ctx.transaction() as session:
+        session.add(Person(name="Élodie Brun", created_at=ctx.now()))
+    with ctx.transaction() as session:
+        assert find_person(session, "élodie brun").name == "Élodie Brun"
+        assert find_person(session, "ÉLODIE BRUN").name == "Élodie Brun"
+        assert People.of(session).find("élodie BRUN").name == "Élodie Brun"
 
 
 def _outcome(find: Any, text: str) -> tuple[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bct_risk.domain.errors import NotFoundError, ValidationError
@@ -69,14 +69,11 @@ def _pick_person(text: str, matching: Callable[[str], Sequence[Person]]) -> Pers
 
 
 def find_person(session: Session, text: str) -> Person:
-    """A person by key, login, name or job title (any case), in that order."""
-    wanted = _wanted(text)
-    columns = [func.lower(getattr(Person, field)) == wanted for field in PERSON_FIELDS]
-    candidates = list(session.exec(select(Person).where(or_(*columns)).order_by(col(Person.id))))
-    return _pick_person(
-        text,
-        lambda field: [p for p in candidates if _lowered(getattr(p, field)) == wanted],
-    )
+    """A person by key, login, name or job title (any case), in that order.
+
+    Matched in Python, as :class:`People` matches, so a name's case is folded the same on
+    every database (SQLite's ``lower()`` folds only ASCII letters)."""
+    return People.of(session).find(text)
 
 
 class People:
