@@ -17,6 +17,7 @@ from bct_risk.tui.app import RiskApp
 from bct_risk.tui.screens.choice import ChoiceScreen
 from bct_risk.tui.screens.control import ControlEditScreen, ControlScreen, FurtherActionScreen
 from bct_risk.tui.screens.register import RegisterScreen, owner_filter_choices
+from bct_risk.tui.screens.risk_form import RiskFormScreen
 from bct_risk.tui.widgets.form import person_choices
 from bct_risk.tui.widgets.risk_table import RiskTable
 from tests.tui.conftest import press, settle
@@ -156,3 +157,20 @@ async def test_the_register_owner_filter_tells_the_two_apart(app: RiskApp) -> No
             await press(pilot, "home", *["down"] * labels.index(label), "enter")
             assert isinstance(app.screen, RegisterScreen)
             assert app.screen.query_one(RiskTable).references == wanted
+
+
+async def test_a_risk_owned_by_a_leaver_keeps_them_and_a_new_risk_is_not_offered_them(
+    app: RiskApp,
+) -> None:
+    ctx = app.ctx
+    assurance.mark_left(ctx, "ceo_2018", date(2021, 3, 31))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(RiskFormScreen(ctx))
+        await settle(pilot)
+        values = [value for _, value in app.screen.query_one("#owner", Select)._options]
+        assert "chair" in values and "ceo_2018" not in values
+        await press(pilot, "escape")
+        app.push_screen(RiskFormScreen(ctx, queries.risk_detail(ctx, "KR1920-2")))
+        await settle(pilot)
+        assert app.screen.query_one("#owner", Select).value == "ceo_2018"
