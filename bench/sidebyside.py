@@ -346,7 +346,9 @@ EXPORT_COLUMNS = (
 
 
 def export_select(register_sql: str) -> str:
-    """The export's columns for the register's open risks, in the register's order."""
+    """The export's columns for the register's open risks, in the register's order (and, for
+    the JSON, the risk's id, flags, lead committee's id, and the days it was recorded and
+    closed)."""
     return (
         f"WITH r AS ({register_sql}) SELECT k.reference, k.title, k.description, k.cause, "
         "k.effect, k.category, k.tier, k.status, coalesce(p.name, '') AS owner, "
@@ -354,7 +356,10 @@ def export_select(register_sql: str) -> str:
         "k.inherent_likelihood, k.inherent_impact, k.current_likelihood, k.current_impact, "
         "k.target_likelihood, k.target_impact, k.target_date, k.next_review_date, "
         "CASE WHEN k.exempt THEN 'true' ELSE 'false' END AS exempt, k.closed_reason, k.source, "
-        "k.id AS id FROM r JOIN risk k ON k.id = r.id LEFT JOIN person p ON p.id = k.owner_id "
+        "k.id AS id, k.lead_committee_id AS body, k.illustrative AS flags, "
+        "substr(k.created_at, 1, 10) AS created_on, k.closed_on AS closed_on, "
+        "k.review_frequency_days AS every FROM r JOIN risk k ON k.id = r.id "
+        "LEFT JOIN person p ON p.id = k.owner_id "
         "LEFT JOIN committee c ON c.id = k.lead_committee_id ORDER BY "
         + register_sql.rsplit(" ORDER BY ", 1)[1].replace("risk.", "k.")
     )
@@ -364,28 +369,55 @@ def export_csv_sql(register_sql: str) -> str:
     return f"SELECT {EXPORT_COLUMNS} FROM ({export_select(register_sql)})"
 
 
+def _bool(expr: str) -> str:
+    """A stored flag as JSON's true or false."""
+    return f"json(CASE WHEN {expr} THEN 'true' ELSE 'false' END)"
+
+
 def export_json_sql(register_sql: str) -> str:
-    """``export register --format json`` in one statement: the risks with their controls,
-    further actions (and their updates) and history (assessments, escalations, reviews)."""
+    """``export register --format json`` in one statement: the risks with their controls (and
+    their sources of assurance), retired controls, further actions (and their updates), history
+    (assessments, escalations, reviews), illustrative values and closures and reopenings (from
+    the audit trail); at the top, the committees and meetings the risks name."""
     keys = [c.strip() for c in EXPORT_COLUMNS.split(",")]
-    pairs = ", ".join(
-        f"'{k}', json(CASE WHEN e.{k} = 'true' THEN 'true' ELSE 'false' END)"
-        if k == "exempt"
-        else f"'{k}', e.{k}"
-        for k in keys
-    )
+    exempt = _bool("e.exempt = 'true'")
+    pairs = ", ".join(f"'{k}', {exempt}" if k == "exempt" else f"'{k}', e.{k}" for k in keys)
     day = "substr({}.created_at, 1, 10)"
+    owner = "(SELECT name FROM person WHERE id = x.owner_id)"
     meeting = (
         "json(CASE WHEN {0}.meeting_id IS NULL THEN 'null' ELSE (SELECT json_object("
         "'committee', c.name, 'date', m.meeting_date) FROM meeting m JOIN committee c ON "
         "c.id = m.committee_id WHERE m.id = {0}.meeting_id) END)"
     )
+    sources = (
+        "(SELECT json_group_array(json_object('evidence', s.evidence, 'provider', s.provider, "
+        "'received_on', s.received_on, 'line', s.line, 'positive', "
+        f"{_bool('s.positive')}, 'reference', s.reference, 'sha256', s.sha256, 'source', "
+        f"s.source, 'illustrative', {_bool('s.illustrative')})) FROM (SELECT * FROM "
+        "assurancesource WHERE control_id = x.id ORDER BY received_on, id) s)"
+    )
+    control = (
+        f"'description', x.description, 'owner', {owner}, 'effectiveness', x.effectiveness, "
+        "'assurance_line', x.assurance_line, 'assurance_level', nullif(x.assurance_level, ''), "
+        f"'key_control', {_bool('x.key_control')}, 'illustrative', "
+        f"{_bool('x.illustrative')}, 'assurance', json({sources})"
+    )
     controls = (
-        "(SELECT json_group_array(json_object('description', x.description, 'owner', "
-        "p.name, 'effectiveness', x.effectiveness, 'assurance_line', x.assurance_line, "
-        "'assurance_level', x.assurance_level, 'key_control', "
-        "json(CASE WHEN x.key_control THEN 'true' ELSE 'false' END))) FROM (SELECT * FROM "
-        "control WHERE risk_id = e.id ORDER BY id) x LEFT JOIN person p ON p.id = x.owner_id)"
+        f"(SELECT json_group_array(json_object({control})) FROM (SELECT * FROM control "
+        "WHERE risk_id = e.id AND retired_on IS NULL ORDER BY id) x)"
+    )
+    # Who retired a control and the day it was recorded: its latest retirement in the trail.
+    retirement = (
+        "(SELECT {} FROM auditevent a WHERE a.entity = 'control' AND a.action = 'retire' AND "
+        "a.entity_id = c.id AND a.risk_id = c.risk_id ORDER BY a.at DESC, a.id DESC LIMIT 1)"
+    )
+    retired = (
+        f"(SELECT json_group_array(json_object({control}, 'retired_on', x.retired_on, "
+        "'retired_reason', coalesce(x.retired_reason, ''), 'retired_by', "
+        "nullif(x.retirer, ''), 'recorded_on', coalesce(x.retired_day, x.retired_on))) "
+        f"FROM (SELECT c.*, {retirement.format('a.actor')} AS retirer, "
+        f"{retirement.format('substr(a.at, 1, 10)')} AS retired_day FROM control c "
+        "WHERE c.risk_id = e.id AND c.retired_on IS NOT NULL ORDER BY c.id) x)"
     )
     updates = (
         "(SELECT json_group_array(json_object('date', u.update_date, 'note', u.text, 'by', "
@@ -393,19 +425,19 @@ def export_json_sql(register_sql: str) -> str:
         "WHERE action_id = x.id ORDER BY update_date, id) u)"
     )
     actions = (
-        "(SELECT json_group_array(json_object('description', x.description, 'owner', "
-        "p.name, 'raised_on', x.raised_on, 'due_date', x.due_date, 'status', x.status, "
+        f"(SELECT json_group_array(json_object('description', x.description, 'owner', {owner}, "
+        "'raised_on', x.raised_on, 'due_date', x.due_date, 'status', x.status, "
         f"'completed_on', x.completed_on, 'recorded_on', {day.format('x')}, 'updates', "
-        f"json({updates}))) "
+        f"json({updates}), 'illustrative', {_bool('x.illustrative')})) "
         "FROM (SELECT * FROM action WHERE risk_id = e.id AND kind = 'further_action' "
-        "ORDER BY raised_on, id) x LEFT JOIN person p ON p.id = x.owner_id)"
+        "ORDER BY raised_on, id) x)"
     )
     history = (
         "(SELECT json_group_array(json_object('kind', a.kind, 'likelihood', a.likelihood, "
         "'impact', a.impact, 'assessed_on', a.assessed_on, 'rationale', a.rationale, "
         f"'assessed_by', a.assessed_by, 'meeting', {meeting.format('a')}, 'recorded_on', "
-        f"{day.format('a')})) FROM (SELECT * FROM assessment WHERE risk_id = e.id "
-        "ORDER BY assessed_on, id) a)"
+        f"{day.format('a')}, 'illustrative', {_bool('a.illustrative')})) FROM (SELECT * "
+        "FROM assessment WHERE risk_id = e.id ORDER BY assessed_on, id) a)"
     )
     escalations = (
         "(SELECT json_group_array(json_object('direction', x.direction, 'decided_on', "
@@ -413,28 +445,66 @@ def export_json_sql(register_sql: str) -> str:
         "(SELECT name FROM committee WHERE id = x.from_committee_id), 'to_committee', "
         "(SELECT name FROM committee WHERE id = x.to_committee_id), 'reason', x.reason, "
         "'decision', x.decision, 'decided_by', x.decided_by, 'meeting', "
-        f"{meeting.format('x')}, 'recorded_on', {day.format('x')})) FROM (SELECT * FROM "
-        "escalation WHERE risk_id = e.id ORDER BY decided_on, id) x)"
+        f"{meeting.format('x')}, 'recorded_on', {day.format('x')}, 'illustrative', "
+        f"{_bool('x.illustrative')})) FROM (SELECT * FROM escalation WHERE risk_id = e.id "
+        "ORDER BY decided_on, id) x)"
     )
     reviews = (
         "(SELECT json_group_array(json_object('committee', x.body, 'meeting_date', x.held, "
-        "'outcome', x.outcome, 'assurance', x.assurance, 'comments', x.comments, "
+        "'outcome', x.outcome, 'assurance', nullif(x.assurance, ''), 'comments', x.comments, "
         "'likelihood', x.likelihood, 'impact', x.impact, 'score', x.likelihood * x.impact, "
-        f"'recorded_by', x.recorded_by, 'recorded_on', {day.format('x')})) FROM (SELECT "
-        "r.*, m.meeting_date AS held, c.name AS body FROM committeereview r JOIN meeting m "
-        "ON m.id = r.meeting_id JOIN committee c ON c.id = m.committee_id WHERE r.risk_id = "
-        "e.id ORDER BY m.meeting_date, r.id) x)"
+        f"'recorded_by', x.recorded_by, 'recorded_on', {day.format('x')}, 'illustrative', "
+        f"{_bool('x.illustrative')})) FROM (SELECT r.*, m.meeting_date AS held, c.name AS "
+        "body FROM committeereview r JOIN meeting m ON m.id = r.meeting_id JOIN committee c "
+        "ON c.id = m.committee_id WHERE r.risk_id = e.id ORDER BY m.meeting_date, r.id) x)"
     )
-    risk = "(SELECT {} FROM risk WHERE id = e.id)"
-    return (
-        "SELECT json_object('format', 'bct-risk register', 'version', 1, 'risks', "
-        f"json_group_array(json_object({pairs}, 'controls', json({controls}), "
-        f"'further_actions', json({actions}), "
-        f"'created_on', {risk.format('substr(created_at, 1, 10)')}, "
-        f"'closed_on', {risk.format('closed_on')}, "
-        f"'review_frequency_days', {risk.format('review_frequency_days')}, "
+    # A closure counts from its closing day, a reopening from the day it was recorded.
+    closures = (
+        "(SELECT json_group_array(json_object('action', x.action, 'on', CASE WHEN x.action = "
+        "'close' THEN coalesce(nullif(json_extract(x.changes, '$.closed_on'), ''), "
+        "substr(x.at, 1, 10)) ELSE substr(x.at, 1, 10) END, 'reason', "
+        "coalesce(json_extract(x.changes, '$.reason'), ''), 'closed_reason', CASE WHEN "
+        "x.action = 'reopen' THEN nullif(json_extract(x.changes, '$.closed_reason'), '') END, "
+        "'by', x.actor, 'recorded_on', substr(x.at, 1, 10))) FROM (SELECT * FROM auditevent "
+        "WHERE entity = 'risk' AND entity_id = e.id AND action IN ('close', 'reopen') "
+        "ORDER BY at, id) x)"
+    )
+    risks = (
+        f"(SELECT json_group_array(json_object({pairs}, 'controls', json({controls}), "
+        f"'further_actions', json({actions}), 'created_on', e.created_on, 'closed_on', "
+        "e.closed_on, 'review_frequency_days', e.every, "
         f"'history', json({history}), 'escalations', json({escalations}), "
-        f"'reviews', json({reviews})))) FROM ({export_select(register_sql)}) e"
+        f"'reviews', json({reviews}), 'illustrative', json(e.flags), "
+        f"'closures', json({closures}), 'retired_controls', json({retired}))) FROM e)"
+    )
+    # The meetings the risks name (assessed at, escalated at, reviewed at), and the committees
+    # they name (lead, escalated from or to, holding one of those meetings).
+    of_risks = "risk_id IN (SELECT id FROM e)"
+    named = (
+        f"SELECT meeting_id FROM assessment WHERE {of_risks} UNION SELECT meeting_id FROM "
+        f"escalation WHERE {of_risks} UNION SELECT meeting_id FROM committeereview WHERE "
+        f"{of_risks}"
+    )
+    bodies = (
+        f"SELECT body FROM e UNION SELECT from_committee_id FROM escalation WHERE {of_risks} "
+        f"UNION SELECT to_committee_id FROM escalation WHERE {of_risks} UNION SELECT "
+        "committee_id FROM meeting WHERE id IN (SELECT id FROM named)"
+    )
+    committees = (
+        "(SELECT json_group_array(json_object('name', name, 'short_name', "
+        "nullif(short_name, ''))) FROM (SELECT name, short_name FROM committee WHERE id IN "
+        f"({bodies}) AND name <> '' ORDER BY name))"
+    )
+    meetings = (
+        "(SELECT json_group_array(json_object('committee', body, 'date', meeting_date, "
+        "'title', nullif(title, ''))) FROM (SELECT c.name AS body, m.meeting_date, m.title "
+        "FROM meeting m JOIN committee c ON c.id = m.committee_id WHERE m.id IN (SELECT id "
+        "FROM named) ORDER BY c.name, m.meeting_date))"
+    )
+    return (
+        f"WITH e AS MATERIALIZED ({export_select(register_sql)}), named(id) AS ({named}) "
+        "SELECT json_object('format', 'bct-risk register', 'version', 1, 'risks', "
+        f"json({risks}), 'committees', json({committees}), 'meetings', json({meetings}))"
     )
 
 
