@@ -118,6 +118,7 @@ HISTORY_KEYS = [
     "reviews",
     "illustrative",
     "closures",
+    "retired_controls",
 ]
 
 

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from bct_risk.domain.enums import Direction, EscalationDirection, RiskStatus
+from bct_risk.domain.enums import Direction, Effectiveness, EscalationDirection, RiskStatus
 from bct_risk.domain.models import RiskCreate
 from bct_risk.domain.scoring import Score
 from bct_risk.export.data import register_csv, register_json
 from bct_risk.io.importer import import_file
-from bct_risk.services import actions, assurance, escalation, risks
+from bct_risk.services import actions, assurance, controls, escalation, risks
 from bct_risk.services.as_at import register_as_at
 from bct_risk.services.context import Context
 from bct_risk.services.papers import register_records
@@ -120,6 +120,31 @@ def _changed_since_the_seeds(ctx: Context) -> None:
         received_on=date(2026, 10, 1), provider="Internal audit", positive=False,
         link="https://example.org/audit",
     )  # fmt: skip
+    _retire_and_restore(ctx)
+
+
+RETIRED = "Quarterly placement panel scrutiny"
+RESTORED = "Weekly sufficiency huddle"
+
+
+def _retire_and_restore(ctx: Context) -> None:
+    """A control retired (back-dated, with a source of assurance and an owner) on SR2, and one
+    retired and then restored on SR4."""
+    gone = actions.add_control(
+        ctx, "SR2", description=RETIRED, owner="dfr",
+        effectiveness=Effectiveness.PARTIALLY_EFFECTIVE, assurance_line=2,
+    ).id  # fmt: skip
+    assert gone is not None
+    assurance.add_assurance_source(
+        ctx, gone, evidence="Panel minutes", line=2, received_on=date(2026, 10, 15),
+        provider="Placements service",
+    )  # fmt: skip
+    controls.retire_control(ctx, gone, reason="Panel merged into the weekly huddle",
+                            on=date(2026, 11, 20))  # fmt: skip
+    back = actions.add_control(ctx, "SR4", description=RESTORED).id
+    assert back is not None
+    controls.retire_control(ctx, back, reason="Huddle paused")
+    controls.restore_control(ctx, back, reason="Retired in error")
 
 
 def _lines(ctx: Context, day: date, *, reviews: bool = True) -> list[tuple[Any, ...]]:
@@ -233,6 +258,38 @@ def test_closures_later_reopened_and_illustrative_values_come_back(
         assert _statuses(context, date(2026, 11, 23))["KR2021-7"] == RiskStatus.OPEN
 
 
+def test_retired_controls_travel_apart_and_come_back_retired_on_their_days(
+    seeded_ctx: Context, ctx: Context, tmp_path: Path
+) -> None:
+    """A retired control is in the risk's ``retired_controls``, never its ``controls`` (a reader
+    of the earlier fields does not take it for one in place); imported, it is added and retired
+    on its own days, so the register rebuilt reads the same as at any date."""
+    _changed_since_the_seeds(seeded_ctx)
+    exported = _rebuilt(seeded_ctx, ctx, tmp_path)
+    assert register_json(register_records(ctx, EVERYTHING)) == exported
+    document = {r["reference"]: r for r in json.loads(exported)["risks"]}
+    sr2, sr4 = document["SR2"], document["SR4"]
+    assert RETIRED not in [c["description"] for c in sr2["controls"]]
+    [retired] = sr2["retired_controls"]
+    assert retired["description"] == RETIRED
+    assert (retired["retired_on"], retired["recorded_on"]) == ("2026-11-20", "2026-11-23")
+    assert retired["retired_reason"] == "Panel merged into the weekly huddle"
+    assert retired["retired_by"] == "tester" and retired["assurance_line"] == 2
+    assert [a["evidence"] for a in retired["assurance"]] == ["Panel minutes"]
+    assert RESTORED in [c["description"] for c in sr4["controls"]]
+    assert sr4["retired_controls"] == []
+    for context in (ctx, seeded_ctx):
+        detail = risk_detail(context, "SR2")
+        assert RETIRED not in [c.description for c in detail.controls]
+        [view] = detail.retired_controls
+        assert (view.description, view.retired_on, view.retired_reason) == (
+            RETIRED, date(2026, 11, 20), "Panel merged into the weekly huddle",
+        )  # fmt: skip
+        [retirement] = [e for e in detail.audit if e.action == "retire"]
+        assert retirement.at.date() == date(2026, 11, 23)  # recorded on its own day
+        assert RESTORED in [c.description for c in risk_detail(context, "SR4").controls]
+
+
 def test_two_rescorings_keep_their_order_and_the_direction_of_travel(
     seeded_ctx: Context, ctx: Context, tmp_path: Path
 ) -> None:
@@ -343,6 +400,66 @@ def _swap_first_two(risk: dict[str, Any]) -> None:
             "date is required",
         ),
         (_set("illustrative", "scores"), "illustrative", "list"),
+        (
+            _set(
+                "retired_controls",
+                [
+                    {
+                        "description": "Old panel",
+                        "retired_reason": "Merged",
+                        "recorded_on": "2026-11-20",
+                    }
+                ],
+            ),
+            "retired_controls[0].retired_on",
+            "date is required",
+        ),
+        (
+            _set(
+                "retired_controls",
+                [
+                    {
+                        "description": "Old panel",
+                        "retired_on": "2026-11-20",
+                        "retired_reason": "",
+                        "recorded_on": "2026-11-20",
+                    }
+                ],
+            ),
+            "retired_controls[0].retired_reason",
+            "empty",
+        ),
+        (
+            _set(
+                "retired_controls",
+                [
+                    {
+                        "description": "Old panel",
+                        "retired_on": "2026-11-20",
+                        "retired_reason": "Merged",
+                        "recorded_on": "2026-11-19",
+                    }
+                ],
+            ),
+            "retired_controls[0].recorded_on",
+            "before the day it was retired",
+        ),
+        (
+            _set(
+                "retired_controls",
+                [
+                    {
+                        "description": "Old panel",
+                        "retired_on": "2026-11-20",
+                        "retired_reason": "Merged",
+                        "recorded_on": "2026-11-20",
+                        "effectiveness": "great",
+                    }
+                ],
+            ),
+            "retired_controls[0].effectiveness",
+            "unknown",
+        ),
         (_set("history[0].illustrative", "yes"), "history[0].illustrative", "true or false"),
         (
             _set("controls[0].assurance", [{"evidence": "Audit", "line": 4}]),
@@ -368,7 +485,16 @@ def test_bad_history_is_refused_with_where_and_nothing_written(
     assert problems[0].row == sr3_record and text.startswith(f"record {sr3_record}, column")
     assert words in text
     if column.startswith(
-        ("history", "escalations", "reviews", "closed_on", "current", "closures", "illustrative")
+        (
+            "history",
+            "escalations",
+            "reviews",
+            "closed_on",
+            "current",
+            "closures",
+            "illustrative",
+            "retired",
+        )
     ):
         assert "SR3: " in text
     assert fingerprint(ctx) == before

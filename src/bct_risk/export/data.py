@@ -8,7 +8,8 @@ closed, every assessment, escalation and committee review, controls with their l
 assurance, and further actions with their updates; each history entry keeps the day it took
 effect and the day it was recorded (``recorded_on``). Since then, also added: which values are
 illustrative, each control's sources of assurance, each risk's closures and reopenings, and at
-the top, the committees named with their short names and the meetings named with their titles.
+the top, the committees named with their short names and the meetings named with their titles;
+and each risk's retired controls, in a list of their own.
 """
 
 from __future__ import annotations
@@ -153,6 +154,16 @@ def _control(c: ControlRecord) -> dict[str, Any]:
     }
 
 
+def _retired(c: ControlRecord) -> dict[str, Any]:
+    return {
+        **_control(c),
+        "retired_on": _value(c.retired_on),
+        "retired_reason": c.retired_reason,
+        "retired_by": c.retired_by or None,
+        "recorded_on": _value(c.retired_recorded_on),
+    }
+
+
 def _source(a: SourceRecord) -> dict[str, Any]:
     return {
         "evidence": a.evidence,
@@ -252,13 +263,16 @@ def register_json(records: list[RiskRecord]) -> str:
     """The register as JSON: ``{"format", "version", "risks": [...]}``, ending with a newline.
 
     Each risk has the CSV's columns, its ``controls`` and ``further_actions`` (with their
-    ``updates``), and, added since version 1 was first written (readers of the earlier fields
-    are unaffected): ``created_on``, ``closed_on``, ``review_frequency_days``, ``history`` (every
+    ``updates``), and, added since version 1 was first written (readers of the earlier fields are
+    unaffected): ``created_on``, ``closed_on``, ``review_frequency_days``, ``history`` (every
     assessment, oldest first), ``escalations``, ``reviews``, ``illustrative`` (the risk's
     illustrative values) and ``closures`` (closures and reopenings in the order recorded); each
-    control, action, assessment, escalation and review its ``illustrative`` flag, each control
-    its ``assurance`` sources. At the top, ``committees`` (name and short name) and ``meetings``
-    (committee, date and title): those the risks name.
+    control, action, assessment, escalation and review its ``illustrative`` flag, each control its
+    ``assurance`` sources; each risk its ``retired_controls`` (controls no longer in place, kept
+    apart from ``controls`` so that a reader of the earlier fields never takes one for a control in
+    place: a control's fields with ``retired_on``, ``retired_reason``, ``retired_by`` and
+    ``recorded_on``, the day the retirement was recorded). At the top, ``committees`` (name and
+    short name) and ``meetings`` (committee, date and title): those the risks name.
     """
     risks = []
     committees: dict[str, str] = {}
@@ -277,6 +291,7 @@ def register_json(records: list[RiskRecord]) -> str:
         item["reviews"] = [_review(r) for r in record.reviews]
         item["illustrative"] = list(record.illustrative)
         item["closures"] = [_closure(c) for c in record.closures]
+        item["retired_controls"] = [_retired(c) for c in record.retired_controls]
         risks.append(item)
     document = {
         "format": JSON_FORMAT,

@@ -8,8 +8,9 @@ risk's latest scores the last of its history. A problem names the record, the ri
 the field's path (``history[2].likelihood``); any error stops the import.
 
 What the export carries beyond the rows is read here too (:class:`RegisterExtras`): which values
-are illustrative, each control's sources of assurance, each risk's closures and reopenings, and,
-for the file as a whole (record 0), the committees' short names and the meetings' titles.
+are illustrative, each control's sources of assurance, each risk's closures and reopenings and
+its retired controls, and, for the file as a whole (record 0), the committees' short names and
+the meetings' titles.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 
 from bct_risk.domain.enums import (
     Assurance,
+    Effectiveness,
     EscalationDirection,
     Labelled,
     ReviewOutcome,
@@ -36,7 +38,13 @@ from bct_risk.services.bulk import (
     RiskIn,
 )
 from bct_risk.services.guard import CONTROL
-from bct_risk.services.restore import ClosureIn, RegisterExtras, RiskExtras, SourceIn
+from bct_risk.services.restore import (
+    ClosureIn,
+    RegisterExtras,
+    RetiredIn,
+    RiskExtras,
+    SourceIn,
+)
 
 LabelledT = TypeVar("LabelledT", bound=Labelled)
 
@@ -190,7 +198,53 @@ class HistoryReader:
                 into.append(self.flag(entry.get("illustrative"), f"{name}[{index}].illustrative"))
         for index, entry in enumerate(self.entries(fields.get("closures"), "closures")):
             found.closures.append(self.closure(entry, f"closures[{index}]"))
+        for index, entry in enumerate(
+            self.entries(fields.get("retired_controls"), "retired_controls")
+        ):
+            found.retired.append(self.retired(entry, f"retired_controls[{index}]"))
         return found
+
+    def retired(self, entry: dict[str, Any], at: str) -> RetiredIn:
+        """A retired control: its fields as a control in place has them, the day it was
+        retired from, why, and the day it was recorded (not before the day it took effect)."""
+        line = entry.get("assurance_line")
+        if line is not None and (isinstance(line, bool) or line not in (1, 2, 3)):
+            raise HistoryError(
+                f"{at}.assurance_line", f"line of assurance {line!r} is not 1, 2 or 3"
+            )
+        level = entry.get("assurance_level")
+        retired_on = self.must_day(entry.get("retired_on"), f"{at}.retired_on")
+        recorded_on = self.must_day(entry.get("recorded_on"), f"{at}.recorded_on")
+        if recorded_on < retired_on:
+            raise HistoryError(
+                f"{at}.recorded_on",
+                f"recorded on {recorded_on.isoformat()}, before the day it was retired "
+                f"({retired_on.isoformat()})",
+            )
+        key = entry.get("key_control", True)
+        return RetiredIn(
+            description=self.text(
+                entry.get("description"), f"{at}.description", required=True
+            ).strip(),
+            retired_on=retired_on,
+            reason=self.text(entry.get("retired_reason"), f"{at}.retired_reason", required=True),
+            recorded_on=recorded_on,
+            by=self.text(entry.get("retired_by"), f"{at}.retired_by"),
+            owner=self.text(entry.get("owner"), f"{at}.owner").strip(),
+            effectiveness=self.choice(
+                Effectiveness, entry.get("effectiveness") or "not_assessed", f"{at}.effectiveness"
+            ),
+            assurance_line=line,
+            assurance_level=(
+                None if level is None else self.choice(Assurance, level, f"{at}.assurance_level")
+            ),
+            key_control=self.flag(True if key is None else key, f"{at}.key_control"),
+            illustrative=self.flag(entry.get("illustrative"), f"{at}.illustrative"),
+            sources=[
+                self.source(a, f"{at}.assurance[{i}]")
+                for i, a in enumerate(self.entries(entry.get("assurance"), f"{at}.assurance"))
+            ],
+        )
 
     def source(self, entry: dict[str, Any], at: str) -> SourceIn:
         line = entry.get("line")

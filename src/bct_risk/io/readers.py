@@ -32,6 +32,7 @@ NATIVE_HISTORY = (
     "reviews",
     "illustrative",
     "closures",
+    "retired_controls",
 )
 """The fields of this product's own export that are a risk's history, not columns: read by
 :mod:`bct_risk.io.history`."""

@@ -6,7 +6,9 @@ and committee review, its controls with their line of assurance, and its further
 their updates. Each history entry keeps the day it took effect and the day it was recorded, so a
 register rebuilt from the export reads the same as at any past date. It also carries which values
 are illustrative, each control's sources of assurance, the risk's closures and reopenings (from
-the audit trail), and the short names and titles of the committees and meetings it names.
+the audit trail), and the short names and titles of the committees and meetings it names, and its
+retired controls (kept apart from those in place) with the day, the reason and when the
+retirement was recorded.
 
 The further actions, their updates and the committee reviews are read by the papers' own
 statements (``sections._ACTIONS``, ``_UPDATES``, ``_REVIEWS``): one definition of each.
@@ -118,6 +120,13 @@ class ControlRecord:
     illustrative: bool = False
     assurance: list[SourceRecord] = field(default_factory=list)
     """Its sources of assurance, oldest first."""
+    retired_on: date | None = None
+    """A retired control (no longer in place): the day it was retired from."""
+    retired_reason: str = ""
+    retired_by: str = ""
+    """Who recorded the retirement (its audit event)."""
+    retired_recorded_on: date | None = None
+    """The day the retirement was recorded (its audit event): the papers count it from then."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +242,8 @@ class RiskRecord:
     """Which of the risk's values are illustrative (``scores``, ``owner``…, or ``all``)."""
     closures: list[ClosureRecord] = field(default_factory=list)
     """Its closures and reopenings in the audit trail, in the order recorded."""
+    retired_controls: list[ControlRecord] = field(default_factory=list)
+    """Its controls no longer in place, with the day, the reason and when it was recorded."""
     committees: dict[str, str] = field(default_factory=dict)
     """The committees it names (lead, escalations, meetings): full name → short name."""
     meetings: dict[MeetingRef, str] = field(default_factory=dict)
@@ -264,9 +275,21 @@ _RECORD_CONTROLS = (
         col(Control.key_control),
         col(Control.illustrative),
         col(Control.id),
+        col(Control.retired_on),
+        col(Control.retired_reason),
     )
-    .where(_of_ids(col(Control.risk_id)), col(Control.retired_on).is_(None))  # in place only
+    .where(_of_ids(col(Control.risk_id)))
     .order_by(col(Control.id))
+)
+# Who retired each retired control and when it was recorded: its latest retirement.
+_RECORD_RETIREMENTS = (
+    sa.select(col(AuditEvent.entity_id), col(AuditEvent.actor), col(AuditEvent.at))
+    .where(
+        col(AuditEvent.entity) == "control",
+        col(AuditEvent.action) == "retire",
+        _of_ids(col(AuditEvent.risk_id)),
+    )
+    .order_by(col(AuditEvent.at), col(AuditEvent.id))
 )
 # In the order the register reads them: the latest scores are the last of each kind.
 _RECORD_ASSESSMENTS = (
@@ -376,20 +399,36 @@ class _History:
                 SourceRecord(evidence, provider, days[received] or date.min, line,
                              bool(positive), link, sha, source, bool(marked))
             )  # fmt: skip
+        retirements: dict[int, tuple[str, date]] = {}
+        for cid, actor, at in _fetch(session, _RECORD_RETIREMENTS, ids) if full else ():
+            retirements[cid] = (actor, _recorded[at])  # the latest last
         self.controls: dict[int, list[ControlRecord]] = {}
-        for rid, text, owner_id, effectiveness, line, level, key, marked, cid in _fetch(
-            session, _RECORD_CONTROLS, ids
-        ):
-            self.controls.setdefault(rid, []).append(
-                ControlRecord(
-                    text,
-                    people.get(owner_id, ""),
-                    Effectiveness(effectiveness),
-                    line,
-                    Assurance(level) if level else None,
-                    bool(key),
-                    bool(marked),
-                    sources.get(cid, []),
+        self.retired: dict[int, list[ControlRecord]] = {}
+        for (rid, text, owner_id, effectiveness, line, level, key, marked, cid, retired_on,
+             retired_reason) in _fetch(session, _RECORD_CONTROLS, ids):  # fmt: skip
+            record = ControlRecord(
+                text,
+                people.get(owner_id, ""),
+                Effectiveness(effectiveness),
+                line,
+                Assurance(level) if level else None,
+                bool(key),
+                bool(marked),
+                sources.get(cid, []),
+            )
+            retired = days[retired_on]
+            if retired is None:
+                self.controls.setdefault(rid, []).append(record)
+                continue
+            # Retired with no retirement in the trail: recorded on the day it took effect.
+            by, recorded = retirements.get(cid, ("", retired))
+            self.retired.setdefault(rid, []).append(
+                replace(
+                    record,
+                    retired_on=retired,
+                    retired_reason=retired_reason or "",
+                    retired_by=by,
+                    retired_recorded_on=recorded,
                 )
             )
         updates: dict[int, list[UpdateRecord]] = {}
@@ -610,6 +649,7 @@ def register_records(
                     reviews=past.reviews.get(row.id, []),
                     illustrative=flags(marked),
                     closures=past.closures.get(row.id, []),
+                    retired_controls=past.retired.get(row.id, []),
                 )
                 records.append(_named(record, shorts, titles) if history else record)
     return records

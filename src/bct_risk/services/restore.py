@@ -16,6 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from bct_risk.domain.enums import Assurance, Effectiveness
+from bct_risk.domain.errors import NotFoundError
 from bct_risk.domain.models import (
     Action,
     Assessment,
@@ -25,11 +27,13 @@ from bct_risk.domain.models import (
     Control,
     Escalation,
     Meeting,
+    Person,
     Risk,
 )
 from bct_risk.services import audit, audit_chain
 from bct_risk.services.assurance import add_assurance_source_in
 from bct_risk.services.context import Context
+from bct_risk.services.lookup import find_person
 
 MeetingKey = tuple[str, date]
 """A meeting as the export names it: its committee's full name and its date."""
@@ -62,6 +66,25 @@ class ClosureIn:
     closed_reason: str = ""
 
 
+@dataclass(frozen=True)
+class RetiredIn:
+    """A control no longer in place, as the export gives it: added, then retired from
+    ``retired_on``, the retirement recorded on ``recorded_on`` by ``by``."""
+
+    description: str
+    retired_on: date
+    reason: str
+    recorded_on: date
+    by: str = ""
+    owner: str = ""
+    effectiveness: Effectiveness = Effectiveness.NOT_ASSESSED
+    assurance_line: int | None = None
+    assurance_level: Assurance | None = None
+    key_control: bool = True
+    illustrative: bool = False
+    sources: list[SourceIn] = field(default_factory=list)
+
+
 @dataclass
 class RiskExtras:
     """One risk's values beyond the batch's rows; the lists follow the order of the record's
@@ -74,6 +97,8 @@ class RiskExtras:
     escalations: list[bool] = field(default_factory=list)
     reviews: list[bool] = field(default_factory=list)
     closures: list[ClosureIn] = field(default_factory=list)
+    retired: list[RetiredIn] = field(default_factory=list)
+    """Its retired controls, in the export's order."""
     no_review: bool = False
     """Open with a current score and no next review date (a risk reopened after it was seeded
     or imported closed): kept so, not given the date the batch works out."""
@@ -84,6 +109,7 @@ class RiskExtras:
         return bool(
             self.illustrative
             or self.closures
+            or self.retired
             or self.no_review
             or any(marked or sources for marked, sources in self.controls)
             or any(self.actions + self.assessments + self.escalations + self.reviews)
@@ -143,6 +169,8 @@ def restore_extras(
                         illustrative=s.illustrative,
                     )  # fmt: skip
             events += [_closure(ctx, rid, reference, c) for c in risk.closures]
+            for c in risk.retired:
+                events += _retired(session, ctx, rid, reference, c, sources=sources)
         for event in events:  # each sealed with its own who and when
             audit_chain.seal(session, event)
             session.add(event)
@@ -188,6 +216,67 @@ def _closure(ctx: Context, rid: int, reference: str, c: ClosureIn) -> AuditEvent
         action=c.action, summary=summary,
         changes={k: audit.plain(v) for k, v in changes.items()},
     )  # fmt: skip
+
+
+def _owner(session: Session, ctx: Context, name: str) -> int | None:
+    """The person a control names (someone new where nobody has that name, as the batch adds
+    the people its rows name)."""
+    if not name.strip():
+        return None
+    try:
+        return find_person(session, name).id
+    except NotFoundError:
+        person = Person(name=name.strip(), created_at=ctx.now(), source="import")
+        session.add(person)
+        session.flush()
+        audit.record(
+            session, ctx, entity="person", entity_id=person.id, action="create",
+            summary=f"Added {person.name} (named in an import)", changes={"name": person.name},
+        )  # fmt: skip
+        return person.id
+
+
+def _retired(
+    session: Session, ctx: Context, rid: int, reference: str, c: RetiredIn, *, sources: bool
+) -> list[AuditEvent]:
+    """Add a retired control as the use cases do, with its sources of assurance, then retire
+    it. Its audit events are returned to be sealed with the others: the addition in place by
+    the day it was retired from (the export does not say when it was added), the retirement on
+    the day it was recorded (see :mod:`bct_risk.services.controls`)."""
+    now = ctx.now()
+    added = min(now, datetime.combine(c.retired_on, time(9), tzinfo=UTC))
+    control = Control(
+        risk_id=rid, description=c.description, owner_id=_owner(session, ctx, c.owner),
+        effectiveness=c.effectiveness, assurance_line=c.assurance_line,
+        assurance_level=c.assurance_level, key_control=c.key_control,
+        illustrative=c.illustrative, created_at=added, updated_at=now,
+    )  # fmt: skip
+    session.add(control)
+    session.flush()
+    cid = audit.id_of(control)
+    create = AuditEvent(
+        at=added, actor=c.by or "imported", entity="control", entity_id=cid, risk_id=rid,
+        action="create", summary=f"Added a control to {reference}: {c.description}",
+        changes={"description": c.description, "effectiveness": c.effectiveness.value,
+                 "owner": c.owner or None},
+    )  # fmt: skip
+    for s in c.sources if sources else ():
+        add_assurance_source_in(
+            session, ctx, cid, evidence=s.evidence, line=s.line, received_on=s.received_on,
+            provider=s.provider, positive=s.positive, reference=s.reference, sha256=s.sha256,
+            source=s.source, illustrative=s.illustrative,
+        )  # fmt: skip
+    control.retired_on, control.retired_reason = c.retired_on, c.reason
+    control.version += 1
+    session.add(control)
+    session.flush()
+    at = min(now, datetime.combine(c.recorded_on, time(9), tzinfo=UTC))
+    return [create, AuditEvent(
+        at=at, actor=c.by or "imported", entity="control", entity_id=cid, risk_id=rid,
+        action="retire", summary=f"Retired control {cid} of {reference}: {c.description}",
+        changes={"retired_on": [None, c.retired_on.isoformat()],
+                 "retired_reason": ["", c.reason]},
+    )]  # fmt: skip
 
 
 def _names(session: Session, ctx: Context, extras: RegisterExtras, added: set[str]) -> None:
