@@ -49,10 +49,16 @@ def test_edit_grade_retire_and_restore_a_control(seeded_database: str) -> None:
     assert (retired["retired_on"], retired["retired_reason"]) == ("2026-11-01", "Superseded")
     assert (retired["assurance_line"], retired["key_control"]) == (2, False)
     assert retired["effectiveness"] == "Ineffective"
+    code, out, _ = run(seeded_database, "show", "SR9")
+    assert code == 0
+    controls, _, rest = out.partition("Retired controls")
+    assert "Budget [bold]watch[/]" not in controls  # not among the controls in place
+    assert "Budget [bold]watch[/]" in rest and "1 Nov 2026" in rest and "Superseded" in rest
     code, out, _ = run(seeded_database, "control", "restore", str(cid), "--reason", "In error")
     assert code == 0 and f"Restored control {cid}" in out
     shown = json.loads(run(seeded_database, "show", "SR9", "--json")[1])
     assert cid in [c["id"] for c in shown["controls"]] and shown["retired_controls"] == []
+    assert "Retired controls" not in run(seeded_database, "show", "SR9")[1]
 
 
 @pytest.mark.parametrize(

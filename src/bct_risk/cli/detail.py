@@ -124,6 +124,16 @@ def print_detail(ctx: Context, d: RiskDetail) -> None:
             )
         )  # fmt: skip
     console.print(controls)
+    if d.retired_controls:
+        # No longer in place: kept with the day and the reason (services.controls).
+        retired = Table(title="Retired controls", title_justify="left")
+        for name in ("#", "Control", "Retired", "Reason"):
+            retired.add_column(name, overflow="fold")
+        for c in d.retired_controls:
+            retired.add_row(
+                *cells(str(c.id), c.description, fmt_date(c.retired_on), c.retired_reason)
+            )
+        console.print(retired)
     if d.objectives:
         console.print(Text("Threatens objectives: " + "; ".join(d.objectives)))
     console.print(_actions_table("Further actions", d.further_actions))
