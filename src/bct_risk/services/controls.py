@@ -9,10 +9,16 @@ one transaction.
 A **retired** control is one no longer in place. It is kept, never deleted: its row, its
 sources of assurance and its audit trail stay, and the detail of its risk lists it under
 "Retired controls" with the day and the reason. From the day it was retired it leaves the
-register's current controls (``show``, the papers, the exports) and the gap checks, so a risk
-that relied on it shows its gap in control. A control retired in error, or brought back into
-use, is **restored** with a reason; both moves stay in the trail. A retired control is not
-edited or re-graded: it is restored first.
+register's current controls (``show``, the register's search, the papers, the JSON export's
+``controls``: it travels in the risk's ``retired_controls``) and the gap checks, so a risk that
+relied on it shows its gap in control. A control retired in error, or brought back into use, is
+**restored** with a reason; both moves stay in the trail. A retired control is not edited or
+re-graded: it is restored first.
+
+A paper or check as at a day judges retirements *as recorded*: by the retire and restore
+events of the audit trail recorded by the end of that day
+(:meth:`bct_risk.services.as_at.Recorded.retired_controls`), so a retirement back-dated after a
+paper went out, or a restoring since, leaves a rebuilt copy of the paper as it was.
 """
 
 from __future__ import annotations
