@@ -149,9 +149,10 @@ def test_reading_a_cursor_in_parts_gives_the_lines_of_every_row_at_once(
         reader = RowReader(ctx.matrix, TODAY)
         everything = RiskFilter(include_closed=True)
         with ctx.transaction() as session:
-            stmt = queries.register_statement(ctx, everything, session)
-            whole = reader.read_all(session.connection().execute(stmt).cursor.fetchall())
-            in_parts = reader.read_cursor(session.connection().execute(stmt).cursor, size)
+            sql, params = queries.register_query(ctx, session, everything)
+            connection = session.connection()
+            whole = reader.read_all(connection.exec_driver_sql(sql, params).cursor.fetchall())
+            in_parts = reader.read_cursor(connection.exec_driver_sql(sql, params).cursor, size)
         assert len(whole) == 301
         assert in_parts == whole
         assert queries.list_risks(ctx, everything) == whole

@@ -377,7 +377,7 @@ def register_tuples(
     session: Session, day: date, cut: datetime | None = None, matrix: Matrix | None = None
 ) -> list[tuple[Any, ...]]:
     """Every risk recorded by the end of ``day`` as a row of the register's SQL (see
-    :func:`~bct_risk.services.queries.register_statement`), with its values as at that day and
+    :func:`~bct_risk.services.register_sql.register_sql`), with its values as at that day and
     the ids of its owner and lead committee after it; in reference order."""
     cut = cut or end_of(day)
     people = dict(session.execute(sa.select(col(Person.id), col(Person.name))).all())

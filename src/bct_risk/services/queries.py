@@ -13,11 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bct_risk.domain.assurance import RiskObjective
 from bct_risk.domain.enums import (
     ActionKind,
     ActionStatus,
-    Appetite,
     RiskStatus,
     ScoreKind,
 )
@@ -55,120 +53,24 @@ from bct_risk.services.register_sql import Style, register_sql
 # -- the register list ----------------------------------------------------------------------
 
 
-def reference_order() -> list[Any]:
-    """The register's order in SQL: :func:`~bct_risk.services.register_rows.reference_key`
-    (SR2 before SR10), as :data:`~bct_risk.services.first_rows.FIRST_IDS_SQL` writes it."""
-    reference = col(Risk.reference)
-    head = sa.func.rtrim(reference, "0123456789")
-    number = sa.func.ltrim(sa.func.substr(reference, sa.func.length(head) + 1), "0")
-    return [
-        head,
-        sa.func.length(reference) > sa.func.length(head),
-        sa.func.length(number),
-        number,
-        reference,
-    ]
-
-
-def register_statement(ctx: Context, flt: RiskFilter, session: Session) -> Any:
-    """The SQL of the register list for a filter (exposed for benchmarks and streamed papers).
+def register_query(
+    ctx: Context, session: Session, flt: RiskFilter, *, ids: Collection[int] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The register's SQL (:func:`~bct_risk.services.register_sql.register_sql`, the one text
+    every reader of the register's lines runs) for a filter, marked in this connection's style,
+    with the lead committee and objective the filter names found by the register's look-ups.
 
     Each risk carries its latest scores (see :mod:`bct_risk.services.latest`), so this is a
-    plain fetch of the risks with their owner and lead committee.
+    plain fetch of the risks with their owner and lead committee. An unknown committee,
+    objective or band is an error here, before anything is read.
     """
-    committee_name = sa.func.coalesce(
-        sa.func.nullif(col(Committee.short_name), ""), col(Committee.name), ""
-    )
-    stmt = (
-        sa.select(
-            col(Risk.id),
-            col(Risk.reference),
-            col(Risk.title),
-            sa.func.coalesce(col(Person.name), "").label("owner"),
-            committee_name.label("committee"),
-            col(Risk.tier),
-            col(Risk.status),
-            col(Risk.category),
-            col(Risk.appetite),
-            col(Risk.exempt),
-            col(Risk.next_review_date),
-            col(Risk.target_date),
-            col(Risk.inherent_likelihood),
-            col(Risk.inherent_impact),
-            col(Risk.current_likelihood),
-            col(Risk.current_impact),
-            col(Risk.previous_score),
-            col(Risk.target_likelihood),
-            col(Risk.target_impact),
-        )
-        .select_from(Risk)
-        .outerjoin(Person, col(Person.id) == col(Risk.owner_id))
-        .outerjoin(Committee, col(Committee.id) == col(Risk.lead_committee_id))
-        .order_by(*reference_order())
-    )
-    if flt.status is not None:
-        stmt = stmt.where(col(Risk.status) == flt.status)
-    elif not flt.include_closed:
-        stmt = stmt.where(col(Risk.status) == RiskStatus.OPEN)
-    if not flt.include_exempt:
-        stmt = stmt.where(sa.not_(col(Risk.exempt)))
-    if flt.needle:
-        # contains(autoescape) reads % and _ as themselves, as the in-memory search does.
-        stmt = stmt.where(
-            sa.or_(
-                sa.func.lower(col(Risk.reference)).contains(flt.needle, autoescape=True),
-                sa.func.lower(col(Risk.title)).contains(flt.needle, autoescape=True),
-                sa.func.lower(sa.func.coalesce(col(Person.name), "")).contains(
-                    flt.needle, autoescape=True
-                ),
-                # Beyond the line: as the app's search (services.search_texts) looks too.
-                sa.func.lower(col(Risk.description)).contains(flt.needle, autoescape=True),
-                sa.func.lower(col(Risk.cause)).contains(flt.needle, autoescape=True),
-                sa.exists().where(
-                    col(Control.risk_id) == col(Risk.id),
-                    col(Control.retired_on).is_(None),
-                    sa.func.lower(col(Control.description)).contains(flt.needle, autoescape=True),
-                ),
-            )
-        )
-    if flt.owner.strip():
-        who = flt.owner.strip().lower()
-        stmt = stmt.where(
-            sa.or_(
-                sa.func.lower(col(Person.name)).contains(who, autoescape=True),
-                sa.func.lower(col(Person.job_title)).contains(who, autoescape=True),
-            )
-        )
-    if flt.committee.strip():
-        body = find_committee(session, flt.committee)
-        stmt = stmt.where(col(Risk.lead_committee_id) == body.id)
-    if flt.tier is not None:
-        stmt = stmt.where(col(Risk.tier) == flt.tier)
-    if flt.category.strip():
-        stmt = stmt.where(sa.func.lower(col(Risk.category)) == flt.category.strip().lower())
-    if flt.objective.strip():
-        from bct_risk.services.assurance import find_objective
-
-        objective = find_objective(session, flt.objective)
-        stmt = stmt.where(
-            sa.exists().where(
-                col(RiskObjective.risk_id) == col(Risk.id),
-                col(RiskObjective.objective_id) == objective.id,
-            )
-        )
-    if flt.band.strip():
-        band = ctx.matrix.band_by_name(flt.band)
-        stmt = stmt.where(col(Risk.current_score).between(band.min, band.max))
-    if flt.above_appetite:
-        ceiling = sa.case(
-            *((col(Risk.appetite) == a, ctx.matrix.appetite[a]) for a in Appetite), else_=None
-        )
-        stmt = stmt.where(col(Risk.current_score) > ceiling)
-    if flt.review_overdue:
-        stmt = stmt.where(
-            col(Risk.next_review_date) < ctx.today(), col(Risk.status) == RiskStatus.OPEN
-        )
-    return stmt
+    style: Style = "named" if session.connection().dialect.name == "sqlite" else "pyformat"
+    committee = find_committee(session, flt.committee) if flt.committee.strip() else None
+    return register_sql(
+        flt, ctx.matrix, ctx.today(), ids=ids, style=style,
+        committee_id=committee.id if committee else None,
+        objective_id=_objective_id(session, flt.objective),
+    )  # fmt: skip
 
 
 def list_risks(
@@ -188,16 +90,9 @@ def list_risks(
     reader = RowReader(ctx.matrix, ctx.today(), flag_unknown=flag_unknown)
     with collector_paused(), ctx.read() as session:
         connection = session.connection()
-        style: Style = "named" if connection.dialect.name == "sqlite" else "pyformat"
-        committee = find_committee(session, flt.committee) if flt.committee.strip() else None
-        objective = _objective_id(session, flt.objective)
         lines: list[RiskRow] = []
         for part in [None] if ids is None else _batches(sorted(ids)):
-            # The register's SQL as every reader of the list runs it (services.register_sql).
-            sql, params = register_sql(
-                flt, ctx.matrix, ctx.today(), ids=part, style=style,
-                committee_id=committee.id if committee else None, objective_id=objective,
-            )  # fmt: skip
+            sql, params = register_query(ctx, session, flt, ids=part)
             result = connection.exec_driver_sql(sql, params)
             # The driver's own tuples, a part at a time: RowReader converts the few typed
             # values itself, which costs a fraction of building a result row per risk.
@@ -217,11 +112,8 @@ def _objective_id(session: Session, text: str) -> int | None:
 def risk_references(ctx: Context, flt: RiskFilter | None = None) -> list[tuple[int, str]]:
     """The id and reference of each risk the filter lists: enough to choose which to load."""
     with ctx.read() as session:
-        stmt = register_statement(ctx, flt or RiskFilter(), session)
-        return [
-            (i, ref)
-            for i, ref in session.execute(stmt.with_only_columns(col(Risk.id), col(Risk.reference)))
-        ]
+        sql, params = register_query(ctx, session, flt or RiskFilter())
+        return [(row[0], row[1]) for row in session.connection().exec_driver_sql(sql, params)]
 
 
 # -- one risk -------------------------------------------------------------------------------
@@ -371,8 +263,9 @@ def risk_detail(ctx: Context, reference: str) -> RiskDetail:
     with ctx.read() as session:
         risk = find_risk(session, reference)
         rid = risk.id
-        stmt = register_statement(ctx, RiskFilter(include_closed=True), session)
-        line = session.execute(stmt.where(col(Risk.id) == rid)).one()
+        assert rid is not None
+        sql, params = register_query(ctx, session, RiskFilter(include_closed=True), ids=[rid])
+        line = session.connection().exec_driver_sql(sql, params).one()
         row = RowReader(ctx.matrix, ctx.today())(line)
         people = {p.id: p.name for p in session.exec(select(Person))}
         committees = {c.id: (c.short_name or c.name) for c in session.exec(select(Committee))}

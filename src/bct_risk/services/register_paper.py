@@ -11,7 +11,7 @@ from bct_risk.services.as_at import end_of, register_as_at
 from bct_risk.services.context import Context
 from bct_risk.services.lookup import find_committee
 from bct_risk.services.queries import (
-    register_statement,
+    register_query,
 )
 from bct_risk.services.register_rows import (
     RiskFilter,
@@ -20,7 +20,6 @@ from bct_risk.services.register_rows import (
     collector_paused,
 )
 from bct_risk.services.sections import (
-    _TEXT_COLUMNS,
     CHUNK,
     Lookups,
     RiskSection,
@@ -135,13 +134,13 @@ def register_stream(
     """
     flt = flt or RiskFilter()
     with ctx.read() as session:
-        stmt = register_statement(ctx, replace(flt, include_exempt=True), session)
+        query = register_query(ctx, session, replace(flt, include_exempt=True))
         name = find_committee(session, flt.committee).name if flt.committee.strip() else ""
     if as_at is not None:
         rows = register_as_at(ctx, as_at, replace(flt, include_exempt=True))
         chunks = _chunks_as_at(ctx, rows, as_at, public)
     else:
-        chunks = _register_chunks(ctx, stmt, public)
+        chunks = _register_chunks(ctx, query, public)
     return RegisterStream(
         title=title or "Risk register",
         today=as_at or ctx.today(),
@@ -168,24 +167,26 @@ def _chunks_as_at(
             yield SectionChunk(sections=sections, withheld=Withheld(len(hidden), actions))
 
 
-def _register_chunks(ctx: Context, stmt: Any, public: bool) -> Iterator[SectionChunk]:
+def _register_chunks(
+    ctx: Context, query: tuple[str, dict[str, Any]], public: bool
+) -> Iterator[SectionChunk]:
     reader = RowReader(ctx.matrix, ctx.today())
-    # The register's lines, and what each section prints beyond them, in one statement.
-    width = len(stmt.selected_columns)
-    stmt = stmt.add_columns(*_TEXT_COLUMNS)
+    sql, params = query
     with ctx.read() as session:
         lookups = Lookups.read(session)
-        # yield_per: the register's rows arrive as they are read (a server-side cursor where
-        # the database has one), never all at once.
-        result = session.connection().execute(stmt, execution_options={"yield_per": CHUNK})
-        for part in result.partitions():
+        # stream_results: the register's lines arrive as they are read (a server-side cursor
+        # where the database has one), never all at once; each part's sections read what
+        # they print beyond the line by the part's ids.
+        result = session.connection().exec_driver_sql(
+            sql, params, execution_options={"stream_results": True}
+        )
+        for part in result.partitions(CHUNK):
             with collector_paused():
-                rows = reader.read_all([record[:width] for record in part])
-                texts = {row.id: record[width:] for row, record in zip(rows, part, strict=True)}
+                rows = reader.read_all(part)
                 hidden = [r.id for r in rows if r.exempt] if public else []
                 shown = [r for r in rows if not r.exempt] if public else rows
                 chunk = SectionChunk(
-                    sections=load_sections(session, lookups, reader.today, shown, texts),
+                    sections=load_sections(session, lookups, reader.today, shown),
                     withheld=Withheld(len(hidden), _further_actions_of(session, hidden)),
                 )
             yield chunk

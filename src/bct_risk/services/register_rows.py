@@ -52,7 +52,7 @@ def search_key(row: RiskRow) -> str:
 
     The register screen filters loaded rows with ``flt.needle in search_key(row)`` or in the
     risk's description, cause and controls (:mod:`bct_risk.services.search_texts`); the SQL of
-    :func:`~bct_risk.services.queries.register_statement` matches the same fields the same way.
+    :func:`~bct_risk.services.register_sql.register_sql` matches the same fields the same way.
     """
     return f"{row.reference}\n{row.title}\n{row.owner}".lower()
 
@@ -142,7 +142,7 @@ def _grid(of_score: Callable[[Score], Any], blank: Any) -> _Grid:
 
 
 class RowReader:
-    """Turns rows of :func:`~bct_risk.services.queries.register_statement` into register lines.
+    """Turns rows of :func:`~bct_risk.services.register_sql.register_sql` into register lines.
 
     A register of 10,000 risks has only 25 possible scores, a few bands and a few hundred
     dates, so each is looked up in a small table made once rather than worked out per line, and
