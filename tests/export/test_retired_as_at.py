@@ -64,3 +64,22 @@ def test_a_restoring_after_the_paper_leaves_it_as_it_was(seeded_ctx: Context) ->
     assert text in render_register(seeded_ctx.matrix, register_paper(later))
     assert _in_place(later, cid) is False  # as at D still
     assert cid in [c.id for c in load_register(later).risk("SR9").controls]  # type: ignore[union-attr]
+
+
+def test_controls_added_edited_or_re_graded_after_the_paper_leave_it_as_it_was(
+    seeded_ctx: Context,
+) -> None:
+    from bct_risk.domain.enums import Effectiveness
+    from bct_risk.services.actions import add_control
+
+    cid, text = _control(seeded_ctx)
+    before = _paper(seeded_ctx)
+    later = _at(seeded_ctx, date(2026, 11, 25))
+    controls.edit_control(later, cid, description="Weekly zebra review", owner="")
+    controls.grade_control(later, cid, effectiveness=Effectiveness.INEFFECTIVE, note="Audit")
+    add_control(later, "SR9", description="Monthly quagga audit")
+    assert _paper(seeded_ctx) == before  # all recorded on 25 Nov, after the paper's day
+    now = render_register(seeded_ctx.matrix, register_paper(later))
+    assert "Weekly zebra review" in now and "Monthly quagga audit" in now
+    assert "Weekly zebra review" not in before and "Monthly quagga audit" not in before
+    assert text in before

@@ -199,6 +199,7 @@ _CONTROLS = (
         col(Control.illustrative),
         col(Control.id),
         col(Control.retired_on),
+        col(Control.created_at),
     )
     .where(_of_ids(col(Control.risk_id)))
     .order_by(col(Control.id))
@@ -292,16 +293,25 @@ def load_sections(
         undone = recorded.undone("risk", ids["ids"])
         gone = recorded.retired_controls(today)  # retirements as recorded by the cut
     controls: dict[int, list[SectionControl]] = {r.id: [] for r in rows}
-    for rid, text, owner_id, effectiveness, illustrative, cid, retired_on in _fetch(
-        session, _CONTROLS, ids
-    ):
+    in_place = _fetch(session, _CONTROLS, ids)
+    edited: dict[int, dict[str, Any]] = {}
+    if cut is not None:
+        # As recorded by the cut: controls added later left out, later edits undone.
+        in_place = [c for c in in_place if stamp(c[7]) <= cut]
+        edited = recorded.undone("control", [c[5] for c in in_place])
+    for rid, text, owner_id, effectiveness, illustrative, cid, retired_on, _ in in_place:
         if gone is not None and cid in gone:
             continue  # no longer in place (services.controls)
         if gone is None and retired_on is not None and (days[retired_on] or date.min) <= today:
             continue
+        was = edited.get(cid, {})
+        owner = (was["owner"] or "") if "owner" in was else people.get(owner_id, "")
         controls[rid].append(
             SectionControl(
-                text, people.get(owner_id, ""), _EFFECTIVENESS[effectiveness], bool(illustrative)
+                was.get("description", text),
+                owner,
+                _EFFECTIVENESS[was.get("effectiveness", effectiveness)],
+                bool(illustrative),
             )
         )
     further = ActionKind.FURTHER_ACTION.value
