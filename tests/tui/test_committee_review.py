@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import Input, Label, OptionList, Select, Static
 
 from bct_risk.domain.enums import Assurance, ReviewOutcome
+from bct_risk.services.committees import record_review
 from bct_risk.services.context import Context
 from bct_risk.services.meeting_reviews import reviews_at
 from bct_risk.tui.app import RiskApp
@@ -53,10 +54,14 @@ async def test_the_latest_meeting_shows_its_reviews(app: RiskApp) -> None:
         await settle(pilot)
         await open_meeting(app, pilot, date(2026, 9, 10))
         title = str(app.screen.query_one("#meeting-title", Label).render())
-        assert title == "Finance and Resources Committee, 10 Sep 2026: 4 of 5 reviewed"
+        # The risks as they stood at the meeting's cut-off, as its pack lists them: OR2026-01,
+        # first scored on 13 Oct, was not yet on the register.
+        assert title == "Finance and Resources Committee, 10 Sep 2026: 4 of 4 reviewed"
         risks = app.screen.query_one("#meeting-risk-list", OptionList)
-        assert risks.option_count == 5
-        assert "Challenged, limited assurance" in str(risks.get_option_at_index(4).prompt)
+        assert risks.option_count == 4
+        assert app.screen.pack is not None
+        assert [r.reference for r in app.screen.pack.risks] == ["SR1", "SR7", "SR8", "SR9"]
+        assert "Challenged, limited assurance" in str(risks.get_option_at_index(3).prompt)
 
 
 async def test_record_reviews_in_sequence(app: RiskApp, app_ctx: Context) -> None:
@@ -110,11 +115,15 @@ async def test_an_outcome_is_required(app: RiskApp, app_ctx: Context) -> None:
     assert fingerprint(app_ctx) == unchanged
 
 
-async def test_done_only_when_every_risk_has_a_review(app: RiskApp) -> None:
-    september = date(2026, 9, 10)
+async def test_done_only_when_every_risk_has_a_review(app: RiskApp, app_ctx: Context) -> None:
+    for reference in ("OR2026-01", "SR1", "SR7", "SR9"):  # all but SR8 reviewed already
+        record_review(
+            app_ctx, reference, committee="fr", meeting_date=DECEMBER,
+            outcome=ReviewOutcome.NOTED,
+        )  # fmt: skip
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await open_meeting(app, pilot, september)
+        await open_meeting(app, pilot, DECEMBER)
         screen = app.screen
         assert isinstance(screen, CommitteesScreen) and screen.pack is not None
         waiting = [r.reference for r in screen.pack.risks if r.reference not in screen.pack.reviews]

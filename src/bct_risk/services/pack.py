@@ -198,6 +198,18 @@ def combined_exposure(
     ]
 
 
+def cut_off_day(meeting: Meeting) -> date:
+    """The day a meeting's papers are as at: its own cut-off, else the day before it."""
+    return meeting.cut_off or meeting.meeting_date - timedelta(days=1)
+
+
+def meeting_cut_off(ctx: Context, committee: str, meeting_date: date) -> date:
+    """The cut-off of a committee's meeting (see :func:`cut_off_day`); the meeting must be on
+    the register."""
+    with ctx.read() as session:
+        return cut_off_day(find_meeting(session, find_committee(session, committee), meeting_date))
+
+
 def committee_pack(
     ctx: Context,
     committee: str,
@@ -211,7 +223,7 @@ def committee_pack(
     with ctx.read() as session:
         body = find_committee(session, committee)
         meeting = find_meeting(session, body, meeting_date)
-        day = as_at or meeting.cut_off or meeting_date - timedelta(days=1)
+        day = as_at or cut_off_day(meeting)
         cut = end_of(day)
         previous = session.exec(
             select(col(Meeting.meeting_date))

@@ -18,9 +18,11 @@ from textual.widgets.option_list import Option
 from bct_risk.domain.errors import ValidationError
 from bct_risk.domain.models import Meeting
 from bct_risk.services import queries
+from bct_risk.services.as_at import register_as_at
 from bct_risk.services.committees import add_meeting
 from bct_risk.services.context import Context
 from bct_risk.services.meeting_reviews import ReviewAtMeeting, reviews_at
+from bct_risk.services.pack import meeting_cut_off
 from bct_risk.services.register_rows import RiskFilter, RiskRow
 from bct_risk.tui.actions import UserAction, bindings
 from bct_risk.tui.colours import palette
@@ -45,9 +47,12 @@ class MeetingPack:
 
 
 def read_pack(ctx: Context, committee: str, held: date) -> MeetingPack:
-    """The committee's risks and its reviews at the meeting, as recorded now (work for a
-    thread)."""
-    risks = queries.list_risks(ctx, RiskFilter(committee=committee))
+    """The committee's risks as they stood at the meeting's cut-off, as its pack reads them
+    (today's, for a meeting whose cut-off is still to come), and its reviews at the meeting as
+    recorded now (work for a thread)."""
+    flt = RiskFilter(committee=committee)
+    day = meeting_cut_off(ctx, committee, held)
+    risks = register_as_at(ctx, day, flt) if day < ctx.today() else queries.list_risks(ctx, flt)
     return MeetingPack(committee, held, risks, reviews_at(ctx, committee, held))
 
 
