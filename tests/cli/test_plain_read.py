@@ -253,3 +253,19 @@ def test_listing_loads_neither_sqlalchemy_nor_sqlmodel(
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stderr.decode().strip().splitlines()[-1]) == []
     assert done.stdout.decode() == usual(registers["demo"], args[1:])
+
+
+def test_the_root_options_are_read_before_list_as_typer_reads_them() -> None:
+    from bct_risk.cli.launch import app_options
+    from bct_risk.cli.plain import read_list_args
+
+    read = read_list_args(["-dx.db", "--as=ann", "list", "--json"])
+    assert read is not None and read.settings == {"database": "x.db", "actor": "ann"}
+    assert read.options == {"as_json": True}
+    # An option's value may be the word "list"; the command comes after it.
+    read = read_list_args(["--database", "list", "list"])
+    assert read is not None and read.settings == {"database": "list"}
+    for other in (["show", "SR1"], ["--nope", "x", "list"], ["-d"], ["--as", "--json", "list"]):
+        assert read_list_args(other) is None, other
+    assert app_options(["-d", "x.db", "--as", "ann"]) == {"database": "x.db", "actor": "ann"}
+    assert app_options(["-d", "x.db", "list"]) is None

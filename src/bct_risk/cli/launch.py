@@ -30,17 +30,25 @@ GLOBAL_OPTIONS = {"-d": "database", "--database": "database", "--as": "actor"}
 
 
 def app_options(args: Sequence[str]) -> dict[str, str] | None:
-    """The global options given, when the command line asks for the terminal app alone.
+    """The global options given, when the command line asks for the terminal app alone; None
+    when Typer should read the command line instead."""
+    read = global_options(args)
+    return read[0] if read is not None and not read[1] else None
+
+
+def global_options(args: Sequence[str]) -> tuple[dict[str, str], list[str]] | None:
+    """The root command's options at the head of a command line, and the words after them
+    (the command and its own options).
 
     Read as Typer reads them: ``-d FILE``, ``-dFILE``, ``--database FILE``, ``--database=FILE``,
-    ``--as WHO``, ``--as=WHO``, the last of a repeated option winning. None when Typer should
-    read the command line instead.
+    ``--as WHO``, ``--as=WHO``, the last of a repeated option winning. None for an option it
+    does not know or one missing its value, which Typer reads and reports.
     """
     options: dict[str, str] = {}
     rest = list(args)
-    while rest:
+    while rest and rest[0].startswith("-"):
         arg = rest.pop(0)
-        if arg.startswith("-d") and len(arg) > 2:
+        if arg.startswith("-d") and len(arg) > 2:  # as Typer reads it: "-d=x" names "=x"
             name, value = "-d", arg[2:]
         else:
             name, equals, value = arg.partition("=")
@@ -52,7 +60,7 @@ def app_options(args: Sequence[str]) -> dict[str, str] | None:
         if setting is None:
             return None
         options[setting] = value
-    return options
+    return options, rest
 
 
 def failure_of(exc: BaseException, url: str | None = None) -> tuple[str, int]:

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
-from bct_risk.cli.launch import GLOBAL_OPTIONS, failure_of
+from bct_risk.cli.launch import failure_of, global_options
 from bct_risk.cli.values import LineJson, risk_filter, write_json_texts
 from bct_risk.config import Settings
 from bct_risk.domain.errors import ValidationError
@@ -67,23 +67,11 @@ def read_list_args(args: Sequence[str]) -> ListArgs | None:
     """The global options and ``list``'s options, when the command line is ``list`` with
     options written in the plain forms (``--name VALUE``, ``--name=VALUE``, ``-s VALUE``, a
     flag); None for anything else, which Typer reads."""
-    read = ListArgs()
-    rest = list(args)
-    while rest and rest[0] != "list":
-        arg = rest.pop(0)
-        if arg.startswith("-d") and len(arg) > 2:  # as Typer reads it: "-d=x" names "=x"
-            name, value = "-d", arg[2:]
-        else:
-            name, equals, value = arg.partition("=")
-            if not equals:
-                if not rest or rest[0].startswith("-"):
-                    return None
-                value = rest.pop(0)
-        if name not in GLOBAL_OPTIONS:
-            return None
-        read.settings[GLOBAL_OPTIONS[name]] = value
-    if not rest:
+    head = global_options(args)
+    if head is None or not head[1] or head[1][0] != "list":
         return None
+    read = ListArgs(settings=head[0])
+    rest = head[1]
     rest.pop(0)
     while rest:
         arg = rest.pop(0)
